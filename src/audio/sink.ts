@@ -1,0 +1,47 @@
+// The AudioSink contract every output implements, and a stream sink (stdout, pipes) with backpressure.
+import { once } from 'node:events';
+import { SmallestTtsError } from '../errors.js';
+
+export interface AudioSink {
+  /** Takes whole-sample s16le mono PCM; resolves when the sink can take more. */
+  write(pcm: Buffer): Promise<void>;
+  /** Everything was written: finish (a file complete and in place, playback drained). */
+  end(): Promise<void>;
+  /** Stop at once because synthesis failed: a file sink leaves no file behind and any old file as it was. */
+  abort(): Promise<void>;
+}
+
+export class OutputClosedError extends SmallestTtsError {
+  constructor() {
+    super('The output was closed before all audio was written (broken pipe).');
+  }
+}
+
+/** Writes PCM to a stream such as stdout, optionally after a header, honouring backpressure. */
+export class StreamSink implements AudioSink {
+  protected readonly stream: NodeJS.WritableStream;
+  private failure: Error | null = null;
+
+  constructor(stream: NodeJS.WritableStream, header?: Buffer) {
+    this.stream = stream;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.failure = error.code === 'EPIPE' ? new OutputClosedError() : error;
+    });
+    if (header) stream.write(header);
+  }
+
+  async write(pcm: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(pcm)) {
+      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => {})]);
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  async end(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+  }
+
+  async abort(): Promise<void> {}
+}

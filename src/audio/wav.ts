@@ -1,0 +1,124 @@
+// 16-bit mono WAV: the header, a file sink written atomically, and a stdout sink.
+import { randomBytes } from 'node:crypto';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SmallestTtsError } from '../errors.js';
+import { StreamSink, type AudioSink } from './sink.js';
+
+/** Sizes past 4 GiB do not fit; a streaming header uses the largest value, as most readers expect. */
+const UNKNOWN_SIZE = 0xffffffff;
+
+export function wavHeader(sampleRate: number, dataBytes: number | null): Buffer {
+  const header = Buffer.alloc(44);
+  const data = dataBytes === null ? UNKNOWN_SIZE : Math.min(dataBytes, UNKNOWN_SIZE - 36);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(dataBytes === null ? UNKNOWN_SIZE : data + 36, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16); // fmt chunk size
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28); // byte rate
+  header.writeUInt16LE(2, 32); // block align
+  header.writeUInt16LE(16, 34); // bits per sample
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data, 40);
+  return header;
+}
+
+function writeFailure(path: string, error: unknown): SmallestTtsError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'its folder does not exist'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'it is a directory'
+    : code === 'ENOSPC' ? 'the disk is full'
+    : code === 'EROFS' ? 'the file system is read-only'
+    : (error as Error).message;
+  return new SmallestTtsError(`Cannot write ${path}: ${why}.`, { cause: error });
+}
+
+/**
+ * Streams into a temporary file beside the target and renames it into place on end(), so a
+ * reader never sees a half-written file and a failed run leaves an existing file untouched.
+ * With `raw`, writes headerless PCM.
+ */
+export class WavFileSink implements AudioSink {
+  readonly path: string;
+  private readonly tempPath: string;
+  private readonly sampleRate: number;
+  private readonly raw: boolean;
+  private readonly handle: FileHandle;
+  private dataBytes = 0;
+  private finished = false;
+
+  private constructor(path: string, tempPath: string, handle: FileHandle, sampleRate: number, raw: boolean) {
+    this.path = path;
+    this.tempPath = tempPath;
+    this.handle = handle;
+    this.sampleRate = sampleRate;
+    this.raw = raw;
+  }
+
+  /** Fails now, before any synthesis, when the file cannot be written. */
+  static async open(path: string, sampleRate: number, options: { raw?: boolean } = {}): Promise<WavFileSink> {
+    const existing = await stat(path).catch(() => null);
+    if (existing?.isDirectory()) throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
+    const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+    let handle: FileHandle;
+    try {
+      handle = await open(tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    } catch (error) {
+      throw writeFailure(path, error);
+    }
+    const sink = new WavFileSink(path, tempPath, handle, sampleRate, options.raw ?? false);
+    if (!sink.raw) await sink.put(wavHeader(sampleRate, 0));
+    return sink;
+  }
+
+  get bytesWritten(): number {
+    return this.dataBytes;
+  }
+
+  private async put(buffer: Buffer, position?: number): Promise<void> {
+    try {
+      await this.handle.write(buffer, 0, buffer.length, position);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
+  }
+
+  async write(pcm: Buffer): Promise<void> {
+    await this.put(pcm);
+    this.dataBytes += pcm.length;
+  }
+
+  /** Patches the header with the final sizes and moves the file into place. */
+  async end(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    try {
+      if (!this.raw) await this.put(wavHeader(this.sampleRate, this.dataBytes), 0);
+      await this.handle.close();
+      await rename(this.tempPath, this.path);
+    } catch (error) {
+      await unlink(this.tempPath).catch(() => {});
+      throw error instanceof SmallestTtsError ? error : writeFailure(this.path, error);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.handle.close().catch(() => {});
+    await unlink(this.tempPath).catch(() => {});
+  }
+}
+
+/** WAV to a stream (stdout): the header announces an unknown length, as streaming WAV writers do. */
+export class WavStreamSink extends StreamSink {
+  constructor(stream: NodeJS.WritableStream, sampleRate: number) {
+    super(stream, wavHeader(sampleRate, null));
+  }
+}

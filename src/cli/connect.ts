@@ -1,0 +1,31 @@
+// Where the CLI's client connects: the configured API, or (--offline) a local server started in-process.
+import type { WavesClient } from '../waves/client.js';
+import { addSecret, type Ui } from './ui.js';
+import { connectionFromFlags, type ConnectionFlags } from './options.js';
+
+export interface OpenedConnection {
+  apiKey: string;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function openConnection(flags: ConnectionFlags, ui: Ui): Promise<OpenedConnection> {
+  if (flags.offline) {
+    const { startOfflineServer } = await import('../server/offline.js');
+    const server = await startOfflineServer();
+    ui.verbose(`offline voice: local server at ${server.url} (engine ${server.engine})`);
+    return { apiKey: server.apiKey, baseUrl: server.url, close: () => server.close() };
+  }
+  const { apiKey, baseUrl } = connectionFromFlags(flags);
+  addSecret(apiKey);
+  return { apiKey, baseUrl, close: async () => {} };
+}
+
+/** Connection events as --verbose lines. */
+export function reportClientEvents(client: WavesClient, ui: Ui): void {
+  client.on('connected', ({ url, model }) => ui.verbose(`connected to ${url} (${model})`));
+  client.on('disconnected', ({ code, reason }) => ui.verbose(`disconnected (code ${code}${reason ? `, ${reason}` : ''})`));
+  client.on('connection_error', (error) => ui.verbose(`connection error: ${error.message}`));
+  client.on('reconnecting', ({ attempt, delayMs }) => ui.verbose(`reconnecting (attempt ${attempt}, after ${delayMs} ms)`));
+  client.on('request_sent', ({ text, keepalive }) => ui.verbose(keepalive ? 'keepalive sent' : `request sent (${text.length} chars)`));
+}

@@ -1,0 +1,31 @@
+// The one place the process ends: runs the program, renders errors, sets the exit code.
+import { CommanderError } from 'commander';
+import { SmallestTtsError } from '../errors.js';
+import { buildProgram } from './program.js';
+
+// Node 20 marks WASI experimental and says so on stderr; the offline voice runs on it deliberately.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name === 'ExperimentalWarning' && /WASI/.test(warning.message)) return;
+  process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+async function main(): Promise<number> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return HELP_CODES.has(error.code) ? 0 : 2; // commander has printed it
+    const { formatError } = await import('./ui.js');
+    if (error instanceof SmallestTtsError) {
+      if (error.exitCode !== 130) process.stderr.write(`${formatError(error.message, error.hint)}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`${formatError(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

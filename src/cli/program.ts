@@ -1,0 +1,79 @@
+// The commander program: commands, their flags and help; command bodies are imported only when run.
+import { createRequire } from 'node:module';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { addConnectionOptions, addSettingsOptions } from './options.js';
+
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+const SAY_EXAMPLES = `
+Examples:
+  $ smallest-tts say --offline "Hello from the offline voice" -o hello.wav
+  $ smallest-tts say "Hello there" --voice emily          # through the speakers
+  $ echo "From a pipe" | smallest-tts say -o out.wav
+  $ smallest-tts say -f chapter.txt -o chapter.wav --speed 1.2
+  $ smallest-tts say "Raw PCM" --raw -o - | aplay -f S16_LE -r 24000 -c 1
+  $ smallest-tts say "Older model" --model lightning-v2 --consistency 0.6 -o v2.wav`;
+
+const SERVE_EXAMPLES = `
+Examples:
+  $ smallest-tts serve                                  # ws://127.0.0.1:8765, no key needed
+  $ smallest-tts serve --port 9000 --api-key test-key
+  $ SMALLEST_BASE_URL=ws://127.0.0.1:8765 SMALLEST_API_KEY=x smallest-tts say "hi" -o hi.wav
+  $ smallest-tts serve --first-chunk-delay 250 --realtime-factor 3   # behave like a far-away API`;
+
+function integer(name: string) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(value) || value < 0) {
+      throw new InvalidArgumentError(`${name} must be a whole number of 0 or more (got ${JSON.stringify(raw)})`);
+    }
+    return value;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('smallest-tts')
+    .description("Speak text with Smallest AI's Waves streaming text-to-speech API.")
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const say = program
+    .command('say')
+    .description('speak text: from arguments, --file, or stdin; to the speakers, a WAV file, or stdout')
+    .argument('[text...]', 'the text to speak (or use --file, or pipe it on stdin)')
+    .option('-f, --file <path>', 'read the text from a file (- for stdin)')
+    .option('-o, --output <file>', 'write a WAV file instead of playing (- for stdout)')
+    .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
+    .addHelpText('after', SAY_EXAMPLES);
+  addSettingsOptions(say);
+  addConnectionOptions(say);
+  say.action(async (words: string[], flags) => {
+    const { runSay } = await import('./commands/say.js');
+    await runSay(words, flags);
+  });
+
+  program
+    .command('serve')
+    .description('run a local Waves-compatible server with the offline voice, for testing apps without a key')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', integer('--port'), 8765)
+    .option('--api-key <key>', 'require this key (Authorization: Bearer); without it any key is accepted')
+    .option('--engine <name>', 'flite: the offline voice; tone: fast test tones, not speech', 'flite')
+    .option('--idle-timeout <seconds>', 'close a connection idle this long', integer('--idle-timeout'), 60)
+    .option('--chunk-bytes <n>', 'PCM bytes per chunk frame', integer('--chunk-bytes'), 4800)
+    .addOption(new Option('--first-chunk-delay <ms>', 'fault: wait this long before each request\'s first chunk').argParser(integer('--first-chunk-delay')))
+    .addOption(new Option('--realtime-factor <x>', 'fault: pace audio at this many times real time (0: as fast as possible)').argParser(Number))
+    .addOption(new Option('--drop-after-chunks <n>', 'fault: drop the connection after this many chunks').argParser(integer('--drop-after-chunks')))
+    .addOption(new Option('--drop-connections <n>', 'fault: how many connections --drop-after-chunks applies to').argParser(integer('--drop-connections')).default(1))
+    .addOption(new Option('--refuse-voice <id...>', 'fault: answer these voices with an error frame'))
+    .addOption(new Option('--retire-model <model...>', 'fault: answer these models with HTTP 410, as retired models are'))
+    .option('-q, --quiet', 'no log lines')
+    .addHelpText('after', SERVE_EXAMPLES)
+    .action(async (flags) => {
+      const { runServe } = await import('./commands/serve.js');
+      await runServe(flags);
+    });
+
+  return program;
+}

@@ -1,0 +1,22 @@
+// The public library API of smallest-tts: client, settings, sinks, text helpers, the local server, errors.
+export { WavesClient, type WavesClientOptions, type WavesClientEvents } from './waves/client.js';
+export { SpeechStream, type RequestTimings } from './waves/speech-stream.js';
+export { buildRequest, decodeFrame, type Frame, type WavesRequest } from './waves/protocol.js';
+export { DEFAULT_BASE_URL, streamUrl, voicesUrl, checkBaseUrl, isLoopbackHost } from './waves/url.js';
+export {
+  DEFAULT_SETTINGS, LANGUAGES, LANGUAGE_CODES, MODELS, SAMPLE_RATES, SETTING_KEYS, V2_ONLY_KEYS,
+  assertValidSettings, formatIssues, mergeSettings, parseSettingValue, validateSettings,
+  type Settings, type SettingIssue, type SettingKey,
+} from './settings.js';
+export { synthesizeToSink, type SynthesisStats, type SynthesizeOptions } from './synthesize.js';
+export { StreamSink, OutputClosedError, type AudioSink } from './audio/sink.js';
+export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
+export { SpeakerSink, probePlayback } from './audio/speaker.js';
+export { chunkText, type ChunkOptions } from './text/chunk.js';
+export { readText, type TextSources } from './text/input.js';
+export { startWavesServer, type WavesServer, type WavesServerOptions, type Faults, type RequestRecord } from './server/waves-server.js';
+export { ToneEngine, type SpeechEngine, type SynthesisParams, type VoiceInfo } from './server/engine.js';
+export {
+  SmallestTtsError, UsageError, AuthError, ModelRetiredError, ApiError, ConnectionError,
+  PlaybackUnavailableError, InterruptedError,
+} from './errors.js';

@@ -1,0 +1,82 @@
+// Opens one Waves socket: the key in the Authorization header only, a refused upgrade mapped to a typed error.
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsError } from '../errors.js';
+
+export interface OpenOptions {
+  url: string;
+  apiKey: string;
+  model: string;
+  connectTimeoutMs?: number;
+}
+
+function readBody(res: IncomingMessage, limit = 8192): Promise<string> {
+  return new Promise((resolve) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (part: string) => {
+      if (body.length < limit) body += part;
+    });
+    res.on('end', () => resolve(body.slice(0, limit)));
+    res.on('error', () => resolve(body));
+    res.on('close', () => resolve(body));
+  });
+}
+
+function bodyMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const nested = parsed.error as Record<string, unknown> | undefined;
+    const message = (typeof nested === 'object' && nested?.message) || parsed.message || parsed.detail;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    const text = body.trim();
+    return text && text.length < 300 ? text : undefined;
+  }
+}
+
+/** Maps an HTTP status on the upgrade to what the user must do about it. */
+export function errorForStatus(status: number, body: string, model: string): SmallestTtsError {
+  const message = bodyMessage(body);
+  if (status === 401 || status === 403) return new AuthError(status);
+  if (status === 410) return new ModelRetiredError(model, message);
+  if (status === 429) return new ApiError(message ?? 'too many requests: the account concurrency limit was reached (HTTP 429)', { status });
+  return new ApiError(`${message ?? 'the upgrade was refused'} (HTTP ${status})`, { status });
+}
+
+export function openSocket(options: OpenOptions): Promise<WebSocket> {
+  const { url, apiKey, model, connectTimeoutMs = 10_000 } = options;
+  const host = new URL(url).host;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+      handshakeTimeout: connectTimeoutMs,
+      perMessageDeflate: false,
+    });
+    let settled = false;
+    const fail = (error: SmallestTtsError) => {
+      if (settled) return;
+      settled = true;
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+      reject(error);
+    };
+    ws.once('unexpected-response', (req, res) => {
+      void readBody(res).then((body) => {
+        req.destroy();
+        fail(errorForStatus(res.statusCode ?? 0, body, model));
+      });
+    });
+    ws.once('error', (err: NodeJS.ErrnoException) => {
+      const reason = err.code ?? err.message;
+      fail(new ConnectionError(`Could not connect to ${host}: ${reason}`, err));
+    });
+    ws.once('open', () => {
+      settled = true;
+      ws.removeAllListeners('unexpected-response');
+      ws.removeAllListeners('error');
+      resolve(ws);
+    });
+  });
+}
