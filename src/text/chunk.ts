@@ -40,9 +40,11 @@ function* splitLong(sentence: string, maxChars: number): Generator<string> {
 export function* chunkText(text: string, options: ChunkOptions = {}): Generator<string> {
   const maxChars = Math.max(20, options.maxChars ?? 250);
   const segmenter = new Intl.Segmenter(options.language ?? 'en', { granularity: 'sentence' });
+  // A single line break is wrapping, not the end of a sentence; a blank line still is.
+  const unwrapped = text.replace(/([^\n])\r?\n(?=[^\r\n])/g, '$1 ');
   let current = '';
   let first = true;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of segmenter.segment(unwrapped)) {
     const sentence = segment.replace(/\s+/g, ' ').trim();
     if (!sentence) continue;
     for (const piece of splitLong(sentence, maxChars)) {

@@ -44,8 +44,12 @@ export class SpeechStream implements AsyncIterable<Buffer> {
 
   end(options: { interrupted?: boolean } = {}): void {
     if (this.isFinished) return;
-    if (options.interrupted) this.interrupted = true;
-    else this.timings.completeAt = performance.now();
+    if (options.interrupted) {
+      this.interrupted = true;
+      this.buffers = []; // interrupted audio must stop now, not play out what was buffered
+    } else {
+      this.timings.completeAt = performance.now();
+    }
     this.done = true;
     this.notify();
   }

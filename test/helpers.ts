@@ -1,0 +1,126 @@
+// Test helpers: a real local server per test, the real CLI as a child process, WAV parsing, temp dirs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWavesServer, type WavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = join(ROOT, 'bin', 'smallest-tts');
+export const API_KEY = 'sk-test-0123456789abcdef';
+
+export interface TestContextLike {
+  after(fn: () => unknown): void;
+}
+
+export async function startServer(t: TestContextLike, options: WavesServerOptions = {}): Promise<WavesServer> {
+  const server = await startWavesServer({ apiKey: API_KEY, record: true, ...options });
+  t.after(() => server.close());
+  return server;
+}
+
+export function tempDir(t: TestContextLike): string {
+  const dir = mkdtempSync(join(tmpdir(), 'smallest-tts-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  cwd?: string;
+  /** Called once the child is running, e.g. to send it a signal. */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+/** Runs the CLI with a clean environment: no inherited key or base URL. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('SMALLEST_')) env[k] = v;
+  }
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI timed out: ${args.join(' ')}\n${stderr}`));
+    }, options.timeoutMs ?? 20_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr });
+    });
+    child.stdin.on('error', () => {});
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    else child.stdin.end();
+    options.onSpawn?.(child);
+  });
+}
+
+/** Flags that point the CLI at a test server. */
+export function serverArgs(server: WavesServer): string[] {
+  return ['--base-url', server.url, '--api-key', API_KEY];
+}
+
+export interface ParsedWav {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+  riffSize: number;
+  dataSize: number;
+  data: Buffer;
+}
+
+export function parseWav(bytes: Buffer): ParsedWav {
+  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a WAV file');
+  if (bytes.toString('ascii', 36, 40) !== 'data') throw new Error('unexpected chunk layout');
+  return {
+    riffSize: bytes.readUInt32LE(4),
+    channels: bytes.readUInt16LE(22),
+    sampleRate: bytes.readUInt32LE(24),
+    bitsPerSample: bytes.readUInt16LE(34),
+    dataSize: bytes.readUInt32LE(40),
+    data: bytes.subarray(44),
+  };
+}
+
+/** Everything the server sent, request by request, in order. */
+export function sentPcm(server: WavesServer, filter: (body: Record<string, unknown>) => boolean = () => true): Buffer {
+  return Buffer.concat(server.requests.filter((r) => r.outcome === 'complete' && filter(r.body)).map((r) => r.pcm ?? Buffer.alloc(0)));
+}
+
+/** A HOME whose ALSA default device is a file: what `speaker` plays lands in `capture`. */
+export function alsaCaptureHome(t: TestContextLike): { home: string; capture: string } {
+  const home = tempDir(t);
+  const capture = join(home, 'capture.raw');
+  writeFileSync(join(home, '.asoundrc'), `pcm.!default { type file; slave.pcm "null"; file "${capture}"; format "raw" }\n`);
+  return { home, capture };
+}
+
+export function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (predicate()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { UsageError } from '../src/errors.js';
+import { DEFAULT_SETTINGS, assertValidSettings, formatIssues, mergeSettings, parseSettingValue, validateSettings, type Settings } from '../src/settings.js';
+
+const base: Settings = { ...DEFAULT_SETTINGS };
+
+describe('validateSettings', () => {
+  const cases: { name: string; settings: Partial<Settings>; issues: string[] }[] = [
+    { name: 'defaults', settings: {}, issues: [] },
+    { name: 'v3.1 speed in range', settings: { speed: 2 }, issues: [] },
+    { name: 'v3.1 speed above 2', settings: { speed: 2.5 }, issues: ['--speed must be between 0.5 and 2 on lightning-v3.1 (got 2.5)'] },
+    { name: 'v3.1 speed below 0.5', settings: { speed: 0.3 }, issues: ['--speed must be between 0.5 and 2 on lightning-v3.1 (got 0.3)'] },
+    { name: 'v2 speed 0.3 allowed', settings: { model: 'lightning-v2', speed: 0.3 }, issues: [] },
+    { name: 'v2 speed 5.1', settings: { model: 'lightning-v2', speed: 5.1 }, issues: ['--speed must be between 0.1 and 5 on lightning-v2 (got 5.1)'] },
+    { name: 'consistency on v3.1', settings: { consistency: 0.5 }, issues: ['--consistency works only with model lightning-v2 (the model is lightning-v3.1)'] },
+    { name: 'similarity on v3.1', settings: { similarity: 0 }, issues: ['--similarity works only with model lightning-v2 (the model is lightning-v3.1)'] },
+    { name: 'enhancement on v3.1', settings: { enhancement: 1 }, issues: ['--enhancement works only with model lightning-v2 (the model is lightning-v3.1)'] },
+    { name: 'v2 fields on v2', settings: { model: 'lightning-v2', consistency: 1, similarity: 0, enhancement: 2 }, issues: [] },
+    { name: 'v2 consistency out of range', settings: { model: 'lightning-v2', consistency: 1.5 }, issues: ['--consistency must be between 0 and 1 (got 1.5)'] },
+    { name: 'v2 enhancement 3', settings: { model: 'lightning-v2', enhancement: 3 }, issues: ['--enhancement must be 0, 1 or 2 (got 3)'] },
+    { name: 'unknown model', settings: { model: 'lightning-v9' }, issues: ['--model must be one of lightning-v3.1, lightning-v2 (got "lightning-v9")'] },
+    { name: 'unknown language', settings: { language: 'xx' }, issues: ['--language must be one of en hi mr kn ta bn gu de fr es it pl nl ru ar he (got "xx")'] },
+    { name: 'bad sample rate', settings: { sampleRate: 22050 }, issues: ['--sample-rate must be one of 8000, 16000, 24000, 44100 (got 22050)'] },
+    { name: 'voice with spaces', settings: { voice: 'a b' }, issues: ['--voice must be a voice id such as sophia (got "a b")'] },
+    { name: 'two problems at once', settings: { speed: 9, consistency: 0.1 }, issues: ['--speed must be between 0.5 and 2 on lightning-v3.1 (got 9)', '--consistency works only with model lightning-v2 (the model is lightning-v3.1)'] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const issues = validateSettings({ ...base, ...c.settings });
+      assert.deepEqual(issues.map((i) => formatIssues([i])), c.issues);
+    });
+  }
+
+  test('assertValidSettings throws a UsageError with exit code 2 and the REPL prefix', () => {
+    assert.throws(() => assertValidSettings({ ...base, enhancement: 1 }, '/'), (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.equal(error.exitCode, 2);
+      assert.match(error.message, /^\/enhancement works only with model lightning-v2/);
+      return true;
+    });
+  });
+});
+
+describe('parseSettingValue', () => {
+  test('numbers, whole numbers and strings', () => {
+    assert.equal(parseSettingValue('speed', ' 1.25 '), 1.25);
+    assert.equal(parseSettingValue('sampleRate', '16000'), 16000);
+    assert.equal(parseSettingValue('voice', 'emily'), 'emily');
+  });
+  for (const [key, raw, message] of [
+    ['speed', 'fast', '--speed must be a number (got "fast")'],
+    ['speed', '', '--speed must be a number (got "")'],
+    ['sampleRate', '16000.5', '--sample-rate must be a whole number (got "16000.5")'],
+    ['enhancement', '1.5', '--enhancement must be a whole number (got "1.5")'],
+    ['voice', '  ', '--voice needs a value'],
+  ] as const) {
+    test(`${key} ${JSON.stringify(raw)} is refused`, () => {
+      assert.throws(() => parseSettingValue(key, raw), { message });
+    });
+  }
+});
+
+test('mergeSettings clears optional values and restores defaults for required ones', () => {
+  const merged = mergeSettings({ ...base, voice: 'emily', speed: 1.5 }, { speed: undefined, voice: undefined, language: 'de' });
+  assert.deepEqual(merged, { ...base, language: 'de' });
+  assert.equal('speed' in merged, false);
+});

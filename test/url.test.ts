@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UsageError } from '../src/errors.js';
+import { checkBaseUrl, isLoopbackHost, streamUrl, voicesUrl } from '../src/waves/url.js';
+
+test('stream URL on a bare host uses /api/v1', () => {
+  assert.equal(streamUrl('wss://waves-api.smallest.ai', 'lightning-v3.1'), 'wss://waves-api.smallest.ai/api/v1/lightning-v3.1/get_speech/stream');
+  assert.equal(streamUrl('wss://waves-api.smallest.ai/', 'lightning-v2'), 'wss://waves-api.smallest.ai/api/v1/lightning-v2/get_speech/stream');
+});
+
+test('stream URL on a base with a path appends to that path', () => {
+  assert.equal(streamUrl('wss://api.smallest.ai/waves/v1', 'lightning-v3.1'), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
+  assert.equal(streamUrl('wss://api.smallest.ai/waves/v1/', 'lightning-v3.1'), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
+  assert.equal(streamUrl('ws://127.0.0.1:8765/waves/v1?timeout=30', 'lightning-v2'), 'ws://127.0.0.1:8765/waves/v1/lightning-v2/get_speech/stream?timeout=30');
+});
+
+test('voices URL swaps ws for http and wss for https', () => {
+  assert.equal(voicesUrl('wss://waves-api.smallest.ai', 'lightning-v3.1'), 'https://waves-api.smallest.ai/api/v1/lightning-v3.1/get_voices');
+  assert.equal(voicesUrl('ws://localhost:9000/waves/v1', 'lightning-v2'), 'http://localhost:9000/waves/v1/lightning-v2/get_voices');
+});
+
+test('loopback hosts', () => {
+  for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'LOCALHOST']) assert.equal(isLoopbackHost(host), true, host);
+  for (const host of ['0.0.0.0', 'example.com', '10.0.0.1', '128.0.0.1', 'localhost.example.com']) assert.equal(isLoopbackHost(host), false, host);
+});
+
+test('plain ws:// to a host that is not loopback is refused unless --insecure', () => {
+  assert.throws(() => checkBaseUrl('ws://waves.example.com'), (e: unknown) => e instanceof UsageError && /unencrypted/.test(e.message));
+  assert.doesNotThrow(() => checkBaseUrl('ws://waves.example.com', { insecure: true }));
+  assert.doesNotThrow(() => checkBaseUrl('ws://127.0.0.1:8765'));
+  assert.doesNotThrow(() => checkBaseUrl('wss://waves.example.com'));
+});
+
+test('malformed base URLs are usage errors', () => {
+  assert.throws(() => checkBaseUrl('not a url'), { message: /is not a URL/ });
+  assert.throws(() => checkBaseUrl('https://waves-api.smallest.ai'), { message: /must start with wss:\/\/ or ws:\/\// });
+  assert.throws(() => checkBaseUrl('wss://user:secret@waves-api.smallest.ai'), { message: /must not carry credentials/ });
+});
