@@ -38,6 +38,8 @@ export interface RunOptions {
   stdin?: string | Buffer;
   timeoutMs?: number;
   cwd?: string;
+  /** Leave stdin open for onSpawn to write to (it must end it). */
+  keepStdinOpen?: boolean;
   /** Called once the child is running, e.g. to send it a signal. */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
@@ -68,7 +70,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     });
     child.stdin.on('error', () => {});
     if (options.stdin !== undefined) child.stdin.end(options.stdin);
-    else child.stdin.end();
+    else if (!options.keepStdinOpen) child.stdin.end();
     options.onSpawn?.(child);
   });
 }

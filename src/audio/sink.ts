@@ -9,6 +9,8 @@ export interface AudioSink {
   end(): Promise<void>;
   /** Stop at once because synthesis failed: a file sink leaves no file behind and any old file as it was. */
   abort(): Promise<void>;
+  /** Drop audio written but not yet heard, and stay usable (playback sinks; a file keeps what it has). */
+  interrupt?(): Promise<void>;
 }
 
 export class OutputClosedError extends SmallestTtsError {

@@ -44,26 +44,57 @@ export async function probePlayback(): Promise<void> {
   throw new PlaybackUnavailableError(`loading \`speaker\` failed (${signal ?? `exit ${code}`}).`);
 }
 
-export class SpeakerSink implements AudioSink {
+/** One open device; gone after close. */
+class Device {
+  readonly closed: Promise<void>;
   private readonly speaker: SpeakerStream;
-  private readonly prebufferBytes: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private started = false;
   private writing: Promise<void> = Promise.resolve();
-  private failure: Error | null = null;
-  private closed: Promise<void>;
+  failure: Error | null = null;
 
-  private constructor(Speaker: SpeakerConstructor, sampleRate: number, prebufferMs: number) {
+  constructor(Speaker: SpeakerConstructor, sampleRate: number) {
     this.speaker = new Speaker({ channels: 1, bitDepth: 16, sampleRate, signed: true });
-    this.prebufferBytes = Math.round((sampleRate * 2 * prebufferMs) / 1000) & ~1;
     this.speaker.on('error', (error) => (this.failure = error as Error));
     this.closed = new Promise((resolve) => this.speaker.once('close', () => resolve()));
   }
 
+  write(chunk: Buffer): Promise<void> {
+    this.writing = new Promise<void>((resolve, reject) => {
+      this.speaker.write(chunk, (error) => (error ? reject(error) : resolve()));
+    });
+    return this.writing;
+  }
+
+  async drain(): Promise<void> {
+    await this.writing.catch(() => {});
+    this.speaker.end();
+    await this.closed;
+  }
+
+  /** The stop order that survives: wait for the chunk being written, then close without flushing. */
+  async stop(): Promise<void> {
+    await this.writing.catch(() => {});
+    this.speaker.close(false);
+    await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  }
+}
+
+export class SpeakerSink implements AudioSink {
+  private readonly Speaker: SpeakerConstructor;
+  private readonly sampleRate: number;
+  private readonly prebufferBytes: number;
+  private device: Device | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  private constructor(Speaker: SpeakerConstructor, sampleRate: number, prebufferMs: number) {
+    this.Speaker = Speaker;
+    this.sampleRate = sampleRate;
+    this.prebufferBytes = Math.round((sampleRate * 2 * prebufferMs) / 1000) & ~1;
+  }
+
   /**
-   * Call probePlayback() first. About 150 ms of audio is gathered before the first write, which
-   * absorbs network jitter without a noticeable delay.
+   * Call probePlayback() first. About 150 ms of audio is gathered before the device starts,
+   * which absorbs network jitter without a noticeable delay.
    */
   static async open(sampleRate: number, options: { prebufferMs?: number } = {}): Promise<SpeakerSink> {
     let Speaker: SpeakerConstructor;
@@ -76,40 +107,45 @@ export class SpeakerSink implements AudioSink {
     return new SpeakerSink(Speaker, sampleRate, options.prebufferMs ?? 150);
   }
 
-  private feed(chunk: Buffer): Promise<void> {
-    this.writing = new Promise<void>((resolve, reject) => {
-      this.speaker.write(chunk, (error) => (error ? reject(error) : resolve()));
-    });
-    return this.writing;
-  }
-
   async write(pcm: Buffer): Promise<void> {
-    if (this.failure) throw new PlaybackUnavailableError(this.failure.message);
-    if (!this.started) {
+    if (this.device?.failure) throw new PlaybackUnavailableError(this.device.failure.message);
+    if (!this.device) {
       this.pending.push(pcm);
       this.pendingBytes += pcm.length;
       if (this.pendingBytes < this.prebufferBytes) return;
-      this.started = true;
-      pcm = Buffer.concat(this.pending);
-      this.pending = [];
+      pcm = this.takePending();
+      this.device = new Device(this.Speaker, this.sampleRate);
     }
-    await this.feed(pcm);
+    await this.device.write(pcm);
+  }
+
+  private takePending(): Buffer {
+    const all = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return all;
   }
 
   /** Plays what is left and waits for the device to drain. */
   async end(): Promise<void> {
-    if (!this.started && this.pendingBytes > 0) await this.feed(Buffer.concat(this.pending));
-    this.pending = [];
-    await this.writing.catch(() => {});
-    this.speaker.end();
-    await this.closed;
+    if (!this.device && this.pendingBytes > 0) {
+      this.device = new Device(this.Speaker, this.sampleRate);
+      await this.device.write(this.takePending()).catch(() => {});
+    }
+    const device = this.device;
+    this.device = null;
+    await device?.drain();
   }
 
-  /** Stops now: waits only for the chunk being written, then closes without draining. */
+  /** Stops now; the sink stays usable and opens the device again on the next write. */
+  async interrupt(): Promise<void> {
+    this.takePending();
+    const device = this.device;
+    this.device = null;
+    await device?.stop();
+  }
+
   async abort(): Promise<void> {
-    this.pending = [];
-    await this.writing.catch(() => {});
-    this.speaker.close(false);
-    await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.interrupt();
   }
 }

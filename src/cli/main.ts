@@ -15,7 +15,7 @@ const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'comman
 async function main(): Promise<number> {
   try {
     await buildProgram().parseAsync(process.argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0; // a command may set its own
   } catch (error) {
     if (error instanceof CommanderError) return HELP_CODES.has(error.code) ? 0 : 2; // commander has printed it
     const { formatError } = await import('./ui.js');

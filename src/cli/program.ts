@@ -14,6 +14,15 @@ Examples:
   $ smallest-tts say "Raw PCM" --raw -o - | aplay -f S16_LE -r 24000 -c 1
   $ smallest-tts say "Older model" --model lightning-v2 --consistency 0.6 -o v2.wav`;
 
+const REPL_EXAMPLES = `
+Commands inside the REPL: /voice /speed /language /model /consistency /similarity /enhancement
+/rate /settings /reset /save FILE.wav | off /help /quit. Ctrl-C stops the speech; Ctrl-D leaves.
+
+Examples:
+  $ smallest-tts repl --offline
+  $ smallest-tts repl --voice emily --speed 1.2
+  $ printf '/voice emily\\nHello\\n/speed 1.5\\nFaster now\\n' | smallest-tts repl -o out.wav`;
+
 const SERVE_EXAMPLES = `
 Examples:
   $ smallest-tts serve                                  # ws://127.0.0.1:8765, no key needed
@@ -51,6 +60,19 @@ export function buildProgram(): Command {
   say.action(async (words: string[], flags) => {
     const { runSay } = await import('./commands/say.js');
     await runSay(words, flags);
+  });
+
+  const repl = program
+    .command('repl')
+    .description('an interactive prompt: every line is spoken; /voice, /speed, /model … change settings live')
+    .option('-o, --output <file>', 'write everything spoken to this WAV file instead of playing it')
+    .addOption(new Option('--keepalive-interval <ms>', 'keepalive period while idle (tests)').argParser(integer('--keepalive-interval')).default(30_000).hideHelp())
+    .addHelpText('after', REPL_EXAMPLES);
+  addSettingsOptions(repl);
+  addConnectionOptions(repl);
+  repl.action(async (flags) => {
+    const { runRepl } = await import('./commands/repl.js');
+    process.exitCode = await runRepl(flags);
   });
 
   program

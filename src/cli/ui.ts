@@ -7,6 +7,8 @@ export interface UiOptions {
   verbose?: boolean;
   /** stderr is a terminal: spinners and colours are welcome. */
   interactive: boolean;
+  /** Where status lines go instead of stderr (the REPL prints above its prompt). */
+  writeLine?: (line: string) => void;
 }
 
 const secrets = new Set<string>();
@@ -27,8 +29,10 @@ export class Ui {
   readonly verboseOn: boolean;
   readonly interactive: boolean;
   private spinner: Ora | null = null;
+  private readonly writeLine?: (line: string) => void;
 
   constructor(options: UiOptions) {
+    this.writeLine = options.writeLine;
     this.quiet = options.quiet ?? false;
     this.verboseOn = (options.verbose ?? false) && !this.quiet;
     this.interactive = options.interactive && !this.quiet;
@@ -51,6 +55,7 @@ export class Ui {
   }
 
   private write(line: string): void {
+    if (this.writeLine) return this.writeLine(redact(line));
     const spinning = this.spinner?.isSpinning;
     if (spinning) this.spinner?.clear();
     process.stderr.write(`${redact(line)}\n`);

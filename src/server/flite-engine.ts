@@ -7,28 +7,11 @@ import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { chunkText } from '../text/chunk.js';
 import type { SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
+import { FLITE_VOICES, type FliteVoice } from './flite-voices.js';
 
 const require = createRequire(import.meta.url);
 // A CommonJS module whose exports Node's ESM loader cannot see by name.
 const { resample } = require('wave-resampler') as typeof import('wave-resampler');
-
-interface FliteVoice {
-  flite: 'slt' | 'rms' | 'awb' | 'kal16';
-  name: string;
-  gender: 'female' | 'male';
-  accent: string;
-  /** Mean pitch in Hz, to tell voices that share a Flite voice apart. */
-  pitch?: number;
-}
-
-/** Waves voice ids mapped onto Flite's English voices. */
-export const FLITE_VOICES: Record<string, FliteVoice> = {
-  sophia: { flite: 'slt', name: 'Sophia', gender: 'female', accent: 'american' },
-  emily: { flite: 'slt', name: 'Emily', gender: 'female', accent: 'american', pitch: 215 },
-  ryan: { flite: 'rms', name: 'Ryan', gender: 'male', accent: 'american' },
-  james: { flite: 'kal16', name: 'James', gender: 'male', accent: 'american' },
-  arthur: { flite: 'awb', name: 'Arthur', gender: 'male', accent: 'scottish' },
-};
 
 function parseWav(bytes: Buffer): { rate: number; samples: Int16Array } {
   let offset = 12;

@@ -151,9 +151,10 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   private enqueue(text: string, keepalive: boolean): Pending {
+    const settings = { ...this.current_settings };
     const pending: Pending = {
-      stream: new SpeechStream(text),
-      settings: { ...this.current_settings },
+      stream: new SpeechStream(text, settings.sampleRate),
+      settings,
       keepalive, delivered: 0, skip: 0, carry: null, drops: 0,
     };
     if (this.closed) {

@@ -10,6 +10,8 @@ export interface RequestTimings {
 
 export class SpeechStream implements AsyncIterable<Buffer> {
   readonly text: string;
+  /** The rate the audio was requested at. */
+  readonly sampleRate: number;
   readonly timings: RequestTimings;
   /** Bytes handed out so far. */
   bytes = 0;
@@ -21,8 +23,9 @@ export class SpeechStream implements AsyncIterable<Buffer> {
   private error: Error | null = null;
   private abandoned = false;
 
-  constructor(text: string) {
+  constructor(text: string, sampleRate: number) {
     this.text = text;
+    this.sampleRate = sampleRate;
     this.timings = { queuedAt: performance.now() };
   }
 

@@ -1,0 +1,166 @@
+// `smallest-tts repl`: an interactive prompt (or piped lines) where every line is spoken and
+// /commands change the settings live.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as readline from 'node:readline';
+import { chalkStderr, default as chalk } from 'chalk';
+import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
+import type { AudioSink } from '../../audio/sink.js';
+import { WavFileSink } from '../../audio/wav.js';
+import { UsageError } from '../../errors.js';
+import { UtteranceQueue } from '../../utterance-queue.js';
+import { WavesClient } from '../../waves/client.js';
+import { openConnection, reportClientEvents } from '../connect.js';
+import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { historyPath } from '../paths.js';
+import { ReplSession, completeLine } from '../repl-session.js';
+import { Ui, redact } from '../ui.js';
+import { knownVoices } from '../voice-names.js';
+
+export interface ReplFlags extends SettingsFlags, ConnectionFlags {
+  output?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  keepaliveInterval?: number;
+}
+
+function loadHistory(): string[] {
+  try {
+    return readFileSync(historyPath(), 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
+  } catch {
+    return [];
+  }
+}
+
+function saveHistory(history: string[]): void {
+  try {
+    mkdirSync(dirname(historyPath()), { recursive: true, mode: 0o700 });
+    writeFileSync(historyPath(), `${[...history].reverse().join('\n')}\n`, { mode: 0o600 });
+  } catch {
+    // History is a convenience; a read-only home must not break the REPL.
+  }
+}
+
+export async function runRepl(flags: ReplFlags): Promise<number> {
+  const initial = settingsFromFlags(flags);
+  if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  let rl: readline.Interface | null = null;
+
+  const print = (text: string, stream: NodeJS.WriteStream = process.stdout) => {
+    const safe = redact(text);
+    if (rl && interactive) {
+      readline.clearLine(process.stdout, 0);
+      readline.cursorTo(process.stdout, 0);
+      process.stdout.write(`${safe}\n`);
+      rl.prompt(true);
+    } else {
+      stream.write(`${safe}\n`);
+    }
+  };
+  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: false, writeLine: (line) => print(line, process.stderr) });
+  const out = {
+    info: (message: string) => (interactive ? print(message) : !flags.quiet && print(message, process.stderr)),
+    error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${message}`, process.stderr),
+  };
+  const output = flags.output ? await WavFileSink.open(flags.output, initial.sampleRate) : null;
+  const connection = await openConnection(flags, ui).catch(async (error) => {
+    await output?.abort();
+    throw error;
+  });
+  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, settings: initial, keepaliveIntervalMs: flags.keepaliveInterval });
+  if (interactive) {
+    client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
+    client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${reason}` : ` (code ${code})`}`)));
+    client.on('reconnecting', ({ attempt }) => print(chalk.yellow(`… reconnecting (attempt ${attempt})`)));
+    client.on('connection_error', (error) => print(`${chalk.red('connection error:')} ${error.message}`));
+  }
+  reportClientEvents(client, ui);
+
+  const queue = new UtteranceQueue({
+    openSink: async (rate): Promise<AudioSink> => output ?? SpeakerSink.open(rate),
+    onError: (error) => session.fail(error),
+  });
+  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
+  const stopSpeech = async () => {
+    client.interrupt();
+    await queue.stop();
+  };
+
+  try {
+    if (!output) await probePlayback();
+    if (interactive) process.stdout.write(`${chalk.bold('smallest-tts repl')} ${chalk.dim('— type text to hear it; /help for commands; Ctrl-D to leave')}\n`);
+    await client.connect();
+    if (interactive) await interactiveLoop();
+    else await pipedLoop();
+    await session.stopRecording();
+    await queue.close();
+    await output?.end();
+  } finally {
+    await queue.stop().catch(() => {});
+    await output?.abort();
+    await client.close();
+    await connection.close();
+  }
+  return session.exitCode;
+
+  async function pipedLoop(): Promise<void> {
+    const onSigint = () => {
+      void stopSpeech().finally(() => process.exit(130));
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const lines = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
+      for await (const line of lines) {
+        if ((await session.handleLine(line)) === 'quit') break;
+      }
+      lines.close();
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+
+  function interactiveLoop(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const prompt = readline.createInterface({
+        input: process.stdin,
+        output: process.stdout,
+        terminal: true,
+        history: loadHistory(),
+        historySize: 500,
+        removeHistoryDuplicates: true,
+        prompt: `${chalk.cyan('tts')}${chalk.dim('›')} `,
+        completer: (line: string) => completeLine(line, knownVoices(client.settings.model)),
+      });
+      rl = prompt;
+      prompt.on('history', saveHistory);
+      let chain: Promise<unknown> = Promise.resolve();
+      let quitting = false;
+      const quit = () => {
+        if (quitting) return;
+        quitting = true;
+        chain.then(() => queue.idle()).then(() => resolve(), reject);
+        prompt.close();
+      };
+      prompt.on('SIGINT', () => {
+        if (queue.busy) {
+          void stopSpeech().then(() => print(chalk.dim('■ stopped')));
+        } else {
+          print(chalk.dim('(To leave, press Ctrl-D or type /quit)'));
+        }
+      });
+      prompt.on('line', (line) => {
+        chain = chain.then(async () => {
+          if ((await session.handleLine(line)) === 'quit') quit();
+          else if (!quitting) prompt.prompt();
+        }, reject);
+      });
+      prompt.on('close', () => {
+        rl = null;
+        process.stdout.write('\n');
+        quit();
+      });
+      prompt.prompt();
+    });
+  }
+}

@@ -1,0 +1,207 @@
+// The REPL's line protocol — `/voice emily`, text to speak — with no terminal code, shared by the
+// interactive prompt and piped input.
+import { WavFileSink } from '../audio/wav.js';
+import { SmallestTtsError, UsageError } from '../errors.js';
+import {
+  LANGUAGES, MODELS, V2_ONLY_KEYS, assertValidSettings, mergeSettings, parseSettingValue, settingFlagName,
+  type SettingKey, type Settings,
+} from '../settings.js';
+import { chunkText } from '../text/chunk.js';
+import type { UtteranceQueue } from '../utterance-queue.js';
+import type { WavesClient } from '../waves/client.js';
+
+/** REPL command → setting. */
+export const SETTING_COMMANDS: Record<string, SettingKey> = {
+  voice: 'voice', speed: 'speed', language: 'language', model: 'model', consistency: 'consistency',
+  similarity: 'similarity', enhancement: 'enhancement', rate: 'sampleRate',
+};
+
+export const COMMANDS = [...Object.keys(SETTING_COMMANDS), 'settings', 'reset', 'save', 'help', 'quit'].map((c) => `/${c}`);
+
+export const HELP = `Type text and press Enter to hear it. Commands:
+  /voice NAME        voice id, e.g. sophia, emily, ryan
+  /speed X           speaking rate (0.5–2; 0.1–5 on lightning-v2); "/speed default" unsets it
+  /language CODE     ${Object.keys(LANGUAGES).join(' ')}
+  /model NAME        ${MODELS.join(' or ')} (reconnects)
+  /consistency X     0–1, lightning-v2 only
+  /similarity X      0–1, lightning-v2 only
+  /enhancement N     0, 1 or 2, lightning-v2 only
+  /rate HZ           sample rate: 8000, 16000, 24000, 44100
+  /settings          show the current settings
+  /reset             back to the settings the REPL started with
+  /save FILE.wav     also record what is spoken from now on; "/save off" finishes the file
+  /help              this list
+  /quit              leave (Ctrl-D too); Ctrl-C stops the speech`;
+
+export interface SessionOutput {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export interface ReplSessionOptions {
+  client: WavesClient;
+  queue: UtteranceQueue;
+  out: SessionOutput;
+  /** The settings the REPL started with, for /reset. */
+  initial: Settings;
+  /** The -o file, whose sample rate cannot change. */
+  outputFile?: string;
+}
+
+export class ReplSession {
+  private readonly o: ReplSessionOptions;
+  private recording: { path: string; sink: WavFileSink } | null = null;
+  /** Worst exit code a line earned: 2 for a refused command, 1 for a failed utterance. */
+  exitCode = 0;
+
+  constructor(options: ReplSessionOptions) {
+    this.o = options;
+  }
+
+  /** Handles one line; resolves to 'quit' when the session should end. */
+  async handleLine(raw: string): Promise<'quit' | void> {
+    const line = raw.trim();
+    if (line === '') return;
+    try {
+      if (line.startsWith('//')) return this.speak(line.slice(1));
+      if (!line.startsWith('/')) return this.speak(line);
+      const [, name, rest] = /^\/(\S*)\s*(.*)$/.exec(line)!;
+      return await this.command(name.toLowerCase(), rest.trim());
+    } catch (error) {
+      if (!(error instanceof SmallestTtsError)) throw error;
+      this.fail(error);
+    }
+  }
+
+  fail(error: SmallestTtsError | Error): void {
+    const code = error instanceof SmallestTtsError ? error.exitCode : 1;
+    this.exitCode = Math.max(this.exitCode, code === 130 ? 0 : code);
+    this.o.out.error(error.message + (error instanceof SmallestTtsError && error.hint ? ` (${error.hint})` : ''));
+  }
+
+  private speak(text: string): void {
+    const { client, queue } = this.o;
+    const streams = [...chunkText(text, { language: client.settings.language })].map((chunk) => client.synthesize(chunk));
+    queue.enqueue(...streams);
+  }
+
+  private async command(name: string, arg: string): Promise<'quit' | void> {
+    const key = SETTING_COMMANDS[name];
+    if (key) return this.setting(name, key, arg);
+    switch (name) {
+      case 'settings':
+        return this.o.out.info(this.describe(this.o.client.settings));
+      case 'reset':
+        this.checkRate(this.o.initial.sampleRate);
+        return this.o.out.info(`settings reset${this.apply(this.o.initial) ? ' (reconnecting)' : ''}: ${this.describe(this.o.client.settings)}`);
+      case 'save':
+        return this.save(arg);
+      case 'help':
+      case '?':
+        return this.o.out.info(HELP);
+      case 'quit':
+      case 'exit':
+        return 'quit';
+      default:
+        throw new UsageError(`Unknown command /${name}: /help lists the commands.`);
+    }
+  }
+
+  private setting(name: string, key: SettingKey, arg: string): void {
+    const current = this.o.client.settings;
+    if (arg === '') return this.o.out.info(`/${name} is ${current[key] ?? 'not set (the API default)'}`);
+    const value = arg === 'default' && !(['model', 'voice', 'language', 'sampleRate'] as string[]).includes(key) ? undefined : parseSettingValue(key, arg, '/');
+    let update: Partial<Settings> = { [key]: value };
+    const cleared: SettingKey[] = [];
+    if (key === 'model' && value !== 'lightning-v2') {
+      // Leaving lightning-v2: its own settings do not apply any more; say so rather than refuse.
+      for (const k of V2_ONLY_KEYS) if (current[k] !== undefined) cleared.push(k);
+      update = { ...update, ...Object.fromEntries(cleared.map((k) => [k, undefined])) };
+    }
+    if (key === 'sampleRate') this.checkRate(value as number);
+    const next = mergeSettings(current, update);
+    assertValidSettings(next, '/');
+    const reconnecting = this.apply(next) ? ': reconnecting' : '';
+    const clearedNote = cleared.length ? ` (cleared ${cleared.map((k) => `/${settingFlagName(k)}`).join(', ')}: lightning-v2 only)` : '';
+    this.o.out.info(`/${name} ${value ?? 'unset'}${clearedNote}${reconnecting}`);
+  }
+
+  /** Replaces every setting; true when the model changed (the client reconnects). */
+  private apply(next: Settings): boolean {
+    const modelChanged = next.model !== this.o.client.settings.model;
+    const update: Partial<Settings> = { ...next };
+    for (const k of ['speed', ...V2_ONLY_KEYS] as const) if (next[k] === undefined) update[k] = undefined;
+    this.o.client.updateSettings(update);
+    return modelChanged;
+  }
+
+  private checkRate(rate: number): void {
+    const fixed = this.o.outputFile ?? this.recording?.path;
+    if (fixed && rate !== this.o.client.settings.sampleRate) {
+      throw new UsageError(`/rate cannot change while writing ${fixed} (a WAV file has one rate, ${this.o.client.settings.sampleRate} Hz).`);
+    }
+  }
+
+  private async save(arg: string): Promise<void> {
+    if (arg === '') return this.o.out.info(this.recording ? `recording to ${this.recording.path}` : 'not recording: /save FILE.wav starts');
+    if (arg === 'off') {
+      if (!this.recording) throw new UsageError('Not recording: /save FILE.wav starts a recording.');
+      await this.stopRecording();
+      return;
+    }
+    if (this.recording) throw new UsageError(`Already recording to ${this.recording.path}: /save off first.`);
+    const sink = await WavFileSink.open(arg, this.o.client.settings.sampleRate);
+    this.recording = { path: arg, sink };
+    // Takes effect at this point of the queue: speech typed earlier is not recorded.
+    this.o.queue.enqueue(() => {
+      this.o.queue.recorder = sink;
+    });
+    this.o.out.info(`recording to ${arg}; /save off to finish`);
+  }
+
+  /** Puts the recording in place once the speech queued before this point has been written. */
+  async stopRecording(): Promise<void> {
+    const recording = this.recording;
+    if (!recording) return;
+    this.recording = null;
+    const rate = this.o.client.settings.sampleRate;
+    const done = new Promise<void>((resolve, reject) => {
+      this.o.queue.enqueue(async () => {
+        this.o.queue.recorder = null;
+        try {
+          await recording.sink.end();
+          this.o.out.info(`saved ${recording.path} (${(recording.sink.bytesWritten / 2 / rate).toFixed(1)} s)`);
+          resolve();
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    await done;
+  }
+
+  describe(s: Readonly<Settings>): string {
+    const parts = [`model ${s.model}`, `voice ${s.voice}`, `language ${s.language}`, `rate ${s.sampleRate}`, `speed ${s.speed ?? 'default'}`];
+    if (s.model === 'lightning-v2') {
+      for (const k of V2_ONLY_KEYS) parts.push(`${k} ${s[k] ?? 'default'}`);
+    }
+    return parts.join(', ');
+  }
+}
+
+/** Tab completion: command names, then models, languages, rates and known voices. */
+export function completeLine(line: string, voices: readonly string[]): [string[], string] {
+  const command = /^\/(\S*)$/.exec(line);
+  if (command) {
+    const hits = COMMANDS.filter((c) => c.startsWith(line));
+    return [hits.length ? hits : COMMANDS, line];
+  }
+  const arg = /^\/(model|language|voice|rate)\s+(\S*)$/.exec(line);
+  if (!arg) return [[], line];
+  const options: Record<string, readonly string[]> = {
+    model: MODELS, language: Object.keys(LANGUAGES), voice: voices, rate: ['8000', '16000', '24000', '44100'],
+  };
+  const candidates = options[arg[1]];
+  const hits = candidates.filter((c) => c.startsWith(arg[2]));
+  return [hits.length ? hits : [...candidates], arg[2]];
+}

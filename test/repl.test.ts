@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { completeLine } from '../src/cli/repl-session.js';
+import { API_KEY, BIN, alsaCaptureHome, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
+
+describe('repl with piped input', () => {
+  test('each setting change reaches the next request, in order; a model change opens the new route', async (t) => {
+    const server = await startServer(t);
+    const out = join(tempDir(t), 'session.wav');
+    const script = [
+      'First line.',
+      '/voice emily',
+      'Second line.',
+      '/speed 1.5',
+      '/language de',
+      'Third line.',
+      '/model lightning-v2',
+      '/consistency 0.7',
+      '/enhancement 2',
+      'Fourth line.',
+      '/model lightning-v3.1',
+      'Fifth line.',
+      '/reset',
+      'Sixth line.',
+    ].join('\n');
+    const r = await runCli(['repl', '-o', out, ...serverArgs(server)], { stdin: `${script}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    const seen = server.requests.map((q) => [q.model, q.body.text, q.body.voice_id, q.body.speed, q.body.language, q.body.consistency, q.body.enhancement]);
+    assert.deepEqual(seen, [
+      ['lightning-v3.1', 'First line.', 'sophia', undefined, 'en', undefined, undefined],
+      ['lightning-v3.1', 'Second line.', 'emily', undefined, 'en', undefined, undefined],
+      ['lightning-v3.1', 'Third line.', 'emily', 1.5, 'de', undefined, undefined],
+      ['lightning-v2', 'Fourth line.', 'emily', 1.5, 'de', 0.7, 2],
+      ['lightning-v3.1', 'Fifth line.', 'emily', 1.5, 'de', undefined, undefined],
+      ['lightning-v3.1', 'Sixth line.', 'sophia', undefined, 'en', undefined, undefined],
+    ]);
+    assert.deepEqual(server.upgrades.map((u) => u.path), [
+      '/api/v1/lightning-v3.1/get_speech/stream',
+      '/api/v1/lightning-v2/get_speech/stream',
+      '/api/v1/lightning-v3.1/get_speech/stream',
+    ]);
+    assert.match(r.stderr, /\/model lightning-v3\.1 \(cleared \/consistency, \/enhancement: lightning-v2 only\): reconnecting/);
+    assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server), '-o holds everything spoken, in order');
+  });
+
+  test('refused settings are never sent, the session goes on, and the exit code says so', async (t) => {
+    const server = await startServer(t);
+    const script = ['/consistency 0.5', '/speed 9', '/speed fast', '/language xx', '/rate 22050', '/nonsense', 'Spoken anyway.'].join('\n');
+    const r = await runCli(['repl', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { stdin: `${script}\n` });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\/consistency works only with model lightning-v2 \(the model is lightning-v3\.1\)/);
+    assert.match(r.stderr, /\/speed must be between 0\.5 and 2 on lightning-v3\.1 \(got 9\)/);
+    assert.match(r.stderr, /\/speed must be a number \(got "fast"\)/);
+    assert.match(r.stderr, /\/language must be one of/);
+    assert.match(r.stderr, /\/rate cannot change while writing/);
+    assert.match(r.stderr, /Unknown command \/nonsense/);
+    assert.deepEqual(server.requests.map((q) => q.body), [{ text: 'Spoken anyway.', voice_id: 'sophia', language: 'en', sample_rate: 24000, complete_backoff_ms: 0 }]);
+  });
+
+  test('/save records what is spoken from then on, until /save off', async (t) => {
+    const server = await startServer(t);
+    const dir = tempDir(t);
+    const saved = join(dir, 'saved.wav');
+    const script = ['Not recorded.', `/save ${saved}`, 'Recorded one.', 'Recorded two.', '/save off', 'Not recorded either.'].join('\n');
+    const r = await runCli(['repl', '-o', join(dir, 'all.wav'), ...serverArgs(server)], { stdin: `${script}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /saved .*saved\.wav \(\d+\.\d s\)/);
+    assert.deepEqual(parseWav(readFileSync(saved)).data, sentPcm(server, (b) => String(b.text).startsWith('Recorded')));
+    assert.deepEqual(parseWav(readFileSync(join(dir, 'all.wav'))).data, sentPcm(server));
+  });
+
+  test('keepalive goes out on an idle socket and never reaches the file', async (t) => {
+    const server = await startServer(t);
+    const out = join(tempDir(t), 'keep.wav');
+    const r = await runCli(['repl', '-o', out, '--keepalive-interval', '60', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      onSpawn: (child) => {
+        child.stdin!.write('Before the pause.\n');
+        void waitFor(() => server.requests.filter((q) => q.body.text === ' ').length >= 2, 5000, 'keepalives').then(() => child.stdin!.end('After the pause.\n'));
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(server.requests.filter((q) => q.body.text === ' ').length >= 2);
+    assert.equal(server.connections(), 1);
+    assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server, (b) => b.text !== ' '));
+  });
+
+  test('-o - is refused: the REPL writes files', async () => {
+    const r = await runCli(['repl', '-o', '-', '--api-key', 'k']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /-o FILE\.wav/);
+  });
+});
+
+test('completion: commands, then models, languages, rates and voices', () => {
+  assert.deepEqual(completeLine('/mo', []), [['/model'], '/mo']);
+  assert.deepEqual(completeLine('/s', []), [['/speed', '/similarity', '/settings', '/save'], '/s']);
+  assert.deepEqual(completeLine('/model lightning-v', []), [['lightning-v3.1', 'lightning-v2'], 'lightning-v']);
+  assert.deepEqual(completeLine('/language h', []), [['hi', 'he'], 'h']);
+  assert.deepEqual(completeLine('/voice em', ['emily', 'sophia']), [['emily'], 'em']);
+  assert.deepEqual(completeLine('/rate 4', []), [['44100'], '4']);
+  assert.deepEqual(completeLine('plain text', []), [[], 'plain text']);
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const hasSpeaker = (() => {
+  try {
+    createRequire(import.meta.url).resolve('speaker');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('repl in a real terminal (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  test('Ctrl-C mid-utterance drops the socket and reconnects; the next line is spoken; Ctrl-D exits 0', async (t) => {
+    const server = await startServer(t, { realtimeFactor: 1 });
+    const { home } = alsaCaptureHome(t);
+    const dir = tempDir(t);
+    const session = `smallest-tts-test-${process.pid}`;
+    const output = hasSpeaker ? [] : ['-o', join(dir, 'out.wav')];
+    const command = [process.execPath, BIN, 'repl', ...serverArgs(server), ...output].map((a) => `'${a}'`).join(' ');
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+    tmux('new-session', '-d', '-s', 'repl', '-x', '150', '-y', '40', `env HOME='${home}' ${command}; echo EXIT=$?; sleep 60`);
+    t.after(() => spawnSync('tmux', ['-L', session, 'kill-server']));
+    const screen = () => tmux('capture-pane', '-p', '-t', 'repl');
+    await waitFor(() => screen().includes('tts›'), 10_000, 'the prompt');
+    tmux('send-keys', '-t', 'repl', 'A long utterance with a great many words that takes seconds and seconds to speak in real time', 'Enter');
+    await waitFor(() => (server.requests[0]?.bytes ?? 0) > 0, 10_000, 'audio flowing');
+    tmux('send-keys', '-t', 'repl', 'C-c');
+    await waitFor(() => server.connections() === 2, 5000, 'a new connection');
+    await waitFor(() => server.requests[0].outcome === 'dropped', 5000, 'the first request cut off');
+    await waitFor(() => screen().includes('stopped'), 5000, 'the stopped notice');
+    tmux('send-keys', '-t', 'repl', 'Next line', 'Enter');
+    await waitFor(() => server.requests.some((q) => q.body.text === 'Next line' && q.outcome === 'complete'), 10_000, 'the next line spoken');
+    assert.equal(server.requests[1].connection, 2, 'spoken on the new connection');
+    await waitFor(() => /tts›\s*$/.test(screen().trimEnd()), 5000, 'the prompt again');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // let "Next line" play out at real time
+    tmux('send-keys', '-t', 'repl', 'C-d');
+    await waitFor(() => screen().includes('EXIT='), 10_000, 'exit');
+    assert.match(screen(), /EXIT=0/);
+    assert.ok(!screen().includes(API_KEY));
+  });
+});
