@@ -44,12 +44,18 @@ export interface RunOptions {
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
 
-/** Runs the CLI with a clean environment: no inherited key or base URL. */
+/** Config and cache folders of this test process, so no developer's settings leak in. */
+const isolated = mkdtempSync(join(tmpdir(), 'smallest-tts-home-'));
+process.on('exit', () => rmSync(isolated, { recursive: true, force: true }));
+
+/** Runs the CLI with a clean environment: no inherited key, base URL, config or cache. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('SMALLEST_')) env[k] = v;
+    if (v !== undefined && !k.startsWith('SMALLEST_') && !k.startsWith('XDG_')) env[k] = v;
   }
+  env.XDG_CONFIG_HOME = join(isolated, 'config');
+  env.XDG_CACHE_HOME = join(isolated, 'cache');
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

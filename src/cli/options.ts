@@ -19,6 +19,7 @@ export interface SettingsFlags {
 }
 
 export interface ConnectionFlags {
+  profile?: string;
   apiKey?: string;
   baseUrl?: string;
   insecure?: boolean;
@@ -53,6 +54,7 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option('--base-url <url>', `WebSocket base URL (default: ${DEFAULT_BASE_URL})`).env('SMALLEST_BASE_URL'))
     .addOption(new Option('--insecure', 'allow a plain ws:// base URL to a host that is not this machine'))
     .addOption(new Option('--offline', 'speak with the built-in offline voice through a local server; no key or network'))
+    .addOption(new Option('--profile <name>', 'use a named profile from the config file').env('SMALLEST_PROFILE'))
     .addOption(new Option('-q, --quiet', 'no spinner or status; errors only'))
     .addOption(new Option('-v, --verbose', 'connection events and timings on stderr'));
 }

@@ -34,6 +34,8 @@ export interface WavesServerOptions extends Faults {
   chunkBytes?: number;
   /** Keep each request's PCM in `requests` (tests). */
   record?: boolean;
+  /** Answer get_voices with this list instead of the engine's (to test clients against odd shapes). */
+  voiceCatalog?: unknown[];
   log?: (line: string) => void;
 }
 
@@ -52,6 +54,8 @@ export interface WavesServer {
   readonly requests: RequestRecord[];
   /** Authorization headers of every upgrade, in order (tests check the Bearer form). */
   readonly upgrades: { path: string; authorization?: string }[];
+  /** Plain HTTP requests (get_voices), in order. */
+  readonly httpRequests: { path: string; authorization?: string }[];
   readonly connections: () => number;
   close(): Promise<void>;
 }
@@ -86,15 +90,17 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
   const chunkBytes = Math.max(1, options.chunkBytes ?? 4800);
   const requests: RequestRecord[] = [];
   const upgrades: { path: string; authorization?: string }[] = [];
+  const httpRequests: { path: string; authorization?: string }[] = [];
   let connectionCount = 0;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    httpRequests.push({ path: req.url ?? '', authorization: req.headers.authorization });
     const route = routeError(req, options, 'get_voices');
     if ('status' in route) {
       res.writeHead(route.status, { 'content-type': 'application/json' }).end(JSON.stringify(route.body));
     } else {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ voices: engine.voices() }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ voices: options.voiceCatalog ?? engine.voices() }));
     }
     log(`GET ${req.url} ${res.statusCode}`);
   });
@@ -228,6 +234,7 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
     port,
     requests,
     upgrades,
+    httpRequests,
     connections: () => connectionCount,
     close: () =>
       new Promise<void>((resolve) => {

@@ -10,6 +10,7 @@ import { WavFileSink } from '../../audio/wav.js';
 import { UsageError } from '../../errors.js';
 import { UtteranceQueue } from '../../utterance-queue.js';
 import { WavesClient } from '../../waves/client.js';
+import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { historyPath } from '../paths.js';
@@ -41,7 +42,7 @@ function saveHistory(history: string[]): void {
   }
 }
 
-export async function runRepl(flags: ReplFlags): Promise<number> {
+export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise<number> {
   const initial = settingsFromFlags(flags);
   if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -63,6 +64,7 @@ export async function runRepl(flags: ReplFlags): Promise<number> {
     info: (message: string) => (interactive ? print(message) : !flags.quiet && print(message, process.stderr)),
     error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${message}`, process.stderr),
   };
+  if (origins) ui.verbose(`settings: ${origins.describe()}`);
   const output = flags.output ? await WavFileSink.open(flags.output, initial.sampleRate) : null;
   const connection = await openConnection(flags, ui).catch(async (error) => {
     await output?.abort();

@@ -4,20 +4,23 @@ import type { AudioSink } from '../../audio/sink.js';
 import { StreamSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import { WavFileSink, WavStreamSink } from '../../audio/wav.js';
-import { InterruptedError, UsageError } from '../../errors.js';
+import { ApiError, InterruptedError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink } from '../../synthesize.js';
 import { chunkText } from '../../text/chunk.js';
 import { readText } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
+import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { Ui } from '../ui.js';
+import { readVoiceCache } from '../voice-cache.js';
 
 export interface SayFlags extends SettingsFlags, ConnectionFlags {
   file?: string;
   output?: string;
   raw?: boolean;
+  json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -49,10 +52,25 @@ async function openSink(output: Output, settings: Settings, raw: boolean): Promi
   }
 }
 
-export async function runSay(words: string[], flags: SayFlags): Promise<void> {
+/** An API error about an unknown voice gets the cached voice list as its hint. */
+function withVoiceHint(error: unknown, baseUrl: string, settings: Settings): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const voices = readVoiceCache(baseUrl, settings.model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId);
+  if (!voices || voices.includes(settings.voice)) return error;
+  const some = voices.slice(0, 8).join(', ') + (voices.length > 8 ? ', …' : '');
+  return new SmallestTtsError(error.message, { hint: `"${settings.voice}" is not in the voice list of ${settings.model}: ${some} (smallest-tts voices)`, cause: error });
+}
+
+export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
   const settings = settingsFromFlags(flags);
   const output = outputFromFlags(flags);
-  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
+  // --json on stderr shares it with the spinner: keep the spinner off then.
+  const jsonOnStderr = flags.json && output.kind !== 'file';
+  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
+  if (origins) {
+    ui.verbose(`settings: ${origins.describe()}`);
+    for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
+  }
   const text = await readText({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, settings });
@@ -77,6 +95,8 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     const stats = await synthesizeToSink(client, chunkText(text, { language: settings.language }), audio, {
       signal: controller.signal,
       onFirstAudio: () => ui.stopStatus(),
+    }).catch((error: unknown) => {
+      throw withVoiceHint(error, connection.baseUrl, settings);
     });
     ui.stopStatus();
     if (stats.interrupted) {
@@ -92,6 +112,19 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
         `${stats.audioSeconds.toFixed(2)} s of audio, ${stats.requests} request(s), total ${Math.round(stats.totalMs)} ms`,
     );
     if (output.kind === 'file') ui.verbose(`wrote ${output.path}`);
+    if (flags.json) {
+      const report = {
+        settings,
+        output: output.kind === 'file' ? output.path : output.kind,
+        format: flags.raw ? 'raw' : output.kind === 'speaker' ? 'pcm' : 'wav',
+        audioSeconds: Number(stats.audioSeconds.toFixed(3)),
+        bytes: stats.bytes,
+        requests: stats.requests,
+        firstAudioMs: stats.firstAudioMs === undefined ? null : Math.round(stats.firstAudioMs),
+        totalMs: Math.round(performance.now() - started),
+      };
+      (output.kind === 'file' ? process.stdout : process.stderr).write(`${JSON.stringify(report)}\n`);
+    }
   } finally {
     ui.stopStatus();
     process.off('SIGINT', onSigint);

@@ -1,0 +1,67 @@
+// `smallest-tts voices` and `smallest-tts languages`: the catalogs, as a table or JSON.
+import { LANGUAGES, MODELS } from '../../settings.js';
+import { fetchVoices, filterVoices, type Voice } from '../../waves/voices.js';
+import { openConnection } from '../connect.js';
+import type { ConnectionFlags } from '../options.js';
+import { Ui } from '../ui.js';
+import { readVoiceCache, writeVoiceCache } from '../voice-cache.js';
+
+export interface VoicesFlags extends ConnectionFlags {
+  model?: string;
+  language?: string;
+  gender?: string;
+  json?: boolean;
+  refresh?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export async function runVoices(flags: VoicesFlags): Promise<void> {
+  const model = flags.model ?? MODELS[0];
+  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
+  const connection = await openConnection(flags, ui);
+  let voices: Voice[] | null = null;
+  try {
+    const cacheable = !flags.offline;
+    voices = cacheable && !flags.refresh ? readVoiceCache(connection.baseUrl, model) : null;
+    if (voices) {
+      ui.verbose(`voices from the cache (${voices.length}); --refresh to fetch again`);
+    } else {
+      await ui.status('Fetching voices…');
+      voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model });
+      ui.stopStatus();
+      ui.verbose(`fetched ${voices.length} voices`);
+      if (cacheable) writeVoiceCache(connection.baseUrl, model, voices);
+    }
+  } finally {
+    ui.stopStatus();
+    await connection.close();
+  }
+  const shown = filterVoices(voices, { language: flags.language, gender: flags.gender });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    return;
+  }
+  if (shown.length === 0) {
+    ui.info('No voices match.');
+    return;
+  }
+  const rows = shown.map((v) => [v.voiceId, v.displayName, v.gender ?? '', v.accent ?? '', v.age ?? '', v.languages.join(', ')]);
+  process.stdout.write(`${table(['VOICE', 'NAME', 'GENDER', 'ACCENT', 'AGE', 'LANGUAGES'], rows)}\n`);
+}
+
+export function runLanguages(flags: { model?: string; json?: boolean }): void {
+  // Both models document the same sixteen languages.
+  const entries = Object.entries(LANGUAGES);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(entries.map(([code, name]) => ({ code, name })), null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${table(['CODE', 'LANGUAGE'], entries)}\n`);
+}
