@@ -55,3 +55,32 @@ test('an unwritable path fails at open, before any audio', async (t) => {
   await assert.rejects(WavFileSink.open(join(dir, 'missing', 'x.wav'), 8000), { message: /Cannot write .*x\.wav: its folder does not exist/ });
   await assert.rejects(WavFileSink.open(dir, 8000), { message: /it is a directory/ });
 });
+
+test('a FIFO target is written in place, not replaced by a renamed file (regression: -o /dev/null)', { timeout: 5000 }, async (t) => {
+  const { execFileSync, spawn } = await import('node:child_process');
+  const { statSync } = await import('node:fs');
+  const dir = tempDir(t);
+  const fifo = join(dir, 'pipe.wav');
+  execFileSync('mkfifo', [fifo]);
+  const reader = spawn('cat', [fifo]);
+  const got: Buffer[] = [];
+  reader.stdout.on('data', (d: Buffer) => got.push(d));
+  const closed = new Promise((resolve) => reader.on('close', resolve));
+  const sink = await WavFileSink.open(fifo, 8000);
+  await sink.write(Buffer.from([5, 0, 6, 0]));
+  await sink.end();
+  await closed;
+  assert.ok(statSync(fifo).isFIFO(), 'still a FIFO');
+  const wav = parseWav(Buffer.concat(got));
+  assert.equal(wav.dataSize, 0xffffffff);
+  assert.deepEqual(wav.data, Buffer.from([5, 0, 6, 0]));
+  assert.deepEqual(readdirSync(dir), ['pipe.wav']);
+});
+
+test('/dev/null stays a device', async () => {
+  const { statSync } = await import('node:fs');
+  const sink = await WavFileSink.open('/dev/null', 8000);
+  await sink.write(Buffer.alloc(64));
+  await sink.end();
+  assert.ok(statSync('/dev/null').isCharacterDevice());
+});

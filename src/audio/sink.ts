@@ -23,6 +23,8 @@ export class OutputClosedError extends SmallestTtsError {
 export class StreamSink implements AudioSink {
   protected readonly stream: NodeJS.WritableStream;
   private failure: Error | null = null;
+  /** PCM bytes written (not counting a header). */
+  bytesWritten = 0;
 
   constructor(stream: NodeJS.WritableStream, header?: Buffer) {
     this.stream = stream;
@@ -34,6 +36,7 @@ export class StreamSink implements AudioSink {
 
   async write(pcm: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
+    this.bytesWritten += pcm.length;
     if (!this.stream.write(pcm)) {
       await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => {})]);
       if (this.failure) throw this.failure;
@@ -43,7 +46,11 @@ export class StreamSink implements AudioSink {
   async end(): Promise<void> {
     if (this.failure) throw this.failure;
     await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+    if (this.ownsStream) await new Promise<void>((resolve) => this.stream.end(() => resolve()));
   }
+
+  /** Set when the sink opened the stream itself (a device or FIFO) and must end it. */
+  ownsStream = false;
 
   async abort(): Promise<void> {}
 }

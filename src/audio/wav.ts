@@ -1,5 +1,6 @@
 // 16-bit mono WAV: the header, a file sink written atomically, and a stdout sink.
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SmallestTtsError } from '../errors.js';
@@ -61,10 +62,15 @@ export class WavFileSink implements AudioSink {
     this.raw = raw;
   }
 
-  /** Fails now, before any synthesis, when the file cannot be written. */
-  static async open(path: string, sampleRate: number, options: { raw?: boolean } = {}): Promise<WavFileSink> {
+  /**
+   * Fails now, before any synthesis, when the file cannot be written. A target that exists and is
+   * not a regular file (/dev/null, a FIFO) is written in place as a stream: renaming over it would
+   * replace the device.
+   */
+  static async open(path: string, sampleRate: number, options: { raw?: boolean } = {}): Promise<WavFileSink | StreamSink> {
     const existing = await stat(path).catch(() => null);
     if (existing?.isDirectory()) throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
+    if (existing && !existing.isFile()) return openStreamTarget(path, sampleRate, options.raw ?? false);
     const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
     let handle: FileHandle;
     try {
@@ -114,6 +120,17 @@ export class WavFileSink implements AudioSink {
     await this.handle.close().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
   }
+}
+
+async function openStreamTarget(path: string, sampleRate: number, raw: boolean): Promise<StreamSink> {
+  const stream = createWriteStream(path, { flags: 'w' });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) => reject(writeFailure(path, error)));
+  });
+  const sink = raw ? new StreamSink(stream) : new WavStreamSink(stream, sampleRate);
+  sink.ownsStream = true;
+  return sink;
 }
 
 /** WAV to a stream (stdout): the header announces an unknown length, as streaming WAV writers do. */

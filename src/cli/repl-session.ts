@@ -1,5 +1,6 @@
 // The REPL's line protocol — `/voice emily`, text to speak — with no terminal code, shared by the
 // interactive prompt and piped input.
+import type { AudioSink } from '../audio/sink.js';
 import { WavFileSink } from '../audio/wav.js';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import {
@@ -50,7 +51,7 @@ export interface ReplSessionOptions {
 
 export class ReplSession {
   private readonly o: ReplSessionOptions;
-  private recording: { path: string; sink: WavFileSink } | null = null;
+  private recording: { path: string; sink: AudioSink & { bytesWritten: number } } | null = null;
   /** Worst exit code a line earned: 2 for a refused command, 1 for a failed utterance. */
   exitCode = 0;
 
