@@ -20,10 +20,10 @@ async function main(): Promise<number> {
     if (error instanceof CommanderError) return HELP_CODES.has(error.code) ? 0 : 2; // commander has printed it
     const { formatError } = await import('./ui.js');
     if (error instanceof SmallestTtsError) {
-      if (error.exitCode !== 130) process.stderr.write(`${formatError(error.message, error.hint)}\n`);
+      if (error.exitCode !== 130) process.stderr.write(`${await formatError(error.message, error.hint)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`${formatError(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`)}\n`);
+    process.stderr.write(`${await formatError(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`)}\n`);
     return 1;
   }
 }

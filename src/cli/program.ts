@@ -1,10 +1,21 @@
 // The commander program: commands, their flags and help; command bodies are imported only when run.
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MODELS } from '../settings.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+/** The package's version, found by walking up from this file (it runs compiled and bundled). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'smallest-tts' && pkg.version) return pkg.version;
+    } catch {
+      // not here; keep walking
+    }
+  }
+  return 'unknown';
+}
 
 const SAY_EXAMPLES = `
 Examples:
@@ -70,7 +81,7 @@ async function withConfig(command: Command) {
 export function buildProgram(): Command {
   const program = new Command('smallest-tts')
     .description("Speak text with Smallest AI's Waves streaming text-to-speech API.")
-    .version(version, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 

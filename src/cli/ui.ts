@@ -1,6 +1,11 @@
 // Terminal output on stderr: a spinner only on a terminal, colours, --verbose lines, and key redaction.
-import { chalkStderr as chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
+
+/** chalk costs ~12 ms to load: only a terminal gets colours, so only a terminal loads it. */
+async function colours(enabled: boolean): Promise<ChalkInstance | null> {
+  return enabled ? (await import('chalk')).chalkStderr : null;
+}
 
 export interface UiOptions {
   quiet?: boolean;
@@ -30,8 +35,14 @@ export class Ui {
   readonly interactive: boolean;
   private spinner: Ora | null = null;
   private readonly writeLine?: (line: string) => void;
+  private readonly chalk: ChalkInstance | null;
 
-  constructor(options: UiOptions) {
+  static async create(options: UiOptions): Promise<Ui> {
+    return new Ui(options, await colours(options.interactive && !options.quiet));
+  }
+
+  private constructor(options: UiOptions, chalk: ChalkInstance | null) {
+    this.chalk = chalk;
     this.writeLine = options.writeLine;
     this.quiet = options.quiet ?? false;
     this.verboseOn = (options.verbose ?? false) && !this.quiet;
@@ -71,21 +82,18 @@ export class Ui {
   }
 
   warn(message: string): void {
-    this.write(`${chalk.yellow('warning:')} ${message}`);
-  }
-
-  success(message: string): void {
-    if (!this.quiet) this.write(`${chalk.green('✔')} ${message}`);
+    this.write(`${this.chalk?.yellow('warning:') ?? 'warning:'} ${message}`);
   }
 
   dim(text: string): string {
-    return chalk.dim(text);
+    return this.chalk?.dim(text) ?? text;
   }
 }
 
 /** How an error reaches the user: the message, then what to do about it. */
-export function formatError(message: string, hint?: string): string {
-  const lines = [`${chalk.red('error:')} ${message}`];
-  if (hint) lines.push(chalk.dim(hint));
+export async function formatError(message: string, hint?: string): Promise<string> {
+  const chalk = await colours(process.stderr.isTTY === true);
+  const lines = [`${chalk?.red('error:') ?? 'error:'} ${message}`];
+  if (hint) lines.push(chalk?.dim(hint) ?? hint);
   return redact(lines.join('\n'));
 }

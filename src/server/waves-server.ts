@@ -34,6 +34,8 @@ export interface WavesServerOptions extends Faults {
   chunkBytes?: number;
   /** Keep each request's PCM in `requests` (tests). */
   record?: boolean;
+  /** Called as each chunk frame is handed to the socket (benchmarks measure latency from here). */
+  onChunkSent?: (info: { connection: number; bytes: number; at: number }) => void;
   /** Answer get_voices with this list instead of the engine's (to test clients against odd shapes). */
   voiceCatalog?: unknown[];
   log?: (line: string) => void;
@@ -183,6 +185,7 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
         }
         if (ws.readyState !== ws.OPEN) return false;
         ws.send(JSON.stringify({ request_id: requestId, status: 'chunk', data: { audio: chunk.toString('base64') } }));
+        options.onChunkSent?.({ connection: id, bytes: chunk.length, at: performance.now() });
         audioBytes += chunk.length;
         record.bytes += chunk.length;
         if (options.record) pcmParts.push(chunk);

@@ -39,6 +39,12 @@ function* splitLong(sentence: string, maxChars: number): Generator<string> {
  */
 export function* chunkText(text: string, options: ChunkOptions = {}): Generator<string> {
   const maxChars = Math.max(20, options.maxChars ?? 250);
+  if (text.length <= maxChars) {
+    // One request either way; building a Segmenter (ICU data) would cost more than the request.
+    const folded = text.replace(/\s+/g, ' ').trim();
+    if (folded) yield folded;
+    return;
+  }
   const segmenter = new Intl.Segmenter(options.language ?? 'en', { granularity: 'sentence' });
   // A single line break is wrapping, not the end of a sentence; a blank line still is.
   const unwrapped = text.replace(/([^\n])\r?\n(?=[^\r\n])/g, '$1 ');

@@ -59,7 +59,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       stream.write(`${safe}\n`);
     }
   };
-  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: false, writeLine: (line) => print(line, process.stderr) });
+  const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: false, writeLine: (line) => print(line, process.stderr) });
   const out = {
     info: (message: string) => (interactive ? print(message) : !flags.quiet && print(message, process.stderr)),
     error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${message}`, process.stderr),

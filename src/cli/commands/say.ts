@@ -66,7 +66,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const output = outputFromFlags(flags);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
-  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
+  const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
   if (origins) {
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);

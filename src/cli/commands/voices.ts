@@ -24,7 +24,7 @@ export function table(header: string[], rows: string[][]): string {
 
 export async function runVoices(flags: VoicesFlags): Promise<void> {
   const model = flags.model ?? MODELS[0];
-  const ui = new Ui({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
+  const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
   const connection = await openConnection(flags, ui);
   let voices: Voice[] | null = null;
   try {
