@@ -145,15 +145,15 @@ async function longText(): Promise<void> {
     const input = join(work, `text-${bytes}.txt`);
     writeFileSync(input, bigText(bytes));
     const rssFile = join(work, `rss-${bytes}`);
+    const before = s.requests.length;
     const ms = await timeCommandAsync(['--import', hook, BIN, 'say', '-f', input, '-o', join(work, `long-${bytes}.wav`), '--sample-rate', '16000', '--base-url', s.url, '--api-key', KEY], { ...process.env, BENCH_RSS_FILE: rssFile });
-    return { ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, requests: s.requests.length };
+    return { ms, rss: Number(readFileSync(rssFile, 'utf8')), requests: s.requests.length - before };
   };
   const small = await run(50_000);
-  const before = s.requests.length;
   const large = await run(1_000_000);
   await s.close();
-  report('1 MB text → WAV, wall time', `${fmt(large.ms / 1000, 2)} s (${large.requests - before} requests)`, `${fmt(small.ms / 1000, 2)} s for 50 KB`, `${fmt(large.ms / small.ms, 1)}×`, '—');
-  report('1 MB text → WAV, peak RSS', `${fmt(large.rssMb)} MB`, `${fmt(small.rssMb)} MB for 50 KB`, `${fmt(large.rssMb / small.rssMb, 2)}×`, '< 120 MB, ≤ 1.3×');
+  report('1 MB text → WAV, wall time', `${fmt(large.ms / 1000, 2)} s (${large.requests} requests)`, `${fmt(small.ms / 1000, 2)} s for 50 KB`, `${fmt(large.ms / small.ms, 1)}×`, '—');
+  report('1 MB text → WAV, peak RSS', `${fmt(large.rss)} MB`, `${fmt(small.rss)} MB for 50 KB`, `${fmt(large.rss / small.rss, 2)}×`, '< 120 MB, ≤ 1.3×');
 }
 
 async function gapless(): Promise<void> {
@@ -161,9 +161,9 @@ async function gapless(): Promise<void> {
   const s = await server({ firstChunkDelayMs: 250, realtimeFactor: 3 });
   const client = new WavesClient({ apiKey: KEY, baseUrl: s.url, keepaliveIntervalMs: 0 });
   const completes: number[] = [];
-  const sends: number[] = [];
+  const sends: { at: number; queuedAt: number }[] = [];
   client.on('request_complete', ({ at }) => completes.push(at));
-  client.on('request_sent', ({ at }) => sends.push(at));
+  client.on('request_sent', ({ at, queuedAt }) => sends.push({ at, queuedAt }));
   const sentences = Array.from({ length: 30 }, (_, i) => `Sentence ${i + 1} has four short words.`).join(' ');
   const sink = new RealTimeSink(24000);
   await client.connect();
@@ -171,9 +171,13 @@ async function gapless(): Promise<void> {
   await sink.end();
   await client.close();
   await s.close();
-  const gaps = sends.slice(1).map((at, i) => at - completes[i]);
+  // Where the next request was already queued, the client must send it at once. Otherwise the
+  // lookahead window was full and the client was waiting, on purpose, for playback to catch up.
+  const next = sends.slice(1).map((s, i) => ({ ...s, completeAt: completes[i] }));
+  const gaps = next.filter((s) => s.queuedAt <= s.completeAt).map((s) => s.at - s.completeAt);
+  const waits = next.length - gaps.length;
   report('underruns after first audio', `${sink.underruns} (${fmt(sink.underrunMs)} ms silent)`, `${fmt(stats.audioSeconds)} s of audio, ${stats.requests} requests`, '—', '0');
-  report('complete → next request sent', `${fmt(median(gaps), 3)} ms median, ${fmt(Math.max(...gaps), 3)} ms max`, '—', '—', '< 10 ms');
+  report('complete → next (queued) request sent', `${fmt(median(gaps), 3)} ms median, ${fmt(Math.max(...gaps), 3)} ms max (${gaps.length} of ${next.length}; ${waits} waited for playback)`, '—', '—', '< 10 ms');
 }
 
 const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless };

@@ -29,7 +29,8 @@ export interface WavesClientEvents {
   disconnected: [{ code: number; reason: string }];
   connection_error: [Error];
   reconnecting: [{ attempt: number; delayMs: number }];
-  request_sent: [{ text: string; at: number; keepalive: boolean }];
+  /** `queuedAt`: when synthesize() was called; `at`: when the request left (performance.now()). */
+  request_sent: [{ text: string; at: number; queuedAt: number; keepalive: boolean }];
   request_complete: [{ text: string; at: number; keepalive: boolean }];
 }
 
@@ -206,7 +207,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       const at = performance.now();
       pending.stream.timings.sentAt ??= at;
       ws.send(JSON.stringify(request));
-      this.emit('request_sent', { text: pending.stream.text, at, keepalive: pending.keepalive });
+      this.emit('request_sent', { text: pending.stream.text, at, queuedAt: pending.stream.timings.queuedAt, keepalive: pending.keepalive });
     });
   }
 
@@ -218,7 +219,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
 
   private onMessage(ws: WebSocket, data: WebSocket.RawData): void {
     if (ws !== this.socket) return;
-    const frame = decodeFrame(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+    const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
     const pending = this.inFlight;
     if (frame.type === 'chunk' && pending) {
       this.deliver(pending, frame.audio);
