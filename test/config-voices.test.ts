@@ -229,7 +229,7 @@ describe('completion, help and version', () => {
     const version = await runCli(['--version']);
     assert.equal(version.code, 0);
     assert.equal(version.stdout.toString().trim(), JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
-    for (const command of ['say', 'repl', 'serve', 'voices', 'config']) {
+    for (const command of ['say', 'repl', 'serve', 'voices', 'languages', 'config', 'completion']) {
       const help = await runCli([command, '--help']);
       assert.equal(help.code, 0, command);
       assert.match(help.stdout.toString(), /Examples:\n {2}\$ smallest-tts/, command);

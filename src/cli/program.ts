@@ -137,6 +137,7 @@ export function buildProgram(): Command {
     .description('list the language codes a model supports')
     .addOption(new Option('--model <name>', `model (default: ${MODELS[0]})`).choices(MODELS))
     .option('--json', 'JSON instead of a table')
+    .addHelpText('after', '\nExamples:\n  $ smallest-tts languages\n  $ smallest-tts languages --json | jq -r \'.[].code\'')
     .action(async (flags) => {
       const { runLanguages } = await import('./commands/voices.js');
       runLanguages(flags);
