@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { chunkText } from '../src/text/chunk.js';
-import { API_KEY, alsaCaptureHome, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
+import { API_KEY, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
 
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
 
@@ -234,15 +233,6 @@ describe('say: Ctrl-C', () => {
     assert.ok(completed < [...chunkText(LONG_TEXT)].length, `stopped before the end (${completed} requests complete)`);
   });
 });
-
-const speakerInstalled = (() => {
-  try {
-    createRequire(import.meta.url).resolve('speaker');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('say → speakers', { skip: speakerInstalled ? false : 'the optional speaker package is not installed' }, () => {
   test('the bytes ALSA plays equal the PCM the server sent', async (t) => {

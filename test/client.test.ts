@@ -166,3 +166,24 @@ describe('WavesClient against the local server', () => {
     assert.equal(server.requests.filter((r) => r.body.text === 'Queued behind it.').length, 0, 'the queued request was never sent');
   });
 });
+
+describe('PendingRequest', () => {
+  test('realigns odd chunks and, after a rewind, skips exactly what was delivered', async () => {
+    const { PendingRequest } = await import('../src/waves/pending-request.js');
+    const { DEFAULT_SETTINGS } = await import('../src/settings.js');
+    const pcm = Buffer.from(Array.from({ length: 20 }, (_, i) => i));
+    const request = new PendingRequest('x', { ...DEFAULT_SETTINGS }, false);
+    const out: Buffer[] = [];
+    const reading = (async () => {
+      for await (const part of request.stream) out.push(part);
+    })();
+    request.deliver(pcm.subarray(0, 3)); // 2 bytes out, 1 carried
+    request.deliver(pcm.subarray(3, 8)); // 6 out
+    request.rewind(); // the connection dropped: the replay starts from byte 0
+    for (const [a, b] of [[0, 5], [5, 11], [11, 20]]) request.deliver(pcm.subarray(a, b));
+    request.stream.end();
+    await reading;
+    assert.deepEqual(Buffer.concat(out), pcm);
+    assert.ok(out.every((b) => b.length % 2 === 0));
+  });
+});

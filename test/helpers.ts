@@ -1,6 +1,7 @@
 // Test helpers: a real local server per test, the real CLI as a child process, WAV parsing, temp dirs.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,3 +133,13 @@ export function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'cond
     tick();
   });
 }
+
+/** The optional `speaker` package is installed (it builds only where the ALSA headers are). */
+export const speakerInstalled = (() => {
+  try {
+    createRequire(import.meta.url).resolve('speaker');
+    return true;
+  } catch {
+    return false;
+  }
+})();

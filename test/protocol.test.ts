@@ -19,11 +19,11 @@ test('decodeFrame reads chunks, completes and both error shapes', () => {
   const audio = Buffer.from([1, 2, 3]);
   assert.deepEqual(decodeFrame(JSON.stringify({ request_id: 'r1', status: 'chunk', data: { audio: audio.toString('base64') } })), { type: 'chunk', requestId: 'r1', audio });
   assert.deepEqual(decodeFrame(Buffer.from('{"request_id":"r1","status":"complete"}')), { type: 'complete', requestId: 'r1' });
-  assert.deepEqual(decodeFrame('{"status":"error","error":{"message":"bad voice","code":"VOICE"}}'), { type: 'error', message: 'bad voice', code: 'VOICE' });
+  assert.deepEqual(decodeFrame('{"status":"error","error":{"message":"bad voice","code":"VOICE"}}'), { type: 'error', requestId: undefined, message: 'bad voice', code: 'VOICE' });
   assert.deepEqual(decodeFrame('{"status":"error","message":"Connection timed out after 60 seconds of inactivity"}'), {
-    type: 'error', message: 'Connection timed out after 60 seconds of inactivity', code: undefined,
+    type: 'error', requestId: undefined, message: 'Connection timed out after 60 seconds of inactivity', code: undefined,
   });
-  assert.deepEqual(decodeFrame('{"status":"error","error_code":"MODEL_DEPRECATED","message":"retired"}'), { type: 'error', message: 'retired', code: 'MODEL_DEPRECATED' });
+  assert.deepEqual(decodeFrame('{"status":"error","error_code":"MODEL_DEPRECATED","message":"retired"}'), { type: 'error', requestId: undefined, message: 'retired', code: 'MODEL_DEPRECATED' });
 });
 
 test('decodeFrame tolerates unknown statuses and malformed frames', () => {

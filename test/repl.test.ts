@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { completeLine } from '../src/cli/repl-session.js';
-import { API_KEY, BIN, alsaCaptureHome, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
+import { API_KEY, BIN, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
 
 describe('repl with piped input', () => {
   test('each setting change reaches the next request, in order; a model change opens the new route', async (t) => {
@@ -107,14 +106,6 @@ test('completion: commands, then models, languages, rates and voices', () => {
 });
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const hasSpeaker = (() => {
-  try {
-    createRequire(import.meta.url).resolve('speaker');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('repl in a real terminal (tmux)', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   test('Ctrl-C mid-utterance drops the socket and reconnects; the next line is spoken; Ctrl-D exits 0', async (t) => {
@@ -122,7 +113,7 @@ describe('repl in a real terminal (tmux)', { skip: hasTmux ? false : 'tmux is no
     const { home } = alsaCaptureHome(t);
     const dir = tempDir(t);
     const session = `smallest-tts-test-${process.pid}`;
-    const output = hasSpeaker ? [] : ['-o', join(dir, 'out.wav')];
+    const output = speakerInstalled ? [] : ['-o', join(dir, 'out.wav')];
     const command = [process.execPath, BIN, 'repl', ...serverArgs(server), ...output].map((a) => `'${a}'`).join(' ');
     const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
     tmux('new-session', '-d', '-s', 'repl', '-x', '150', '-y', '40', `env HOME='${home}' ${command}; echo EXIT=$?; sleep 60`);

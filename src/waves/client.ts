@@ -2,11 +2,12 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { ApiError, ConnectionError, SmallestTtsError } from '../errors.js';
+import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../settings.js';
 import { openSocket } from './connection.js';
 import { buildRequest, decodeFrame } from './protocol.js';
-import { SpeechStream } from './speech-stream.js';
+import { PendingRequest } from './pending-request.js';
+import type { SpeechStream } from './speech-stream.js';
 import { DEFAULT_BASE_URL, streamUrl } from './url.js';
 
 export interface WavesClientOptions {
@@ -42,21 +43,12 @@ interface Connecting {
 /** A connection attempt overtaken by interrupt(), a model change or close(). */
 class SupersededError extends SmallestTtsError {}
 
-interface Pending {
-  stream: SpeechStream;
-  settings: Settings;
-  keepalive: boolean;
-  delivered: number;
-  skip: number;
-  carry: Buffer | null;
-  drops: number;
-  settle?: () => void;
-}
+type Pending = PendingRequest & { settle?: () => void };
 
 export class WavesClient extends EventEmitter<WavesClientEvents> {
   private readonly apiKey: string;
   readonly baseUrl: string;
-  private current_settings: Settings;
+  private currentSettings: Settings;
   private readonly keepaliveIntervalMs: number;
   private readonly completeBackoffMs: number;
   private readonly connectTimeoutMs: number;
@@ -71,15 +63,17 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   private closed = false;
   private everConnected = false;
   private keepaliveTimer: NodeJS.Timeout | null = null;
+  /** Ids of requests that have ended: a late frame carrying one is ignored. */
+  private endedIds: string[] = [];
 
   constructor(options: WavesClientOptions) {
     super();
-    if (!options.apiKey) throw new SmallestTtsError('An API key is required.', { exitCode: 2, hint: 'Set SMALLEST_API_KEY.' });
+    if (!options.apiKey) throw new UsageError('An API key is required.', 'Set SMALLEST_API_KEY.');
     this.apiKey = options.apiKey;
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
     streamUrl(this.baseUrl, 'probe'); // throws a UsageError now for a malformed base URL
-    this.current_settings = mergeSettings({ ...DEFAULT_SETTINGS }, options.settings ?? {});
-    assertValidSettings(this.current_settings);
+    this.currentSettings = mergeSettings({ ...DEFAULT_SETTINGS }, options.settings ?? {});
+    assertValidSettings(this.currentSettings);
     this.keepaliveIntervalMs = options.keepaliveIntervalMs ?? 30_000;
     this.completeBackoffMs = options.completeBackoffMs ?? 0;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -88,7 +82,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   get settings(): Readonly<Settings> {
-    return this.current_settings;
+    return this.currentSettings;
   }
 
   get isConnected(): boolean {
@@ -97,7 +91,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
 
   /** Opens the socket now (otherwise the first request opens it). */
   async connect(): Promise<void> {
-    await this.ensureSocket(this.current_settings.model);
+    await this.ensureSocket(this.currentSettings.model);
   }
 
   /** Queues `text` with the current settings; its audio streams as it arrives. */
@@ -110,10 +104,10 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
    * changes nothing, when the result is invalid. A model change reopens an idle socket at once.
    */
   updateSettings(update: Partial<Settings>): Settings {
-    const next = mergeSettings(this.current_settings, update);
+    const next = mergeSettings(this.currentSettings, update);
     assertValidSettings(next);
-    const modelChanged = next.model !== this.current_settings.model;
-    this.current_settings = next;
+    const modelChanged = next.model !== this.currentSettings.model;
+    this.currentSettings = next;
     if (modelChanged && this.socket && !this.inFlight && this.queue.length === 0) {
       this.dropSocket(1000, 'model change');
       void this.connect().catch(() => {});
@@ -152,12 +146,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   private enqueue(text: string, keepalive: boolean): Pending {
-    const settings = { ...this.current_settings };
-    const pending: Pending = {
-      stream: new SpeechStream(text, settings.sampleRate),
-      settings,
-      keepalive, delivered: 0, skip: 0, carry: null, drops: 0,
-    };
+    const pending: Pending = new PendingRequest(text, { ...this.currentSettings }, keepalive);
     if (this.closed) {
       pending.stream.fail(new SmallestTtsError('The client is closed.'));
       return pending;
@@ -180,7 +169,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
         }
         let ws: WebSocket;
         try {
-          ws = await this.ensureSocket(head.settings.model, head.drops > 0 || this.everConnected);
+          ws = await this.ensureSocket(head.settings.model, this.everConnected);
         } catch (error) {
           if (error instanceof SupersededError || this.queue[0] !== head) continue;
           // A connection that cannot be made fails everything queued: each would fail alike.
@@ -214,15 +203,18 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   private settleInFlight(): void {
     const pending = this.inFlight;
     this.inFlight = null;
+    if (pending?.requestId) this.endedIds = [...this.endedIds.slice(-15), pending.requestId];
     pending?.settle?.();
   }
 
   private onMessage(ws: WebSocket, data: WebSocket.RawData): void {
     if (ws !== this.socket) return;
     const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+    if ('requestId' in frame && frame.requestId !== undefined && this.endedIds.includes(frame.requestId)) return;
     const pending = this.inFlight;
+    if (pending && 'requestId' in frame) pending.requestId ??= frame.requestId;
     if (frame.type === 'chunk' && pending) {
-      this.deliver(pending, frame.audio);
+      pending.deliver(frame.audio);
     } else if (frame.type === 'complete' && pending) {
       pending.stream.end();
       this.emit('request_complete', { text: pending.stream.text, at: performance.now(), keepalive: pending.keepalive });
@@ -239,22 +231,6 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     // `other` (e.g. word_timestamp) and `invalid` frames carry nothing we use.
   }
 
-  /** Whole samples only; after a drop the bytes already delivered are skipped from the replay. */
-  private deliver(pending: Pending, audio: Buffer): void {
-    let data = pending.carry ? Buffer.concat([pending.carry, audio]) : audio;
-    const even = data.length - (data.length % 2);
-    pending.carry = even < data.length ? Buffer.from(data.subarray(even)) : null;
-    data = data.subarray(0, even);
-    if (pending.skip > 0) {
-      const n = Math.min(pending.skip, data.length);
-      pending.skip -= n;
-      data = data.subarray(n);
-    }
-    if (data.length === 0) return;
-    pending.delivered += data.length;
-    if (!pending.keepalive) pending.stream.push(data);
-  }
-
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.socket) return;
     this.socket = null;
@@ -268,8 +244,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     } else if (++pending.drops > this.maxRequestRetries) {
       pending.stream.fail(new ConnectionError(`The connection dropped ${pending.drops} times during one request (last close code ${code}).`));
     } else {
-      pending.skip = pending.delivered;
-      pending.carry = null;
+      pending.rewind();
       this.queue.unshift(pending);
     }
     this.settleInFlight();

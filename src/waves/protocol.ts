@@ -43,7 +43,7 @@ export function buildRequest(text: string, settings: Settings, options: EncodeOp
 export type Frame =
   | { type: 'chunk'; requestId?: string; audio: Buffer }
   | { type: 'complete'; requestId?: string }
-  | { type: 'error'; message: string; code?: string }
+  | { type: 'error'; requestId?: string; message: string; code?: string }
   | { type: 'other'; status: string }
   | { type: 'invalid'; reason: string };
 
@@ -74,7 +74,7 @@ export function decodeFrame(data: string | Buffer): Frame {
       const nested = typeof m.error === 'object' && m.error !== null ? (m.error as Record<string, unknown>) : {};
       const text = str(nested.message) ?? str(m.message) ?? str(m.error) ?? 'unknown error';
       const code = str(nested.code) ?? str(m.error_code) ?? str(m.code);
-      return { type: 'error', message: text, code };
+      return { type: 'error', requestId, message: text, code };
     }
     default:
       return { type: 'other', status: typeof m.status === 'string' ? m.status : String(m.status) };
