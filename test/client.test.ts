@@ -81,6 +81,24 @@ describe('WavesClient against the local server', () => {
     assert.equal(server.connections(), 1);
   });
 
+  test('a server that closes after every complete: each request on a new socket, silently', async (t) => {
+    const server = await startServer(t, { closeAfterComplete: true });
+    const c = client(t, server);
+    const errors: Error[] = [];
+    c.on('connection_error', (e) => errors.push(e));
+    const audio = [];
+    for (const text of ['One.', 'Two.', 'Three.']) audio.push(await collect(c.synthesize(text)));
+    assert.equal(server.connections(), 3);
+    audio.forEach((a, i) => assert.deepEqual(a, server.requests[i].pcm));
+    assert.deepEqual(errors, []);
+  });
+
+  test('word_timestamp frames (an unknown status) are ignored', async (t) => {
+    const server = await startServer(t, { wordTimestamps: true });
+    const c = client(t, server);
+    assert.deepEqual(await collect(c.synthesize('Timestamps everywhere here.')), sentPcm(server));
+  });
+
   test('a refused key is an AuthError and is not retried', async (t) => {
     const server = await startServer(t);
     const c = client(t, server, { apiKey: 'wrong-key' });

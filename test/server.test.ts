@@ -161,6 +161,23 @@ describe('the local Waves server, spoken to by a raw ws client', () => {
     assert.equal(end.status, 'complete');
   });
 
+  test('word_timestamp frames when a request asks; the socket closes after complete when told', async (t) => {
+    const server = await startServer(t, { closeAfterComplete: true });
+    const socket = await rawSocket(`${server.url}/api/v1/lightning-v3.1/get_speech/stream`);
+    socket.ws.send(JSON.stringify({ text: 'three small words', voice_id: 'sophia', word_timestamps: true, complete_backoff_ms: 0 }));
+    const frames: Json[] = [];
+    for (let f = await socket.next(); ; f = await socket.next()) {
+      frames.push(f);
+      if (f.status === 'complete') break;
+    }
+    const stamps = frames.filter((f) => f.status === 'word_timestamp');
+    assert.equal(stamps.length, frames.filter((f) => f.status === 'chunk').length);
+    assert.deepEqual(Object.keys(stamps[0].data).sort(), ['end', 'id', 'start', 'word']);
+    assert.ok(stamps[1].data.start >= stamps[0].data.end - 1e-9);
+    const [code] = await once(socket.ws, 'close');
+    assert.equal(code, 1000);
+  });
+
   test('fault: a refused voice and a retired model', async (t) => {
     const server = await startServer(t, { refuseVoices: ['emily'], retiredModels: ['lightning-v2'] });
     const socket = await rawSocket(`${server.url}/api/v1/lightning-v3.1/get_speech/stream`);

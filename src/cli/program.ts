@@ -188,6 +188,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--drop-connections <n>', 'fault: how many connections --drop-after-chunks applies to').argParser(integer('--drop-connections')).default(1))
     .addOption(new Option('--refuse-voice <id...>', 'fault: answer these voices with an error frame'))
     .addOption(new Option('--retire-model <model...>', 'fault: answer these models with HTTP 410, as retired models are'))
+    .option('--close-after-complete', 'close the socket after each request, as the API specs describe')
+    .option('--word-timestamps', 'send word_timestamp frames before each chunk (unknown to older clients)')
     .option('-q, --quiet', 'no log lines')
     .addHelpText('after', SERVE_EXAMPLES)
     .action(async (flags) => {

@@ -20,6 +20,10 @@ export interface Faults {
   refuseVoices?: string[];
   /** Models whose routes answer HTTP 410, as retired models do. */
   retiredModels?: string[];
+  /** Close the socket after each `complete`, as the specs (not live use) describe. */
+  closeAfterComplete?: boolean;
+  /** Send a `word_timestamp` frame before each chunk, as newer routes do when asked. */
+  wordTimestamps?: boolean;
 }
 
 export interface WavesServerOptions extends Faults {
@@ -170,6 +174,7 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
         return;
       }
       const { params } = checked;
+      const wordTimestamps = options.wordTimestamps || (body as Record<string, unknown>).word_timestamps === true;
       const started = performance.now();
       const pcmParts: Buffer[] = [];
       let pending = Buffer.alloc(0);
@@ -184,6 +189,10 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
           if (wait > 0) await sleep(wait);
         }
         if (ws.readyState !== ws.OPEN) return false;
+        if (wordTimestamps) {
+          const start = audioBytes / bytesPerSecond;
+          ws.send(JSON.stringify({ request_id: requestId, status: 'word_timestamp', data: { id: chunksSent, word: 'word', start, end: start + chunk.length / bytesPerSecond } }));
+        }
         ws.send(JSON.stringify({ request_id: requestId, status: 'chunk', data: { audio: chunk.toString('base64') } }));
         options.onChunkSent?.({ connection: id, bytes: chunk.length, at: performance.now() });
         audioBytes += chunk.length;
@@ -221,6 +230,7 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
       if (ws.readyState !== ws.OPEN) return;
       ws.send(JSON.stringify({ request_id: requestId, status: 'complete' }));
       record.outcome = 'complete';
+      if (options.closeAfterComplete) ws.close(1000, 'request complete');
       const seconds = (audioBytes / bytesPerSecond).toFixed(2);
       log(`#${id} request ${params.voice} ${params.language} ${params.sampleRate}Hz ${params.text.length} chars -> ${seconds}s audio in ${Math.round(performance.now() - started)}ms`);
     }

@@ -17,6 +17,8 @@ export interface ServeFlags {
   dropConnections?: number;
   refuseVoice?: string[];
   retireModel?: string[];
+  closeAfterComplete?: boolean;
+  wordTimestamps?: boolean;
   quiet?: boolean;
 }
 
@@ -45,6 +47,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     dropConnections: flags.dropConnections,
     refuseVoices: flags.refuseVoice,
     retiredModels: flags.retireModel,
+    closeAfterComplete: flags.closeAfterComplete,
+    wordTimestamps: flags.wordTimestamps,
     log,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new UsageError(`Port ${flags.port} is in use.`, 'Pick another with --port, or --port 0 for any free port.');
