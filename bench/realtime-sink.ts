@@ -44,5 +44,17 @@ export class RealTimeSink implements AudioSink {
     if (wait > 0) await sleep(wait);
   }
 
+  /** Like a device closed without draining: what is buffered is dropped, silence from now on. */
+  async interrupt(): Promise<void> {
+    this.playEnd = performance.now();
+    this.started = false;
+    this.prebuffered = 0;
+  }
+
+  /** When the device will have played everything it was given (performance.now() time). */
+  get silentFrom(): number {
+    return this.playEnd;
+  }
+
   async abort(): Promise<void> {}
 }

@@ -12,6 +12,7 @@ import { synthesizeToSink } from '../src/synthesize.js';
 import { chunkText } from '../src/text/chunk.js';
 import { WavesClient } from '../src/waves/client.js';
 import WebSocket from 'ws';
+import { UtteranceQueue } from '../src/utterance-queue.js';
 import { RealTimeSink } from './realtime-sink.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -180,7 +181,31 @@ async function gapless(): Promise<void> {
   report('complete → next (queued) request sent', `${fmt(median(gaps), 3)} ms median, ${fmt(Math.max(...gaps), 3)} ms max (${gaps.length} of ${next.length}; ${waits} waited for playback)`, '—', '—', '< 10 ms');
 }
 
-const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless };
+async function stopLatency(runs = 10): Promise<void> {
+  console.log('6. Ctrl-C in the REPL: interrupt → silence, speaking through the REPL queue into a real-time sink');
+  const s = await server({ realtimeFactor: 3 });
+  const client = new WavesClient({ apiKey: KEY, baseUrl: s.url, keepaliveIntervalMs: 0 });
+  const sink = new RealTimeSink(24000);
+  const queue = new UtteranceQueue({ openSink: async () => sink, onError: () => {} });
+  await client.connect();
+  const stops: number[] = [];
+  const text = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+  for (let i = 0; i < runs; i++) {
+    queue.enqueue(client.synthesize(text));
+    await new Promise((resolve) => setTimeout(resolve, 600 + i * 37)); // mid-utterance, at varying points
+    const reconnected = new Promise((resolve) => client.once('connected', resolve));
+    const pressed = performance.now();
+    client.interrupt();
+    await queue.stop();
+    stops.push(Math.max(performance.now(), sink.silentFrom) - pressed);
+    await reconnected;
+  }
+  await client.close();
+  await s.close();
+  report('Ctrl-C → silence (stop + reconnect started)', `${fmt(median(stops))} ms median, ${fmt(Math.max(...stops))} ms max`, `${runs} stops`, '—', '< 500 ms');
+}
+
+const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 console.log(`smallest-tts benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB`);
 for (const name of chosen.length ? chosen : Object.keys(sections)) await sections[name]();
