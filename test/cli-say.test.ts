@@ -208,6 +208,27 @@ describe('say: errors, exit codes and the key', () => {
 });
 
 describe('say: Ctrl-C', () => {
+  test('while connecting to a host that never answers: exit 130 at once, no file (regression: waited for the handshake timeout)', async (t) => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      silent.close();
+    });
+    const port = (silent.address() as { port: number }).port;
+    const dir = tempDir(t);
+    let signalledAt = 0;
+    const r = await runCli(['say', 'Hi.', '-o', join(dir, 'x.wav'), '--base-url', `ws://127.0.0.1:${port}`, '--api-key', 'k'], {
+      timeoutMs: 8000,
+      onSpawn: (child) => {
+        silent.once('connection', () => setTimeout(() => ((signalledAt = Date.now()), child.kill('SIGINT')), 100));
+      },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(Date.now() - signalledAt < 3000, 'did not wait for the 10 s handshake timeout');
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   test('while writing a file: a valid WAV of the audio so far, exit 130', async (t) => {
     const server = await startServer(t, { realtimeFactor: 4 });
     const dir = tempDir(t);

@@ -38,6 +38,8 @@ export interface WavesClientEvents {
 interface Connecting {
   model: string;
   promise?: Promise<WebSocket>;
+  /** Cancels the attempt in progress when it is superseded. */
+  cancel: AbortController;
 }
 
 /** A connection attempt overtaken by interrupt(), a model change or close(). */
@@ -130,6 +132,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     if (this.closed) return;
     this.closed = true;
     this.stopKeepalive();
+    this.connecting?.cancel.abort();
     for (const p of [...(this.inFlight ? [this.inFlight] : []), ...this.queue]) p.stream.end({ interrupted: true });
     this.queue = [];
     this.settleInFlight();
@@ -256,7 +259,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     }
     if (this.socket && this.socketModel !== model) this.dropSocket(1000, 'model change');
     if (this.connecting?.model === model && this.connecting.promise) return this.connecting.promise;
-    const entry: Connecting = { model };
+    const entry: Connecting = { model, cancel: new AbortController() };
     this.connecting = entry;
     const promise = this.openWithRetry(entry, retry).finally(() => {
       if (this.connecting === entry) this.connecting = null;
@@ -278,7 +281,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       if (this.closed || this.connecting !== entry) throw new SupersededError('The connection attempt was superseded.');
       let ws: WebSocket;
       try {
-        ws = await openSocket({ url, apiKey: this.apiKey, model, connectTimeoutMs: this.connectTimeoutMs });
+        ws = await openSocket({ url, apiKey: this.apiKey, model, connectTimeoutMs: this.connectTimeoutMs, signal: entry.cancel.signal });
       } catch (error) {
         lastError = error as Error;
         if (this.closed || this.connecting !== entry) throw new SupersededError('The connection attempt was superseded.');
@@ -311,6 +314,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
 
   private dropSocket(code: number, reason: string): void {
     const ws = this.socket;
+    this.connecting?.cancel.abort();
     this.connecting = null;
     if (!ws) return;
     this.socket = null;

@@ -8,6 +8,8 @@ export interface OpenOptions {
   apiKey: string;
   model: string;
   connectTimeoutMs?: number;
+  /** Aborting ends the attempt at once. */
+  signal?: AbortSignal;
 }
 
 function readBody(res: IncomingMessage, limit = 8192): Promise<string> {
@@ -45,7 +47,7 @@ export function errorForStatus(status: number, body: string, model: string): Sma
 }
 
 export function openSocket(options: OpenOptions): Promise<WebSocket> {
-  const { url, apiKey, model, connectTimeoutMs = 10_000 } = options;
+  const { url, apiKey, model, connectTimeoutMs = 10_000, signal } = options;
   const host = new URL(url).host;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, {
@@ -54,14 +56,18 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
       perMessageDeflate: false,
     });
     let settled = false;
+    const onAbort = () => fail(new ConnectionError(`The connection to ${host} was cancelled.`));
     const fail = (error: SmallestTtsError) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
       ws.on('error', () => {});
       ws.terminate();
       reject(error);
     };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     ws.once('unexpected-response', (req, res) => {
       void readBody(res).then((body) => {
         req.destroy();
@@ -74,6 +80,7 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
     });
     ws.once('open', () => {
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners('unexpected-response');
       ws.removeAllListeners('error');
       resolve(ws);

@@ -85,11 +85,19 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   try {
     await ui.status(`Connecting to ${new URL(connection.baseUrl).host}…`);
     const started = performance.now();
-    const [opened, connected] = await Promise.allSettled([openSink(output, settings, flags.raw ?? false), client.connect()]);
+    const opening = openSink(output, settings, flags.raw ?? false);
+    const setup = Promise.allSettled([opening, client.connect()]);
+    const interrupted = new Promise<'interrupted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
+    const ready = await Promise.race([setup, interrupted]);
+    if (ready === 'interrupted') {
+      // Ctrl-C while connecting: stop now; a file opened meanwhile is removed.
+      void opening.then((s) => s.abort(), () => {});
+      throw new InterruptedError();
+    }
+    const [opened, connected] = ready;
     if (opened.status === 'rejected') throw opened.reason;
     const audio = (sink = opened.value);
     if (connected.status === 'rejected') throw connected.reason;
-    if (controller.signal.aborted) throw new InterruptedError();
     ui.verbose(`ready in ${Math.round(performance.now() - started)} ms`);
     await ui.status('Synthesizing…');
     const stats = await synthesizeToSink(client, chunkText(text, { language: settings.language }), audio, {
