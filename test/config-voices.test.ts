@@ -236,3 +236,13 @@ describe('completion, help and version', () => {
     }
   });
 });
+
+test('a bare call prints the help on stderr and exits 2; a typo suggests the command', async () => {
+  const bare = await runCli([]);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /Usage: smallest-tts/);
+  const typo = await runCli(['sya', 'hi']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /Did you mean say\?/);
+  assert.equal((await runCli(['help', 'say'])).code, 0);
+});

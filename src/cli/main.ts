@@ -10,14 +10,13 @@ process.on('warning', (warning) => {
   process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
-const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
-
 async function main(): Promise<number> {
   try {
     await buildProgram().parseAsync(process.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0; // a command may set its own
   } catch (error) {
-    if (error instanceof CommanderError) return HELP_CODES.has(error.code) ? 0 : 2; // commander has printed it
+    // Commander has printed it; it exits 0 for --help and --version, non-zero for misuse (even a bare call).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const { formatError } = await import('./ui.js');
     if (error instanceof SmallestTtsError) {
       if (error.exitCode !== 130) process.stderr.write(`${await formatError(error.message, error.hint)}\n`);
