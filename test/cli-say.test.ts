@@ -264,6 +264,22 @@ describe('say → speakers', { skip: speakerInstalled ? false : 'the optional sp
     assert.deepEqual(readFileSync(capture), sentPcm(server));
   });
 
+  test('Ctrl-C during playback stops it: exit 130, and what was played is a prefix of what was sent', async (t) => {
+    const server = await startServer(t, { realtimeFactor: 2 });
+    const { home, capture } = alsaCaptureHome(t);
+    const r = await runCli(['say', LONG_TEXT, ...serverArgs(server)], {
+      env: { HOME: home },
+      onSpawn: (child) => void waitFor(() => (server.requests[0]?.bytes ?? 0) > 48000, 10_000, 'a second of audio').then(() => child.kill('SIGINT')),
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.equal(r.signal, null, 'no crash');
+    await waitFor(() => server.requests.every((q) => q.outcome !== 'pending'), 5000, 'the server to see the socket go');
+    const played = readFileSync(capture);
+    const sent = Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0)));
+    assert.ok(played.length > 0 && played.length < sent.length + 1);
+    assert.deepEqual(played, sent.subarray(0, played.length));
+  });
+
   test('no sound device: a clear message suggesting -o, exit 1', async (t) => {
     const server = await startServer(t);
     const r = await runCli(['say', 'Hi.', ...serverArgs(server)], { env: { HOME: tempDir(t), ALSA_CONFIG_PATH: undefined } });
