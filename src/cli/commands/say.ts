@@ -6,7 +6,7 @@ import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import { WavFileSink, WavStreamSink } from '../../audio/wav.js';
 import { ApiError, InterruptedError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
-import { synthesizeToSink } from '../../synthesize.js';
+import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
 import { chunkText } from '../../text/chunk.js';
 import { readText } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
@@ -50,6 +50,20 @@ async function openSink(output: Output, settings: Settings, raw: boolean): Promi
       await probePlayback();
       return SpeakerSink.open(settings.sampleRate);
   }
+}
+
+/** What `--json` prints: the effective settings (never the key), sizes and timings. */
+function jsonReport(settings: Settings, output: Output, raw: boolean, stats: SynthesisStats, totalMs: number) {
+  return {
+    settings,
+    output: output.kind === 'file' ? output.path : output.kind,
+    format: raw ? 'raw' : output.kind === 'speaker' ? 'pcm' : 'wav',
+    audioSeconds: Number(stats.audioSeconds.toFixed(3)),
+    bytes: stats.bytes,
+    requests: stats.requests,
+    firstAudioMs: stats.firstAudioMs === undefined ? null : Math.round(stats.firstAudioMs),
+    totalMs: Math.round(totalMs),
+  };
 }
 
 /** An API error about an unknown voice gets the cached voice list as its hint. */
@@ -121,17 +135,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     );
     if (output.kind === 'file') ui.verbose(`wrote ${output.path}`);
     if (flags.json) {
-      const report = {
-        settings,
-        output: output.kind === 'file' ? output.path : output.kind,
-        format: flags.raw ? 'raw' : output.kind === 'speaker' ? 'pcm' : 'wav',
-        audioSeconds: Number(stats.audioSeconds.toFixed(3)),
-        bytes: stats.bytes,
-        requests: stats.requests,
-        firstAudioMs: stats.firstAudioMs === undefined ? null : Math.round(stats.firstAudioMs),
-        totalMs: Math.round(performance.now() - started),
-      };
-      (output.kind === 'file' ? process.stdout : process.stderr).write(`${JSON.stringify(report)}\n`);
+      const report = JSON.stringify(jsonReport(settings, output, flags.raw ?? false, stats, performance.now() - started));
+      (output.kind === 'file' ? process.stdout : process.stderr).write(`${report}\n`);
     }
   } finally {
     ui.stopStatus();
