@@ -191,7 +191,7 @@ async function stopLatency(runs = 10): Promise<void> {
   const stops: number[] = [];
   const text = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
   for (let i = 0; i < runs; i++) {
-    queue.enqueue(client.synthesize(text));
+    queue.speak(() => client.synthesize(text));
     await new Promise((resolve) => setTimeout(resolve, 600 + i * 37)); // mid-utterance, at varying points
     const reconnected = new Promise((resolve) => client.once('connected', resolve));
     const pressed = performance.now();

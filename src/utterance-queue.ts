@@ -1,4 +1,5 @@
 // Plays utterances one after another into a sink (and a recorder, for /save); stop() silences at once.
+// Requests are made only a few utterances ahead of playback, so queued text never piles up audio.
 import type { AudioSink } from './audio/sink.js';
 import type { SpeechStream } from './waves/speech-stream.js';
 
@@ -7,14 +8,20 @@ export interface UtteranceQueueOptions {
   openSink: (sampleRate: number) => Promise<AudioSink>;
   /** A failed utterance (an error frame, a lost connection) is reported here; the queue goes on. */
   onError: (error: Error) => void;
+  /** Utterances requested beyond the one playing. Default 2. */
+  lookahead?: number;
 }
 
 /** Something to do at its place in the queue, after the audio before it (e.g. start or stop a recording). */
 export type QueueAction = () => Promise<void> | void;
+/** Makes the request when its turn is near; it should carry its settings from when it was queued. */
+export type DeferredUtterance = () => SpeechStream;
+
+type Item = { speech: DeferredUtterance; stream?: SpeechStream } | { action: QueueAction };
 
 export class UtteranceQueue {
   private readonly options: UtteranceQueueOptions;
-  private items: (SpeechStream | QueueAction)[] = [];
+  private items: Item[] = [];
   private running: Promise<void> | null = null;
   private sink: { rate: number; sink: AudioSink } | null = null;
   private generation = 0;
@@ -29,9 +36,30 @@ export class UtteranceQueue {
     return this.running !== null;
   }
 
-  enqueue(...items: (SpeechStream | QueueAction)[]): void {
+  speak(...utterances: DeferredUtterance[]): void {
+    this.push(utterances.map((speech) => ({ speech })));
+  }
+
+  /** Runs `action` once the audio queued before it has been written. */
+  then(action: QueueAction): void {
+    this.push([{ action }]);
+  }
+
+  private push(items: Item[]): void {
     this.items.push(...items);
     this.running ??= this.run().finally(() => (this.running = null));
+  }
+
+  /** Makes the requests of the next few utterances, in queue order. */
+  private requestAhead(): void {
+    let budget = 1 + (this.options.lookahead ?? 2);
+    for (const item of this.items) {
+      if (budget === 0) return;
+      if ('speech' in item) {
+        item.stream ??= item.speech();
+        budget--;
+      }
+    }
   }
 
   private async sinkFor(rate: number): Promise<AudioSink> {
@@ -46,13 +74,15 @@ export class UtteranceQueue {
 
   private async run(): Promise<void> {
     while (this.items.length > 0) {
-      const stream = this.items.shift()!;
+      this.requestAhead();
+      const item = this.items.shift()!;
       const generation = this.generation;
       try {
-        if (typeof stream === 'function') {
-          await stream();
+        if ('action' in item) {
+          await item.action();
           continue;
         }
+        const stream = item.stream ?? item.speech();
         for await (const pcm of stream) {
           if (generation !== this.generation) break;
           const sink = await this.sinkFor(stream.sampleRate);
@@ -69,10 +99,13 @@ export class UtteranceQueue {
     while (this.running) await this.running;
   }
 
-  /** Forgets the audio queued and silences the output now (interrupt the client too, so nothing more arrives). */
+  /**
+   * Forgets the speech queued and silences the output now; actions stay. Interrupt the client as
+   * well, so that nothing more of the requests already made arrives.
+   */
   async stop(): Promise<void> {
     this.generation++;
-    this.items = this.items.filter((item) => typeof item === 'function');
+    this.items = this.items.filter((item) => 'action' in item);
     await this.sink?.sink.interrupt?.();
     await this.idle();
   }

@@ -82,8 +82,8 @@ export class ReplSession {
 
   private speak(text: string): void {
     const { client, queue } = this.o;
-    const streams = [...chunkText(text, { language: client.settings.language })].map((chunk) => client.synthesize(chunk));
-    queue.enqueue(...streams);
+    const settings = { ...client.settings }; // as they are now, though the requests are made later
+    queue.speak(...[...chunkText(text, { language: settings.language })].map((chunk) => () => client.synthesize(chunk, settings)));
   }
 
   private async command(name: string, arg: string): Promise<'quit' | void> {
@@ -154,7 +154,7 @@ export class ReplSession {
     const sink = await WavFileSink.open(arg, this.o.client.settings.sampleRate);
     this.recording = { path: arg, sink };
     // Takes effect at this point of the queue: speech typed earlier is not recorded.
-    this.o.queue.enqueue(() => {
+    this.o.queue.then(() => {
       this.o.queue.recorder = sink;
     });
     this.o.out.info(`recording to ${arg}; /save off to finish`);
@@ -167,7 +167,7 @@ export class ReplSession {
     this.recording = null;
     const rate = this.o.client.settings.sampleRate;
     const done = new Promise<void>((resolve, reject) => {
-      this.o.queue.enqueue(async () => {
+      this.o.queue.then(async () => {
         this.o.queue.recorder = null;
         try {
           await recording.sink.end();

@@ -96,9 +96,12 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     await this.ensureSocket(this.currentSettings.model);
   }
 
-  /** Queues `text` with the current settings; its audio streams as it arrives. */
-  synthesize(text: string): SpeechStream {
-    return this.enqueue(text, false).stream;
+  /**
+   * Queues `text` with the current settings (or a snapshot of them taken earlier); its audio
+   * streams as it arrives.
+   */
+  synthesize(text: string, settings: Readonly<Settings> = this.currentSettings): SpeechStream {
+    return this.enqueue(text, false, settings).stream;
   }
 
   /**
@@ -148,8 +151,8 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     });
   }
 
-  private enqueue(text: string, keepalive: boolean): Pending {
-    const pending: Pending = new PendingRequest(text, { ...this.currentSettings }, keepalive);
+  private enqueue(text: string, keepalive: boolean, settings: Readonly<Settings> = this.currentSettings): Pending {
+    const pending: Pending = new PendingRequest(text, { ...settings }, keepalive);
     if (this.closed) {
       pending.stream.fail(new SmallestTtsError('The client is closed.'));
       return pending;
