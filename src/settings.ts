@@ -56,10 +56,6 @@ export function isModel(value: string): value is Model {
   return (MODELS as readonly string[]).includes(value);
 }
 
-export function isSettingKey(value: string): value is SettingKey {
-  return (SETTING_KEYS as readonly string[]).includes(value);
-}
-
 /** Every problem with a full set of settings; an empty list means valid. */
 export function validateSettings(s: Settings): SettingIssue[] {
   const issues: SettingIssue[] = [];

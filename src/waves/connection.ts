@@ -38,7 +38,7 @@ function bodyMessage(body: string): string | undefined {
 }
 
 /** Maps an HTTP status on the upgrade to what the user must do about it. */
-export function errorForStatus(status: number, body: string, model: string): SmallestTtsError {
+function errorForStatus(status: number, body: string, model: string): SmallestTtsError {
   const message = bodyMessage(body);
   if (status === 401 || status === 403) return new AuthError(status);
   if (status === 410) return new ModelRetiredError(model, message);

@@ -13,8 +13,6 @@ export class SpeechStream implements AsyncIterable<Buffer> {
   /** The rate the audio was requested at. */
   readonly sampleRate: number;
   readonly timings: RequestTimings;
-  /** Bytes handed out so far. */
-  bytes = 0;
   /** True when interrupt() or close() ended the stream before `complete`. */
   interrupted = false;
   private buffers: Buffer[] = [];
@@ -74,7 +72,6 @@ export class SpeechStream implements AsyncIterable<Buffer> {
       for (;;) {
         const next = this.buffers.shift();
         if (next) {
-          this.bytes += next.length;
           yield next;
         } else if (this.done) {
           return;
