@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { completeLine } from '../src/cli/repl-session.js';
@@ -86,6 +86,26 @@ describe('repl with piped input', () => {
     assert.ok(server.requests.filter((q) => q.body.text === ' ').length >= 2);
     assert.equal(server.connections(), 1);
     assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server, (b) => b.text !== ' '));
+  });
+
+  test('Ctrl-C with piped input: speech stops, the WAV is finished, exit 130 (regression: a .part file was left)', async (t) => {
+    const server = await startServer(t, { realtimeFactor: 1 });
+    const dir = tempDir(t);
+    const r = await runCli(['repl', '-o', join(dir, 'out.wav'), ...serverArgs(server)], {
+      keepStdinOpen: true,
+      timeoutMs: 8000,
+      onSpawn: (child) => {
+        child.stdin!.write('A first line that is spoken slowly, word by word.\nA second line.\n');
+        void waitFor(() => (server.requests[0]?.bytes ?? 0) > 9600, 5000, 'audio flowing').then(() => child.kill('SIGINT'));
+      },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(readdirSync(dir), ['out.wav']);
+    const wav = parseWav(readFileSync(join(dir, 'out.wav')));
+    assert.ok(wav.data.length > 0 && wav.dataSize === wav.data.length);
+    await waitFor(() => server.requests.every((q) => q.outcome !== 'pending'), 5000, 'the server to see the socket go');
+    assert.deepEqual(wav.data, server.requests[0].pcm!.subarray(0, wav.data.length));
+    assert.ok(!server.requests.some((q) => q.body.text === 'A second line.' && q.outcome === 'complete'));
   });
 
   test('-o - is refused: the REPL writes files', async () => {

@@ -84,3 +84,15 @@ test('/dev/null stays a device', async () => {
   await sink.end();
   assert.ok(statSync('/dev/null').isCharacterDevice());
 });
+
+test('finishSync (a second Ctrl-C) leaves a valid WAV of the completed writes, in place', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'forced.wav');
+  const sink = await WavFileSink.open(path, 16000);
+  await sink.write(Buffer.from([1, 0, 2, 0]));
+  (sink as WavFileSink).finishSync();
+  const wav = parseWav(readFileSync(path));
+  assert.equal(wav.dataSize, 4);
+  assert.deepEqual(wav.data, Buffer.from([1, 0, 2, 0]));
+  assert.deepEqual(readdirSync(dir), ['forced.wav']);
+});

@@ -1,6 +1,6 @@
 // 16-bit mono WAV: the header, a file sink written atomically, and a stdout sink.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, renameSync, writeSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SmallestTtsError } from '../errors.js';
@@ -119,6 +119,18 @@ export class WavFileSink implements AudioSink {
     this.finished = true;
     await this.handle.close().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
+  }
+
+  /**
+   * end() for a process about to exit (a second Ctrl-C): the header covers the writes that have
+   * completed, so the file is a valid WAV of them.
+   */
+  finishSync(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (!this.raw) writeSync(this.handle.fd, wavHeader(this.sampleRate, this.dataBytes), 0, 44, 0);
+    closeSync(this.handle.fd);
+    renameSync(this.tempPath, this.path);
   }
 }
 

@@ -84,6 +84,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     onError: (error) => session.fail(error),
   });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
+  let interrupted = false;
   const stopSpeech = async () => {
     client.interrupt();
     await queue.stop();
@@ -104,17 +105,20 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await client.close();
     await connection.close();
   }
-  return session.exitCode;
+  return interrupted ? 130 : session.exitCode;
 
+  /** Lines from a pipe, in order. Ctrl-C stops the speech and the input; the files are still finished. */
   async function pipedLoop(): Promise<void> {
+    const lines = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
     const onSigint = () => {
-      void stopSpeech().finally(() => process.exit(130));
+      interrupted = true;
+      lines.close();
+      void stopSpeech();
     };
     process.on('SIGINT', onSigint);
     try {
-      const lines = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
       for await (const line of lines) {
-        if ((await session.handleLine(line)) === 'quit') break;
+        if (interrupted || (await session.handleLine(line)) === 'quit') break;
       }
       lines.close();
     } finally {

@@ -90,12 +90,16 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, settings });
   reportClientEvents(client, ui);
   const controller = new AbortController();
+  let sink: AudioSink | undefined;
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for cleanup
+    if (controller.signal.aborted) {
+      // A second Ctrl-C does not wait for cleanup, but a file still ends valid.
+      if (sink instanceof WavFileSink) sink.finishSync();
+      process.exit(130);
+    }
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  let sink: AudioSink | undefined;
   try {
     await ui.status(`Connecting to ${new URL(connection.baseUrl).host}…`);
     const started = performance.now();
