@@ -177,7 +177,7 @@ async function gapless(): Promise<void> {
   const next = sends.slice(1).map((s, i) => ({ ...s, completeAt: completes[i] }));
   const gaps = next.filter((s) => s.queuedAt <= s.completeAt).map((s) => s.at - s.completeAt);
   const waits = next.length - gaps.length;
-  report('underruns after first audio', `${sink.underruns} (${fmt(sink.underrunMs)} ms silent)`, `${fmt(stats.audioSeconds)} s of audio, ${stats.requests} requests`, '—', '0');
+  report('underruns after first audio', `${sink.clock.underruns} (${fmt(sink.clock.underrunMs)} ms silent)`, `${fmt(stats.audioSeconds)} s of audio, ${stats.requests} requests`, '—', '0');
   report('complete → next (queued) request sent', `${fmt(median(gaps), 3)} ms median, ${fmt(Math.max(...gaps), 3)} ms max (${gaps.length} of ${next.length}; ${waits} waited for playback)`, '—', '—', '< 10 ms');
 }
 
@@ -197,7 +197,7 @@ async function stopLatency(runs = 10): Promise<void> {
     const pressed = performance.now();
     client.interrupt();
     await queue.stop();
-    stops.push(Math.max(performance.now(), sink.silentFrom) - pressed);
+    stops.push(Math.max(performance.now(), sink.clock.silentFrom) - pressed);
     await reconnected;
   }
   await client.close();

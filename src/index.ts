@@ -12,6 +12,7 @@ export { synthesizeToSink, type SynthesisStats, type SynthesizeOptions } from '.
 export { StreamSink, OutputClosedError, type AudioSink } from './audio/sink.js';
 export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
 export { SpeakerSink, probePlayback } from './audio/speaker.js';
+export { PlaybackClock } from './audio/playback-clock.js';
 export { chunkText, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';
 export { startWavesServer, type WavesServer, type WavesServerOptions, type Faults, type RequestRecord } from './server/waves-server.js';

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { PlaybackUnavailableError } from '../errors.js';
+import { PlaybackClock } from './playback-clock.js';
 import type { AudioSink } from './sink.js';
 
 interface SpeakerStream {
@@ -85,10 +86,13 @@ export class SpeakerSink implements AudioSink {
   private device: Device | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Estimates underruns: `speaker` cannot report them. */
+  readonly clock: PlaybackClock;
 
   private constructor(Speaker: SpeakerConstructor, sampleRate: number, prebufferMs: number) {
     this.Speaker = Speaker;
     this.sampleRate = sampleRate;
+    this.clock = new PlaybackClock(sampleRate);
     this.prebufferBytes = Math.round((sampleRate * 2 * prebufferMs) / 1000) & ~1;
   }
 
@@ -116,6 +120,7 @@ export class SpeakerSink implements AudioSink {
       pcm = this.takePending();
       this.device = new Device(this.Speaker, this.sampleRate);
     }
+    this.clock.fed(pcm.length);
     await this.device.write(pcm);
   }
 
@@ -135,6 +140,7 @@ export class SpeakerSink implements AudioSink {
     const device = this.device;
     this.device = null;
     await device?.drain();
+    this.clock.stop();
   }
 
   /** Stops now; the sink stays usable and opens the device again on the next write. */
@@ -142,6 +148,7 @@ export class SpeakerSink implements AudioSink {
     this.takePending();
     const device = this.device;
     this.device = null;
+    this.clock.stop();
     await device?.stop();
   }
 

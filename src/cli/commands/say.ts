@@ -133,13 +133,15 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     }
     await audio.end();
     sink = undefined;
+    const underruns = audio instanceof SpeakerSink ? audio.clock : null;
+    if (underruns) ui.verbose(`playback: ${underruns.underruns} underrun(s), ${Math.round(underruns.underrunMs)} ms of silence added`);
     ui.verbose(
       `time to first audio ${stats.firstAudioMs === undefined ? '-' : Math.round(stats.firstAudioMs)} ms, ` +
         `${stats.audioSeconds.toFixed(2)} s of audio, ${stats.requests} request(s), total ${Math.round(stats.totalMs)} ms`,
     );
     if (output.kind === 'file') ui.verbose(`wrote ${output.path}`);
     if (flags.json) {
-      const report = JSON.stringify(jsonReport(settings, output, flags.raw ?? false, stats, performance.now() - started));
+      const report = JSON.stringify({ ...jsonReport(settings, output, flags.raw ?? false, stats, performance.now() - started), ...(underruns && { underruns: underruns.underruns }) });
       (output.kind === 'file' ? process.stdout : process.stderr).write(`${report}\n`);
     }
   } finally {
