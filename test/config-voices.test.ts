@@ -53,6 +53,15 @@ describe('voices', () => {
     ]);
   });
 
+  test('completion offers the cached voices of the configured base URL', async (t) => {
+    const server = await startServer(t, { voiceCatalog: ODD_CATALOG });
+    const env = isolatedEnv(t);
+    await runCli(['config', 'set', 'base-url', server.url], { env });
+    await runCli(['voices', '--api-key', API_KEY], { env });
+    const names = (await runCli(['__voices'], { env })).stdout.toString().split('\n');
+    for (const id of ['arnav', 'karl', 'emily', 'sophia']) assert.ok(names.includes(id), id);
+  });
+
   test('a refused key: exit 1, nothing cached', async (t) => {
     const server = await startServer(t);
     const env = isolatedEnv(t);

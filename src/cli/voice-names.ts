@@ -1,11 +1,21 @@
 // Voice names the CLI can offer without a request: the cached catalog, the documented ones, the offline voices.
 import { FLITE_VOICES } from '../server/flite-voices.js';
 import { DEFAULT_BASE_URL } from '../waves/url.js';
+import { loadConfig } from './config-file.js';
 import { readVoiceCache } from './voice-cache.js';
 
 const DOCUMENTED = ['sophia', 'emily', 'ryan'];
 
-export function knownVoices(model: string, baseUrl = process.env.SMALLEST_BASE_URL || DEFAULT_BASE_URL): string[] {
+/** The base URL the commands would use: the environment's, else the config file's, else the default. */
+function configuredBaseUrl(): string {
+  try {
+    return process.env.SMALLEST_BASE_URL || String(loadConfig().defaults['base-url'] ?? '') || DEFAULT_BASE_URL;
+  } catch {
+    return DEFAULT_BASE_URL;
+  }
+}
+
+export function knownVoices(model: string, baseUrl = configuredBaseUrl()): string[] {
   const cached = readVoiceCache(baseUrl, model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId) ?? [];
   return [...new Set([...cached, ...DOCUMENTED, ...Object.keys(FLITE_VOICES)])].sort();
 }

@@ -136,7 +136,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
         historySize: 500,
         removeHistoryDuplicates: true,
         prompt: `${chalk.cyan('tts')}${chalk.dim('›')} `,
-        completer: (line: string) => completeLine(line, knownVoices(client.settings.model)),
+        completer: (line: string) => completeLine(line, knownVoices(client.settings.model, client.baseUrl)),
       });
       rl = prompt;
       prompt.on('history', saveHistory);
