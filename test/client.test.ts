@@ -121,6 +121,23 @@ describe('WavesClient against the local server', () => {
     await assert.rejects(collect(c.synthesize('Hi.')), (e: unknown) => e instanceof ConnectionError && /ECONNREFUSED/.test(e.message));
   });
 
+  test('the server gone: reconnect attempts say why, then one connection_error, and the request fails', async (t) => {
+    const server = await startServer(t);
+    const c = client(t, server);
+    await collect(c.synthesize('While it is up.'));
+    await server.close();
+    await waitFor(() => !c.isConnected, 2000, 'the drop');
+    const reconnecting: { attempt: number; reason?: string }[] = [];
+    const errors: Error[] = [];
+    c.on('reconnecting', ({ attempt, reason }) => reconnecting.push({ attempt, reason }));
+    c.on('connection_error', (e) => errors.push(e));
+    await assert.rejects(collect(c.synthesize('While it is down.')), ConnectionError);
+    assert.deepEqual(reconnecting.map((r) => r.attempt), [2, 3]);
+    assert.ok(reconnecting.every((r) => /ECONNREFUSED/.test(r.reason ?? '')));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /ECONNREFUSED/);
+  });
+
   test('a drop mid-request reconnects and delivers every byte exactly once', async (t) => {
     const server = await startServer(t, { dropAfterChunks: 3, chunkBytes: 1001 });
     const c = client(t, server);

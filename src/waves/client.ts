@@ -29,7 +29,8 @@ export interface WavesClientEvents {
   connected: [{ url: string; model: string }];
   disconnected: [{ code: number; reason: string }];
   connection_error: [Error];
-  reconnecting: [{ attempt: number; delayMs: number }];
+  /** Another attempt follows a failed one; `reason` is why the last one failed, if it did. */
+  reconnecting: [{ attempt: number; delayMs: number; reason?: string }];
   /** `queuedAt`: when synthesize() was called; `at`: when the request left (performance.now()). */
   request_sent: [{ text: string; at: number; queuedAt: number; keepalive: boolean }];
   request_complete: [{ text: string; at: number; keepalive: boolean }];
@@ -275,10 +276,10 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     const model = entry.model;
     const url = streamUrl(this.baseUrl, model);
     const delays = retry ? this.reconnectDelaysMs : [0];
-    let lastError: Error = new ConnectionError('No connection attempt was made.');
+    let lastError: Error | undefined;
     for (let attempt = 0; attempt < delays.length; attempt++) {
       if (delays[attempt] > 0) {
-        this.emit('reconnecting', { attempt: attempt + 1, delayMs: delays[attempt] });
+        this.emit('reconnecting', { attempt: attempt + 1, delayMs: delays[attempt], reason: lastError?.message });
         await sleep(delays[attempt]);
       }
       if (this.closed || this.connecting !== entry) throw new SupersededError('The connection attempt was superseded.');
@@ -288,9 +289,9 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       } catch (error) {
         lastError = error as Error;
         if (this.closed || this.connecting !== entry) throw new SupersededError('The connection attempt was superseded.');
-        this.emit('connection_error', lastError);
-        if (!(error instanceof ConnectionError)) throw error; // refused key, retired model: retrying cannot help
-        continue;
+        if (error instanceof ConnectionError) continue;
+        this.emit('connection_error', lastError); // refused key, retired model: retrying cannot help
+        throw error;
       }
       if (this.closed || this.connecting !== entry) {
         ws.terminate();
@@ -299,7 +300,9 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       this.attach(ws, model, url);
       return ws;
     }
-    throw lastError;
+    const failure = lastError ?? new ConnectionError('No connection attempt was made.');
+    this.emit('connection_error', failure);
+    throw failure;
   }
 
   private attach(ws: WebSocket, model: string, url: string): void {

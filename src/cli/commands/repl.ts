@@ -74,7 +74,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   if (interactive) {
     client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
     client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${reason}` : ` (code ${code})`}`)));
-    client.on('reconnecting', ({ attempt }) => print(chalk.yellow(`… reconnecting (attempt ${attempt})`)));
+    client.on('reconnecting', ({ attempt, reason }) => print(chalk.yellow(`… reconnecting (attempt ${attempt}${reason ? `; ${reason}` : ''})`)));
     client.on('connection_error', (error) => print(`${chalk.red('connection error:')} ${error.message}`));
   }
   reportClientEvents(client, ui);
