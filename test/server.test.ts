@@ -263,6 +263,46 @@ describe('smallest-tts serve', () => {
     assert.ok(!r.stderr.includes('serve-key'));
   });
 
+  test('its fault flags reach the server', async () => {
+    const results: Record<string, unknown> = {};
+    const r = await runCli(['serve', '--port', '0', '--engine', 'tone', '--quiet', '--chunk-bytes', '333', '--first-chunk-delay', '120',
+      '--drop-after-chunks', '3', '--refuse-voice', 'ghost', '--retire-model', 'lightning-v2', '--idle-timeout', '1', '--word-timestamps'], {
+      onSpawn: (child) => {
+        child.stdout!.once('data', async (d: Buffer) => {
+          const url = d.toString().trim();
+          const route = `${url}/api/v1/lightning-v3.1/get_speech/stream`;
+          const retired = new WebSocket(`${url}/api/v1/lightning-v2/get_speech/stream`);
+          results.retired = (await once(retired, 'unexpected-response'))[1].statusCode;
+          retired.on('error', () => {});
+          retired.terminate();
+          const a = await rawSocket(route, 'any-key');
+          results.refused = (await request(a, { text: 'boo', voice_id: 'ghost' })).end.error.code;
+          const started = performance.now();
+          a.ws.send(JSON.stringify({ text: 'one two three four five six seven', voice_id: 'sophia', complete_backoff_ms: 0 }));
+          const [code] = await once(a.ws, 'close');
+          results.dropCode = code;
+          results.dropMs = Math.round(performance.now() - started); // the first of its chunks waited 120 ms
+          const chunks = a.frames.filter((f) => f.status === 'chunk');
+          results.chunks = chunks.length;
+          results.sizes = chunks.map((c) => Buffer.from(c.data.audio, 'base64').length);
+          results.stamps = a.frames.filter((f) => f.status === 'word_timestamp').length;
+          const b = await rawSocket(route, 'any-key');
+          results.idle = (await b.next()).message;
+          child.kill('SIGINT');
+        });
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(results.retired, 410);
+    assert.equal(results.refused, 'VOICE_NOT_FOUND');
+    assert.equal(results.dropCode, 1006);
+    assert.equal(results.chunks, 3);
+    assert.deepEqual(results.sizes, [333, 333, 333]);
+    assert.equal(results.stamps, 3);
+    assert.ok((results.dropMs as number) >= 115, `dropped after ${results.dropMs} ms, so the first chunk waited`);
+    assert.equal(results.idle, 'Connection timed out after 1 seconds of inactivity');
+  });
+
   test('a port in use is a clear usage error', async (t) => {
     const server = await startServer(t);
     const r = await runCli(['serve', '--port', String(server.port), '--engine', 'tone']);
