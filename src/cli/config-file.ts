@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
-import { DEFAULT_SETTINGS, assertValidSettings, parseSettingValue, type SettingKey, type Settings } from '../settings.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, assertValidSettings, parseSettingValue, type SettingKey, type Settings } from '../settings.js';
 import { checkBaseUrl } from '../waves/url.js';
 import { configDir } from './paths.js';
 
@@ -62,14 +62,14 @@ export function profileOf(data: ConfigData, name: string | undefined): Profile {
   return profile;
 }
 
-const SETTING_OF: Partial<Record<ConfigKey, SettingKey>> = {
-  model: 'model', voice: 'voice', language: 'language', speed: 'speed', consistency: 'consistency',
-  similarity: 'similarity', enhancement: 'enhancement', 'sample-rate': 'sampleRate',
-};
+/** The setting a config key stands for; base-url and api-key stand for none. */
+function settingOf(key: ConfigKey): SettingKey | undefined {
+  const attribute: string = CONFIG_KEYS[key];
+  return (SETTING_KEYS as readonly string[]).includes(attribute) ? (attribute as SettingKey) : undefined;
+}
 
 /** Parses and checks a value for `config set`, against the rest of the profile; same messages as the flags. */
 export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile): string | number {
-  const setting = SETTING_OF[key];
   if (key === 'base-url') {
     checkBaseUrl(raw.trim());
     return raw.trim();
@@ -78,10 +78,10 @@ export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile):
     if (raw.trim() === '') throw new UsageError('api-key needs a value');
     return raw.trim();
   }
-  const value = parseSettingValue(setting!, raw);
+  const value = parseSettingValue(settingOf(key)!, raw);
   const settings: Settings = { ...DEFAULT_SETTINGS };
   for (const [k, v] of Object.entries({ ...profile, [key]: value })) {
-    const s = SETTING_OF[k as ConfigKey];
+    const s = settingOf(k as ConfigKey);
     if (s) (settings as unknown as Record<string, unknown>)[s] = v;
   }
   assertValidSettings(settings);

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import {
-  DEFAULT_SETTINGS, LANGUAGE_CODES, MODELS, SAMPLE_RATES, assertValidSettings, parseSettingValue,
+  DEFAULT_SETTINGS, LANGUAGE_CODES, MODELS, SAMPLE_RATES, SETTING_KEYS, assertValidSettings, parseSettingValue,
   type SettingKey, type Settings,
 } from '../settings.js';
 import { DEFAULT_BASE_URL, checkBaseUrl } from '../waves/url.js';
@@ -62,7 +62,7 @@ export function addConnectionOptions(command: Command): Command {
 /** Defaults overlaid with the flags given; every problem reported at once, before anything is sent. */
 export function settingsFromFlags(flags: SettingsFlags): Settings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
-  for (const key of ['model', 'voice', 'language', 'sampleRate', 'speed', 'consistency', 'similarity', 'enhancement'] as const) {
+  for (const key of SETTING_KEYS) {
     const value = flags[key];
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }

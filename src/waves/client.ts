@@ -123,12 +123,9 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
 
   /** Ends the request in flight and everything queued; drops the socket so no more of their audio arrives, then reconnects. */
   interrupt(): void {
-    const pending = [...(this.inFlight ? [this.inFlight] : []), ...this.queue];
-    this.queue = [];
-    for (const p of pending) p.stream.end({ interrupted: true });
+    this.endAll();
     const hadSocket = this.socket !== null || this.connecting !== null;
     this.dropSocket(4000, 'interrupted');
-    this.settleInFlight();
     if (hadSocket && !this.closed) void this.connect().catch(() => {});
   }
 
@@ -137,9 +134,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     this.closed = true;
     this.stopKeepalive();
     this.connecting?.cancel.abort();
-    for (const p of [...(this.inFlight ? [this.inFlight] : []), ...this.queue]) p.stream.end({ interrupted: true });
-    this.queue = [];
-    this.settleInFlight();
+    this.endAll();
     const ws = this.socket;
     if (!ws) return;
     await new Promise<void>((resolve) => {
@@ -150,6 +145,13 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       });
       ws.close(1000, 'client closed');
     });
+  }
+
+  /** Ends the request in flight and everything queued, as interrupted. */
+  private endAll(): void {
+    for (const p of [...(this.inFlight ? [this.inFlight] : []), ...this.queue]) p.stream.end({ interrupted: true });
+    this.queue = [];
+    this.settleInFlight();
   }
 
   private enqueue(text: string, keepalive: boolean, settings: Readonly<Settings> = this.currentSettings): Pending {
