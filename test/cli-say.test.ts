@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { chunkText } from '../src/text/chunk.js';
-import { API_KEY, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
+import { API_KEY, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
 
@@ -246,7 +246,7 @@ describe('say: Ctrl-C', () => {
     assert.equal(wav.riffSize, wav.data.length + 36);
     assert.ok(wav.data.length > 0);
     assert.equal(statSync(out).size, wav.data.length + 44);
-    await waitFor(() => server.requests.every((r) => r.outcome !== 'pending'), 5000, 'the server to see the socket go');
+    await serverSettled(server);
     const sent = Buffer.concat(server.requests.map((r) => r.pcm ?? Buffer.alloc(0)));
     assert.ok(wav.data.length <= sent.length);
     assert.deepEqual(wav.data, sent.subarray(0, wav.data.length), 'a prefix of what was sent');
@@ -273,7 +273,7 @@ describe('say → speakers', { skip: speakerInstalled ? false : 'the optional sp
     });
     assert.equal(r.code, 130, r.stderr);
     assert.equal(r.signal, null, 'no crash');
-    await waitFor(() => server.requests.every((q) => q.outcome !== 'pending'), 5000, 'the server to see the socket go');
+    await serverSettled(server);
     const played = readFileSync(capture);
     const sent = Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0)));
     assert.ok(played.length > 0 && played.length < sent.length + 1);

@@ -143,3 +143,8 @@ export const speakerInstalled = (() => {
     return false;
   }
 })();
+
+/** Waits until the server has seen every request end: completed, refused, or cut off by a closed socket. */
+export function serverSettled(server: WavesServer): Promise<void> {
+  return waitFor(() => server.requests.every((r) => r.outcome !== 'pending'), 5000, 'the server to see the socket go');
+}

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { completeLine } from '../src/cli/repl-session.js';
-import { API_KEY, BIN, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
+import { API_KEY, BIN, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 
 describe('repl with piped input', () => {
   test('each setting change reaches the next request, in order; a model change opens the new route', async (t) => {
@@ -103,7 +103,7 @@ describe('repl with piped input', () => {
     assert.deepEqual(readdirSync(dir), ['out.wav']);
     const wav = parseWav(readFileSync(join(dir, 'out.wav')));
     assert.ok(wav.data.length > 0 && wav.dataSize === wav.data.length);
-    await waitFor(() => server.requests.every((q) => q.outcome !== 'pending'), 5000, 'the server to see the socket go');
+    await serverSettled(server);
     assert.deepEqual(wav.data, server.requests[0].pcm!.subarray(0, wav.data.length));
     assert.ok(!server.requests.some((q) => q.body.text === 'A second line.' && q.outcome === 'complete'));
   });
