@@ -1,16 +1,8 @@
-// Synthesis settings: defaults, per-model limits, parsing of user-typed values, validation as data.
+// Synthesis settings: defaults, one table of limits per model, parsing of user-typed values, validation as data.
 import { UsageError } from './errors.js';
+import { MODEL_SPECS, canonicalModel, languageName, modelSpec, modelsWithLanguage } from './models.js';
 
-export const MODELS = ['lightning-v3.1', 'lightning-v2'] as const;
-export type Model = (typeof MODELS)[number];
-
-export const LANGUAGES = {
-  en: 'English', hi: 'Hindi', mr: 'Marathi', kn: 'Kannada', ta: 'Tamil', bn: 'Bengali',
-  gu: 'Gujarati', de: 'German', fr: 'French', es: 'Spanish', it: 'Italian', pl: 'Polish',
-  nl: 'Dutch', ru: 'Russian', ar: 'Arabic', he: 'Hebrew',
-} as const;
-export type Language = keyof typeof LANGUAGES;
-export const LANGUAGE_CODES = Object.keys(LANGUAGES) as Language[];
+export { MODELS, MODEL_SPECS, LANGUAGES, LANGUAGE_CODES, canonicalModel, isModel, modelNames, modelSpec, modelsWithLanguage, type Model, type ModelSpec } from './models.js';
 
 export const SAMPLE_RATES = [8000, 16000, 24000, 44100] as const;
 
@@ -24,27 +16,31 @@ export interface Settings {
   consistency?: number;
   similarity?: number;
   enhancement?: number;
+  /** Language for numbers, amounts and dates (number_pronunciation_language). */
+  numberLanguage?: string;
+  /** Read digit-flanked operators as words (math_notation). */
+  math?: boolean;
+  /** Ask for word_timestamp frames (only some voices send them). */
+  wordTimestamps?: boolean;
 }
 
 export type SettingKey = keyof Settings;
 export const SETTING_KEYS: readonly SettingKey[] = [
   'model', 'voice', 'language', 'sampleRate', 'speed', 'consistency', 'similarity', 'enhancement',
+  'numberLanguage', 'math', 'wordTimestamps',
 ];
 /** Settings only lightning-v2 accepts; never sent to another model. */
 export type V2OnlyKey = 'consistency' | 'similarity' | 'enhancement';
 export const V2_ONLY_KEYS: readonly V2OnlyKey[] = ['consistency', 'similarity', 'enhancement'];
+const BOOLEAN_KEYS: readonly SettingKey[] = ['math', 'wordTimestamps'];
+const TEXT_KEYS: readonly SettingKey[] = ['model', 'voice', 'language', 'numberLanguage'];
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  model: 'lightning-v3.1',
+  model: 'lightning_v3.1',
   voice: 'sophia',
   language: 'en',
   sampleRate: 24000,
 });
-
-const SPEED_RANGE: Record<Model, [number, number]> = {
-  'lightning-v3.1': [0.5, 2],
-  'lightning-v2': [0.1, 5],
-};
 
 export interface SettingIssue {
   key: SettingKey;
@@ -52,8 +48,10 @@ export interface SettingIssue {
   message: string;
 }
 
-export function isModel(value: string): value is Model {
-  return (MODELS as readonly string[]).includes(value);
+function languageIssue(model: string, code: string, codes: readonly string[]): string {
+  const elsewhere = modelsWithLanguage(code).filter((m) => m !== model);
+  const where = elsewhere.length > 0 ? `; ${elsewhere.join(' and ')} ${elsewhere.length > 1 ? 'have' : 'has'} it` : languageName(code) ? '; no current model has it' : '';
+  return `must be one of ${codes.join(' ')} on ${model} (got ${JSON.stringify(code)})${where}`;
 }
 
 /** Every problem with a full set of settings; an empty list means valid. */
@@ -61,20 +59,37 @@ export function validateSettings(s: Settings): SettingIssue[] {
   const issues: SettingIssue[] = [];
   const push = (key: SettingKey, message: string) => issues.push({ key, message });
   const model = s.model;
-  if (!isModel(model)) push('model', `must be one of ${MODELS.join(', ')} (got ${JSON.stringify(model)})`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.voice)) push('voice', `must be a voice id such as sophia (got ${JSON.stringify(s.voice)})`);
-  if (!(s.language in LANGUAGES)) push('language', `must be one of ${LANGUAGE_CODES.join(' ')} (got ${JSON.stringify(s.language)})`);
-  if (!(SAMPLE_RATES as readonly number[]).includes(s.sampleRate)) {
-    push('sampleRate', `must be one of ${SAMPLE_RATES.join(', ')} (got ${s.sampleRate})`);
+  const spec = modelSpec(model);
+  if (!spec) push('model', `must be one of ${MODEL_SPECS.map((m) => m.id).join(', ')} (got ${JSON.stringify(model)})`);
+  if (typeof s.voice !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.voice)) push('voice', `must be a voice id such as sophia (got ${JSON.stringify(s.voice)})`);
+  for (const key of TEXT_KEYS) {
+    const value = s[key];
+    if (value !== undefined && typeof value !== 'string') push(key, `must be text (got ${JSON.stringify(value)})`);
   }
-  if (s.speed !== undefined && isModel(model)) {
-    const [lo, hi] = SPEED_RANGE[model];
-    if (!(s.speed >= lo && s.speed <= hi)) push('speed', `must be between ${lo} and ${hi} on ${model} (got ${s.speed})`);
+  for (const key of BOOLEAN_KEYS) {
+    const value = s[key];
+    if (value !== undefined && typeof value !== 'boolean') push(key, `must be true or false (got ${JSON.stringify(value)})`);
+  }
+  for (const key of ['sampleRate', 'speed', ...V2_ONLY_KEYS] as const) {
+    const value = s[key];
+    if (value !== undefined && typeof value !== 'number') push(key, `must be a number (got ${JSON.stringify(value)})`);
+  }
+  if (issues.length > 0) return issues;
+  if (spec) {
+    if (!spec.languages.includes(s.language)) push('language', languageIssue(model, s.language, spec.languages));
+    if (s.numberLanguage !== undefined && !spec.languages.includes(s.numberLanguage)) {
+      push('numberLanguage', languageIssue(model, s.numberLanguage, spec.languages));
+    }
+    if (!spec.sampleRates.includes(s.sampleRate)) push('sampleRate', `must be one of ${spec.sampleRates.join(', ')} (got ${s.sampleRate})`);
+    if (s.speed !== undefined) {
+      const [lo, hi] = spec.speed;
+      if (!(s.speed >= lo && s.speed <= hi)) push('speed', `must be between ${lo} and ${hi} on ${model} (got ${s.speed})`);
+    }
   }
   for (const key of V2_ONLY_KEYS) {
     const value = s[key];
     if (value === undefined) continue;
-    if (model !== 'lightning-v2') {
+    if (!spec?.v2Options) {
       push(key, `works only with model lightning-v2 (the model is ${model})`);
       continue;
     }
@@ -102,13 +117,22 @@ export function assertValidSettings(s: Settings, prefix = '--'): void {
   if (issues.length > 0) throw new UsageError(formatIssues(issues, prefix));
 }
 
+const TRUE_WORDS = ['true', 'on', 'yes', '1'];
+const FALSE_WORDS = ['false', 'off', 'no', '0'];
+
 /** Parses a value typed by a user (flag, REPL command, config file) for one setting. */
-export function parseSettingValue(key: SettingKey, raw: string, prefix = '--'): string | number {
+export function parseSettingValue(key: SettingKey, raw: string, prefix = '--'): string | number | boolean {
   const name = `${prefix}${settingFlagName(key)}`;
-  const text = raw.trim();
-  if (key === 'model' || key === 'voice' || key === 'language') {
+  const text = String(raw).trim();
+  if (TEXT_KEYS.includes(key)) {
     if (text === '') throw new UsageError(`${name} needs a value`);
-    return text;
+    return key === 'model' ? canonicalModel(text) : text;
+  }
+  if (BOOLEAN_KEYS.includes(key)) {
+    const word = text.toLowerCase();
+    if (TRUE_WORDS.includes(word)) return true;
+    if (FALSE_WORDS.includes(word)) return false;
+    throw new UsageError(`${name} must be on or off (got ${JSON.stringify(raw)})`);
   }
   const value = Number(text);
   if (text === '' || !Number.isFinite(value)) throw new UsageError(`${name} must be a number (got ${JSON.stringify(raw)})`);
@@ -118,7 +142,7 @@ export function parseSettingValue(key: SettingKey, raw: string, prefix = '--'): 
   return value;
 }
 
-/** Merges a partial update onto settings; `undefined` in the update clears an optional value. */
+/** Merges a partial update onto settings; `undefined` in the update clears an optional value. Model aliases become the model's id. */
 export function mergeSettings(base: Settings, update: Partial<Settings>): Settings {
   const merged: Settings = { ...base };
   for (const key of SETTING_KEYS) {
@@ -128,7 +152,7 @@ export function mergeSettings(base: Settings, update: Partial<Settings>): Settin
       if (key in DEFAULT_SETTINGS) (merged as unknown as Record<string, unknown>)[key] = DEFAULT_SETTINGS[key];
       else delete merged[key];
     } else {
-      (merged as unknown as Record<string, unknown>)[key] = value;
+      (merged as unknown as Record<string, unknown>)[key] = key === 'model' && typeof value === 'string' ? canonicalModel(value) : value;
     }
   }
   return merged;

@@ -3,16 +3,17 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, assertValidSettings, parseSettingValue, type SettingKey, type Settings } from '../settings.js';
-import { checkBaseUrl } from '../waves/url.js';
+import { checkBaseUrl, parseRoute } from '../waves/url.js';
 import { configDir } from './paths.js';
 
 /** Config keys as users type them → commander option attribute names. */
 export const CONFIG_KEYS = {
   model: 'model', voice: 'voice', language: 'language', speed: 'speed', consistency: 'consistency',
-  similarity: 'similarity', enhancement: 'enhancement', 'sample-rate': 'sampleRate', 'base-url': 'baseUrl', 'api-key': 'apiKey',
+  similarity: 'similarity', enhancement: 'enhancement', 'sample-rate': 'sampleRate', 'number-language': 'numberLanguage',
+  math: 'math', 'word-timestamps': 'wordTimestamps', 'base-url': 'baseUrl', 'api-key': 'apiKey', route: 'route',
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
-export type Profile = Partial<Record<ConfigKey, string | number>>;
+export type Profile = Partial<Record<ConfigKey, string | number | boolean>>;
 
 export interface ConfigData {
   /** The default profile's values. */
@@ -69,11 +70,12 @@ function settingOf(key: ConfigKey): SettingKey | undefined {
 }
 
 /** Parses and checks a value for `config set`, against the rest of the profile; same messages as the flags. */
-export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile): string | number {
+export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile): string | number | boolean {
   if (key === 'base-url') {
     checkBaseUrl(raw.trim());
     return raw.trim();
   }
+  if (key === 'route') return parseRoute(raw);
   if (key === 'api-key') {
     if (raw.trim() === '') throw new UsageError('api-key needs a value');
     return raw.trim();

@@ -16,6 +16,9 @@ export interface SettingsFlags {
   consistency?: number;
   similarity?: number;
   enhancement?: number;
+  numberLanguage?: string;
+  math?: boolean;
+  wordTimestamps?: boolean;
 }
 
 export interface ConnectionFlags {

@@ -5,6 +5,7 @@ import type { SynthesisParams } from './engine.js';
 const WIRE_NAMES: Record<SettingKey, string> = {
   model: 'model', voice: 'voice_id', language: 'language', sampleRate: 'sample_rate',
   speed: 'speed', consistency: 'consistency', similarity: 'similarity', enhancement: 'enhancement',
+  numberLanguage: 'number_pronunciation_language', math: 'math_notation', wordTimestamps: 'word_timestamps',
 };
 const NUMERIC_FIELDS = ['sample_rate', 'speed', 'consistency', 'similarity', 'enhancement', 'complete_backoff_ms', 'max_buffer_flush_ms'];
 

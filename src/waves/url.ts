@@ -1,37 +1,82 @@
-// Waves URLs: the stream route for bare-host and with-path base URLs, REST bases, the loopback test.
+// Waves URLs: the live route and the per-model routes for bare-host and with-path bases, REST bases, the loopback test.
 import { UsageError } from '../errors.js';
+import { modelSpec } from '../models.js';
 
-export const DEFAULT_BASE_URL = 'wss://waves-api.smallest.ai';
+export const DEFAULT_BASE_URL = 'wss://api.smallest.ai';
+/** The seed's host: its per-model routes live under /api/v1. */
+export const LEGACY_HOST = 'waves-api.smallest.ai';
+export const LIVE_PATH = '/waves/v1/tts/live';
+
+/** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the seed's routes). */
+export type Route = 'live' | 'per-model';
+export const ROUTES: readonly Route[] = ['live', 'per-model'];
+
+export function parseRoute(raw: string): Route {
+  const value = String(raw).trim().toLowerCase();
+  if (value === 'live' || value === 'per-model') return value;
+  throw new UsageError(`--route must be live or per-model (got ${JSON.stringify(raw)})`);
+}
 
 function parseBase(baseUrl: string): URL {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new UsageError(`--base-url is not a URL: ${JSON.stringify(baseUrl)}`, 'Example: wss://waves-api.smallest.ai');
+    throw new UsageError(`--base-url is not a URL: ${JSON.stringify(baseUrl)}`, `Example: ${DEFAULT_BASE_URL}`);
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     throw new UsageError(`--base-url must start with wss:// or ws:// (got ${url.protocol}//)`);
   }
   if (url.username || url.password) throw new UsageError('--base-url must not carry credentials; use SMALLEST_API_KEY');
+  if (url.hash) throw new UsageError(`--base-url must not have a #fragment (got ${JSON.stringify(url.hash)})`);
   return url;
 }
 
-function joinPath(url: URL, tail: string): URL {
-  const out = new URL(url.href);
-  const path = url.pathname.replace(/\/+$/, '');
-  out.pathname = path === '' ? `/api/v1${tail}` : `${path}${tail}`;
-  return out;
+function basePath(url: URL): string {
+  return url.pathname.replace(/\/+$/, '');
 }
 
-/** `{base}/api/v1/{model}/get_speech/stream`, or `{base path}/{model}/get_speech/stream` when the base has a path. */
-export function streamUrl(baseUrl: string, model: string): string {
-  return joinPath(parseBase(baseUrl), `/${encodeURIComponent(model)}/get_speech/stream`).href;
+/** The path prefix under which per-model routes and REST calls live for this base. */
+function versionPrefix(url: URL): string {
+  const path = basePath(url).replace(/\/tts\/live$/, '');
+  if (path !== '') return path;
+  return url.hostname === LEGACY_HOST ? '/api/v1' : '/waves/v1';
 }
 
-/** The REST route for the voice list, on the same host with http(s) for ws(s). */
-export function voicesUrl(baseUrl: string, model: string): string {
-  const url = joinPath(parseBase(baseUrl), `/${encodeURIComponent(model)}/get_voices`);
+/** Whether this model is reached on the live route or a per-model route, given the preferred route. */
+export function routeFor(model: string, preferred: Route = 'live'): Route {
+  return modelSpec(model)?.live === false ? 'per-model' : preferred;
+}
+
+/**
+ * The socket URL for a model. Live: a bare base gets `/waves/v1/tts/live`; a base whose path ends in
+ * `/tts/live` is used as is; another path gets `/tts/live` appended. Per-model:
+ * `{prefix}/{model path name}/get_speech/stream`, the prefix being the base's path, else `/waves/v1`
+ * (`/api/v1` on the seed's host). `timeoutSeconds` becomes `?timeout=` (the server's idle limit).
+ */
+export function streamUrl(baseUrl: string, model: string, options: { route?: Route; timeoutSeconds?: number } = {}): string {
+  const base = parseBase(baseUrl);
+  const out = new URL(base.href);
+  if (routeFor(model, options.route) === 'live') {
+    const path = basePath(base);
+    out.pathname = path === '' ? LIVE_PATH : path.endsWith('/tts/live') ? path : `${path}/tts/live`;
+  } else {
+    const segment = modelSpec(model)?.pathName ?? model;
+    out.pathname = `${versionPrefix(base)}/${encodeURIComponent(segment)}/get_speech/stream`;
+  }
+  if (options.timeoutSeconds !== undefined && options.timeoutSeconds > 0) out.searchParams.set('timeout', String(Math.round(options.timeoutSeconds)));
+  return out.href;
+}
+
+/** The REST route for the voice list: one catalogue, read from the lightning-v3.1 route, on the same host with http(s). */
+export function voicesUrl(baseUrl: string, model = 'lightning_v3.1'): string {
+  const base = parseBase(baseUrl);
+  const url = new URL(base.href);
+  const segment = modelSpec(model)?.pathName ?? model;
+  // Current models share one catalogue, read from the lightning-v3.1 route.
+  const catalogue = modelSpec(model)?.live === false ? segment : 'lightning-v3.1';
+  url.pathname = `${versionPrefix(base)}/${encodeURIComponent(catalogue)}/get_voices`;
+  url.search = '';
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
   return url.href;
 }

@@ -7,7 +7,7 @@ function keyOf(raw: string): ConfigKey {
   return raw;
 }
 
-function shown(key: ConfigKey, value: string | number): string {
+function shown(key: ConfigKey, value: string | number | boolean): string {
   return key === 'api-key' ? redactKey(String(value)) : String(value);
 }
 
@@ -65,7 +65,7 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
       const lines: string[] = [];
       for (const [title, profile] of sections) {
         lines.push(`[${title}]`);
-        const entries = Object.entries(profile) as [ConfigKey, string | number][];
+        const entries = Object.entries(profile) as [ConfigKey, string | number | boolean][];
         if (entries.length === 0) lines.push('  (nothing set)');
         for (const [key, value] of entries) lines.push(`  ${key.padEnd(12)} ${shown(key, value)}`);
       }
