@@ -1,11 +1,13 @@
 // Where the CLI's client connects: the configured API, or (--offline) a local server started in-process.
 import type { WavesClient } from '../waves/client.js';
+import type { Route } from '../waves/url.js';
 import { addSecret, type Ui } from './ui.js';
 import { connectionFromFlags, type ConnectionFlags } from './options.js';
 
 export interface OpenedConnection {
   apiKey: string;
   baseUrl: string;
+  route: Route;
   close(): Promise<void>;
 }
 
@@ -14,11 +16,11 @@ export async function openConnection(flags: ConnectionFlags, ui: Ui): Promise<Op
     const { startOfflineServer } = await import('../server/offline.js');
     const server = await startOfflineServer();
     ui.verbose(`offline voice: local server at ${server.url} (engine ${server.engine})`);
-    return { apiKey: server.apiKey, baseUrl: server.url, close: () => server.close() };
+    return { apiKey: server.apiKey, baseUrl: server.url, route: 'live', close: () => server.close() };
   }
   const { apiKey, baseUrl } = connectionFromFlags(flags);
   addSecret(apiKey);
-  return { apiKey, baseUrl, close: async () => {} };
+  return { apiKey, baseUrl, route: flags.route ?? 'live', close: async () => {} };
 }
 
 /** Connection events as --verbose lines. */

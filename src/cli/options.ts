@@ -2,10 +2,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import {
-  DEFAULT_SETTINGS, LANGUAGE_CODES, MODELS, SAMPLE_RATES, SETTING_KEYS, assertValidSettings, parseSettingValue,
+  DEFAULT_SETTINGS, MODELS, SAMPLE_RATES, SETTING_KEYS, assertValidSettings, parseSettingValue,
   type SettingKey, type Settings,
 } from '../settings.js';
-import { DEFAULT_BASE_URL, checkBaseUrl } from '../waves/url.js';
+import { DEFAULT_BASE_URL, checkBaseUrl, parseRoute, type Route } from '../waves/url.js';
 
 export interface SettingsFlags {
   model?: string;
@@ -27,12 +27,21 @@ export interface ConnectionFlags {
   baseUrl?: string;
   insecure?: boolean;
   offline?: boolean;
+  route?: Route;
+}
+
+function parseRouteFlag(raw: string): Route {
+  try {
+    return parseRoute(raw);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^--\S+ /, ''));
+  }
 }
 
 function parserFor(key: SettingKey) {
-  return (raw: string): number => {
+  return (raw: string): string | number | boolean => {
     try {
-      return parseSettingValue(key, raw) as number;
+      return parseSettingValue(key, raw);
     } catch (error) {
       throw new InvalidArgumentError((error as Error).message.replace(/^--\S+ /, ''));
     }
@@ -42,9 +51,12 @@ function parserFor(key: SettingKey) {
 export function addSettingsOptions(command: Command): Command {
   return command
     .addOption(new Option('--voice <id>', `voice id (default: ${DEFAULT_SETTINGS.voice})`))
-    .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).choices(MODELS))
-    .addOption(new Option('--language <code>', `language code (default: ${DEFAULT_SETTINGS.language})`).choices(LANGUAGE_CODES))
-    .addOption(new Option('--speed <x>', 'speaking rate: 0.5–2 on lightning-v3.1, 0.1–5 on lightning-v2').argParser(parserFor('speed')))
+    .addOption(new Option('--model <name>', `${MODELS.join(', ')} (default: ${DEFAULT_SETTINGS.model}; hyphenated spellings accepted)`).argParser(parserFor('model')))
+    .addOption(new Option('--language <code>', `language code, per model (default: ${DEFAULT_SETTINGS.language}; see: smallest-tts languages)`))
+    .addOption(new Option('--speed <x>', 'speaking rate: 0.5–2 (0.1–5 on lightning-v2)').argParser(parserFor('speed')))
+    .addOption(new Option('--number-language <code>', 'language for reading numbers, amounts and dates').argParser(parserFor('numberLanguage')))
+    .addOption(new Option('--math [on|off]', 'read math notation (2×3=6) as words').argParser(parserFor('math')).preset(true))
+    .addOption(new Option('--word-timestamps [on|off]', 'ask for word timings (only some voices give them)').argParser(parserFor('wordTimestamps')).preset(true).hideHelp())
     .addOption(new Option('--consistency <x>', 'lightning-v2 only: 0–1').argParser(parserFor('consistency')))
     .addOption(new Option('--similarity <x>', 'lightning-v2 only: 0–1').argParser(parserFor('similarity')))
     .addOption(new Option('--enhancement <n>', 'lightning-v2 only: 0, 1 or 2').argParser(parserFor('enhancement')))
@@ -55,6 +67,7 @@ export function addConnectionOptions(command: Command): Command {
   return command
     .addOption(new Option('--api-key <key>', 'API key (prefer the environment variable)').env('SMALLEST_API_KEY'))
     .addOption(new Option('--base-url <url>', `WebSocket base URL (default: ${DEFAULT_BASE_URL})`).env('SMALLEST_BASE_URL'))
+    .addOption(new Option('--route <route>', 'live: the current API, one route for every model (default); per-model: the older per-model routes').argParser(parseRouteFlag).env('SMALLEST_ROUTE'))
     .addOption(new Option('--insecure', 'allow a plain ws:// base URL to a host that is not this machine'))
     .addOption(new Option('--offline', 'speak with the built-in offline voice through a local server; no key or network'))
     .addOption(new Option('--profile <name>', 'use a named profile from the config file').env('SMALLEST_PROFILE'))

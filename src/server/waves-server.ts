@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MODELS } from '../settings.js';
+import { modelSpec } from '../models.js';
 import { ToneEngine, type SpeechEngine } from './engine.js';
 import { checkRequest } from './request-check.js';
 
@@ -67,6 +67,7 @@ export interface WavesServer {
 }
 
 const ROUTE = /^\/(?:api|waves)\/v1\/([^/]+)\/(get_speech\/stream|get_voices)$/;
+const LIVE_ROUTE = '/waves/v1/tts/live';
 
 function refuseUpgrade(socket: Socket, status: number, body: object): void {
   const text = JSON.stringify(body);
@@ -76,7 +77,7 @@ function refuseUpgrade(socket: Socket, status: number, body: object): void {
 
 function routeError(req: IncomingMessage, options: WavesServerOptions, kind: string): { status: number; body: object } | { model: string; timeoutMs?: number } {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = ROUTE.exec(url.pathname);
+  const match = url.pathname === LIVE_ROUTE && kind === 'get_speech/stream' ? [url.pathname, 'live', kind] : ROUTE.exec(url.pathname);
   if (!match || match[2] !== kind) return { status: 404, body: { status: 'error', message: `no route ${url.pathname}` } };
   const model = decodeURIComponent(match[1]);
   if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -85,9 +86,10 @@ function routeError(req: IncomingMessage, options: WavesServerOptions, kind: str
   if (options.retiredModels?.includes(model)) {
     return { status: 410, body: { status: 'error', error_code: 'MODEL_DEPRECATED', message: `This model is retired. Use lightning-v3.1.`, recommended_endpoint: url.pathname.replace(model, 'lightning-v3.1') } };
   }
-  if (!(MODELS as readonly string[]).includes(model)) return { status: 404, body: { status: 'error', message: `unknown model ${model}` } };
+  const spec = modelSpec(model);
+  if (model !== 'live' && !spec) return { status: 404, body: { status: 'error', message: `unknown model ${model}` } };
   const timeout = Number(url.searchParams.get('timeout'));
-  return { model, timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
+  return { model: spec?.id ?? model, timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
 }
 
 export async function startWavesServer(options: WavesServerOptions = {}): Promise<WavesServer> {
@@ -161,10 +163,12 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
     });
 
     async function respond(body: unknown): Promise<void> {
-      const record: RequestRecord = { connection: id, model, body: body as Record<string, unknown>, outcome: 'pending', bytes: 0 };
+      const bodyModel = (body as Record<string, unknown> | null)?.model;
+      const requestModel = model === 'live' ? (typeof bodyModel === 'string' ? bodyModel : 'lightning_v3.1') : model;
+      const record: RequestRecord = { connection: id, model: requestModel, body: body as Record<string, unknown>, outcome: 'pending', bytes: 0 };
       requests.push(record);
       const requestId = `req_${id}_${requests.length}`;
-      const checked = checkRequest(body, model);
+      const checked = checkRequest(body, requestModel);
       const refused = checked.ok && options.refuseVoices?.includes(checked.params.voice);
       if (!checked.ok || refused) {
         const error = checked.ok ? { message: `voice ${checked.params.voice} is not available`, code: 'VOICE_NOT_FOUND' } : { message: checked.message, code: checked.code };

@@ -8,11 +8,13 @@ import { openSocket } from './connection.js';
 import { buildRequest, decodeFrame } from './protocol.js';
 import { PendingRequest } from './pending-request.js';
 import type { SpeechStream } from './speech-stream.js';
-import { DEFAULT_BASE_URL, streamUrl } from './url.js';
+import { DEFAULT_BASE_URL, streamUrl, type Route } from './url.js';
 
 export interface WavesClientOptions {
   apiKey: string;
   baseUrl?: string;
+  /** 'live' (default): one socket for every current model; 'per-model': the seed's routes. */
+  route?: Route;
   settings?: Partial<Settings>;
   /** Keepalive while idle; 0 turns it off. Default 30 000 ms. */
   keepaliveIntervalMs?: number;
@@ -51,6 +53,7 @@ type Pending = PendingRequest & { settle?: () => void };
 export class WavesClient extends EventEmitter<WavesClientEvents> {
   private readonly apiKey: string;
   readonly baseUrl: string;
+  readonly route: Route;
   private currentSettings: Settings;
   private readonly keepaliveIntervalMs: number;
   private readonly completeBackoffMs: number;
@@ -74,6 +77,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     if (!options.apiKey) throw new UsageError('An API key is required.', 'Set SMALLEST_API_KEY.');
     this.apiKey = options.apiKey;
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+    this.route = options.route ?? 'live';
     streamUrl(this.baseUrl, 'probe'); // throws a UsageError now for a malformed base URL
     this.currentSettings = mergeSettings({ ...DEFAULT_SETTINGS }, options.settings ?? {});
     assertValidSettings(this.currentSettings);
@@ -112,7 +116,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   updateSettings(update: Partial<Settings>): Settings {
     const next = mergeSettings(this.currentSettings, update);
     assertValidSettings(next);
-    const modelChanged = next.model !== this.currentSettings.model;
+    const modelChanged = this.urlFor(next.model) !== this.urlFor(this.currentSettings.model);
     this.currentSettings = next;
     if (modelChanged && this.socket && !this.inFlight && this.queue.length === 0) {
       this.dropSocket(1000, 'model change');
@@ -201,7 +205,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     return new Promise<void>((resolve) => {
       this.inFlight = pending;
       pending.settle = resolve;
-      const request = buildRequest(pending.stream.text, pending.settings, { completeBackoffMs: this.completeBackoffMs });
+      const request = buildRequest(pending.stream.text, pending.settings, { completeBackoffMs: this.completeBackoffMs, route: this.route });
       const at = performance.now();
       pending.stream.timings.sentAt ??= at;
       ws.send(JSON.stringify(request));
@@ -259,7 +263,12 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     this.settleInFlight();
   }
 
-  private ensureSocket(model: string, retry = false): Promise<WebSocket> {
+  private urlFor(model: string): string {
+    return streamUrl(this.baseUrl, model, { route: this.route });
+  }
+
+  private ensureSocket(requestModel: string, retry = false): Promise<WebSocket> {
+    const model = this.urlFor(requestModel);
     if (this.socket && this.socketModel === model && this.socket.readyState === WebSocket.OPEN) {
       return Promise.resolve(this.socket);
     }
@@ -275,8 +284,8 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   private async openWithRetry(entry: Connecting, retry: boolean): Promise<WebSocket> {
-    const model = entry.model;
-    const url = streamUrl(this.baseUrl, model);
+    const url = entry.model;
+    const model = new URL(url).pathname;
     const delays = retry ? this.reconnectDelaysMs : [0];
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < delays.length; attempt++) {
@@ -299,7 +308,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
         ws.terminate();
         throw new SupersededError('The connection attempt was superseded.');
       }
-      this.attach(ws, model, url);
+      this.attach(ws, url, url);
       return ws;
     }
     const failure = lastError ?? new ConnectionError('No connection attempt was made.');

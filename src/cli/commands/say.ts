@@ -87,7 +87,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   }
   const text = await readText({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
   const connection = await openConnection(flags, ui);
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, settings });
+  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings });
   reportClientEvents(client, ui);
   const controller = new AbortController();
   let sink: AudioSink | undefined;
