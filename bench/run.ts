@@ -100,7 +100,7 @@ async function clientLatency(): Promise<void> {
   };
   const ours = await measure(async (url) => {
     const times: number[] = [];
-    const client = new WavesClient({ apiKey: KEY, baseUrl: url, keepaliveIntervalMs: 0 });
+    const client = new WavesClient({ apiKey: KEY, baseUrl: url });
     const sink: AudioSink = { write: async () => void times.push(performance.now()), end: async () => {}, abort: async () => {} };
     await client.connect();
     await synthesizeToSink(client, [text], sink);
@@ -160,7 +160,7 @@ async function longText(): Promise<void> {
 async function gapless(): Promise<void> {
   console.log('5. gapless playback: 250 ms to first chunk, audio at 3× real time, a real-time sink, 30 sentences');
   const s = await server({ firstChunkDelayMs: 250, realtimeFactor: 3 });
-  const client = new WavesClient({ apiKey: KEY, baseUrl: s.url, keepaliveIntervalMs: 0 });
+  const client = new WavesClient({ apiKey: KEY, baseUrl: s.url });
   const completes: number[] = [];
   const sends: { at: number; queuedAt: number }[] = [];
   client.on('request_complete', ({ at }) => completes.push(at));
@@ -184,7 +184,7 @@ async function gapless(): Promise<void> {
 async function stopLatency(runs = 10): Promise<void> {
   console.log('6. Ctrl-C in the REPL: interrupt → silence, speaking through the REPL queue into a real-time sink');
   const s = await server({ realtimeFactor: 3 });
-  const client = new WavesClient({ apiKey: KEY, baseUrl: s.url, keepaliveIntervalMs: 0 });
+  const client = new WavesClient({ apiKey: KEY, baseUrl: s.url });
   const sink = new RealTimeSink(24000);
   const queue = new UtteranceQueue({ openSink: async () => sink, onError: () => {} });
   await client.connect();

@@ -1,7 +1,9 @@
-// Text chunks → client → sink: keeps the next requests queued so audio joins without gaps; returns stats.
+// Text → client → sink: one job for the whole text (a continuation on the live route), written as it arrives; returns stats.
 import type { AudioSink } from './audio/sink.js';
+import type { Settings } from './settings.js';
+import type { TextInput } from './text/fragments.js';
 import type { WavesClient } from './waves/client.js';
-import type { SpeechStream } from './waves/speech-stream.js';
+import type { TimedWord } from './waves/speech-stream.js';
 
 export interface SynthesisStats {
   requests: number;
@@ -11,56 +13,50 @@ export interface SynthesisStats {
   firstAudioMs?: number;
   totalMs: number;
   interrupted: boolean;
+  /** Word timings, against the audio written (empty when the voice gives none). */
+  words: TimedWord[];
+}
+
+export interface SynthesisProgress {
+  /** Characters of text whose audio has arrived, and of all the text (undefined while it is still arriving). */
+  textDone: number;
+  textTotal?: number;
+  audioSeconds: number;
 }
 
 export interface SynthesizeOptions {
-  /** Aborting interrupts the client: no more audio is written. */
+  /** Aborting stops the audio at once; the stats say `interrupted`. */
   signal?: AbortSignal;
-  /** Requests queued beyond the one being consumed (bounds memory when the sink is slower than the server). */
-  lookahead?: number;
+  settings?: Readonly<Settings>;
   onFirstAudio?: () => void;
+  onProgress?: (progress: SynthesisProgress) => void;
+  /** Each word as its timing arrives, timed against the audio written. */
+  onWord?: (word: TimedWord) => void;
 }
 
-export async function synthesizeToSink(client: WavesClient, chunks: Iterable<string>, sink: AudioSink, options: SynthesizeOptions = {}): Promise<SynthesisStats> {
+export async function synthesizeToSink(client: WavesClient, input: TextInput, sink: AudioSink, options: SynthesizeOptions = {}): Promise<SynthesisStats> {
   const started = performance.now();
-  const sampleRate = client.settings.sampleRate;
-  const lookahead = Math.max(0, options.lookahead ?? 2);
-  const stats: SynthesisStats = { requests: 0, bytes: 0, audioSeconds: 0, totalMs: 0, interrupted: false };
+  const settings = options.settings ?? client.settings;
   const { signal } = options;
-  const onAbort = () => client.interrupt();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const source = chunks[Symbol.iterator]();
-  const window: SpeechStream[] = [];
-  const fill = () => {
-    while (window.length <= lookahead && !signal?.aborted) {
-      const next = source.next();
-      if (next.done) return;
-      window.push(client.synthesize(next.value));
-      stats.requests++;
+  const stats: SynthesisStats = { requests: 0, bytes: 0, audioSeconds: 0, totalMs: 0, interrupted: false, words: [] };
+  const textTotal = typeof input === 'string' ? input.replace(/\s+/g, ' ').trim().length : undefined;
+  const stream = client.synthesize(input, { settings, signal });
+  stream.onWord = options.onWord ?? null;
+  const bytesPerSecond = settings.sampleRate * 2;
+  for await (const pcm of stream) {
+    if (signal?.aborted) break;
+    if (stats.firstAudioMs === undefined) {
+      stats.firstAudioMs = performance.now() - started;
+      options.onFirstAudio?.();
     }
-  };
-  try {
-    fill();
-    while (window.length > 0 && !signal?.aborted) {
-      const stream = window[0];
-      for await (const pcm of stream) {
-        if (signal?.aborted) break;
-        if (stats.firstAudioMs === undefined) {
-          stats.firstAudioMs = performance.now() - started;
-          options.onFirstAudio?.();
-        }
-        await sink.write(pcm);
-        stats.bytes += pcm.length;
-      }
-      window.shift();
-      fill();
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    if (window.length > 0 && !signal?.aborted) client.interrupt(); // a failure: drop what is still queued
+    await sink.write(pcm);
+    stats.bytes += pcm.length;
+    options.onProgress?.({ textDone: stream.textDone, textTotal, audioSeconds: stats.bytes / bytesPerSecond });
   }
-  stats.interrupted = signal?.aborted ?? false;
-  stats.audioSeconds = stats.bytes / 2 / sampleRate;
+  stats.requests = stream.requests;
+  stats.words = stream.words;
+  stats.interrupted = (signal?.aborted ?? false) || stream.interrupted;
+  stats.audioSeconds = stats.bytes / bytesPerSecond;
   stats.totalMs = performance.now() - started;
   return stats;
 }

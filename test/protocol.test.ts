@@ -3,31 +3,44 @@ import { test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../src/settings.js';
 import { buildRequest, decodeFrame } from '../src/waves/protocol.js';
 
-test('a lightning-v3.1 request carries no lightning-v2 fields and no unset ones', () => {
+test('a live-route request names its model and carries no lightning-v2 fields and no unset ones', () => {
   const request = buildRequest('Hi.', { ...DEFAULT_SETTINGS, consistency: 0.5, similarity: 0.2, enhancement: 2 });
-  assert.deepEqual(request, { text: 'Hi.', voice_id: 'sophia', language: 'en', sample_rate: 24000, complete_backoff_ms: 0 });
+  assert.deepEqual(request, { text: 'Hi.', voice_id: 'sophia', model: 'lightning_v3.1', language: 'en', sample_rate: 24000, complete_backoff_ms: 0 });
 });
 
-test('a lightning-v2 request carries the fields that are set', () => {
+test('every optional field when set; a per-model route leaves the model out', () => {
+  const settings = { ...DEFAULT_SETTINGS, model: 'lightning_v3.1_pro', language: 'ja', speed: 1.2, numberLanguage: 'en', math: true, wordTimestamps: true };
+  assert.deepEqual(buildRequest('1+1=2', settings, { requestId: 'r-1', context: { id: 'c-1', more: true } }), {
+    text: '1+1=2', voice_id: 'sophia', model: 'lightning_v3.1_pro', language: 'ja', sample_rate: 24000, speed: 1.2,
+    word_timestamps: true, number_pronunciation_language: 'en', math_notation: true, request_id: 'r-1', complete_backoff_ms: 0,
+    context_id: 'c-1', continue: true,
+  });
+  const perModel = buildRequest('Hi.', { ...DEFAULT_SETTINGS }, { route: 'per-model', context: { id: 'c-1', more: true } });
+  assert.deepEqual(perModel, { text: 'Hi.', voice_id: 'sophia', language: 'en', sample_rate: 24000, complete_backoff_ms: 0 }, 'no model and no continuation on a per-model route');
+});
+
+test('a lightning-v2 request carries the fields that are set, and no model (its route names it)', () => {
   const settings = { ...DEFAULT_SETTINGS, model: 'lightning-v2', speed: 1.5, consistency: 0.7, enhancement: 0 };
   assert.deepEqual(buildRequest('Hi.', settings, { completeBackoffMs: 50 }), {
     text: 'Hi.', voice_id: 'sophia', language: 'en', sample_rate: 24000, speed: 1.5, consistency: 0.7, enhancement: 0, complete_backoff_ms: 50,
   });
 });
 
-test('decodeFrame reads chunks, completes and both error shapes', () => {
+test('decodeFrame reads chunks, words, completes, ids and both error shapes', () => {
   const audio = Buffer.from([1, 2, 3]);
   assert.deepEqual(decodeFrame(JSON.stringify({ request_id: 'r1', status: 'chunk', data: { audio: audio.toString('base64') } })), { type: 'chunk', requestId: 'r1', audio });
-  assert.deepEqual(decodeFrame(Buffer.from('{"request_id":"r1","status":"complete"}')), { type: 'complete', requestId: 'r1' });
-  assert.deepEqual(decodeFrame('{"status":"error","error":{"message":"bad voice","code":"VOICE"}}'), { type: 'error', requestId: undefined, message: 'bad voice', code: 'VOICE' });
+  assert.deepEqual(decodeFrame(Buffer.from('{"request_id":"r1","external_request_id":"mine","status":"complete"}')), { type: 'complete', requestId: 'r1', externalRequestId: 'mine' });
+  assert.deepEqual(decodeFrame('{"status":"word_timestamp","data":{"id":5,"word":"$100","start":1.12,"end":1.92}}'), { type: 'word', word: { id: 5, word: '$100', start: 1.12, end: 1.92 } });
+  assert.deepEqual(decodeFrame('{"status":"error","error":{"message":"bad voice","code":"VOICE"}}'), { type: 'error', message: 'bad voice', code: 'VOICE' });
   assert.deepEqual(decodeFrame('{"status":"error","message":"Connection timed out after 60 seconds of inactivity"}'), {
-    type: 'error', requestId: undefined, message: 'Connection timed out after 60 seconds of inactivity', code: undefined,
+    type: 'error', message: 'Connection timed out after 60 seconds of inactivity', code: undefined,
   });
-  assert.deepEqual(decodeFrame('{"status":"error","error_code":"MODEL_DEPRECATED","message":"retired"}'), { type: 'error', requestId: undefined, message: 'retired', code: 'MODEL_DEPRECATED' });
+  assert.deepEqual(decodeFrame('{"status":"error","error_code":"MODEL_DEPRECATED","message":"retired"}'), { type: 'error', message: 'retired', code: 'MODEL_DEPRECATED' });
 });
 
 test('decodeFrame tolerates unknown statuses and malformed frames', () => {
-  assert.deepEqual(decodeFrame('{"status":"word_timestamp","data":{"word":"hi"}}'), { type: 'other', status: 'word_timestamp' });
+  assert.deepEqual(decodeFrame('{"status":"word_timestamp","data":{"word":"hi"}}'), { type: 'invalid', reason: 'word_timestamp without word, start and end' });
+  assert.deepEqual(decodeFrame('{"status":"thinking"}'), { type: 'other', status: 'thinking' });
   assert.deepEqual(decodeFrame('not json'), { type: 'invalid', reason: 'not JSON' });
   assert.deepEqual(decodeFrame('42'), { type: 'invalid', reason: 'not an object' });
   assert.deepEqual(decodeFrame('{"status":"chunk","data":{}}'), { type: 'invalid', reason: 'chunk without data.audio' });

@@ -1,22 +1,36 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../src/errors.js';
-import { checkBaseUrl, isLoopbackHost, streamUrl, voicesUrl } from '../src/waves/url.js';
+import { checkBaseUrl, isLoopbackHost, parseRoute, streamUrl, voicesUrl } from '../src/waves/url.js';
 
-test('stream URL on a bare host uses /api/v1', () => {
-  assert.equal(streamUrl('wss://waves-api.smallest.ai', 'lightning-v3.1'), 'wss://waves-api.smallest.ai/api/v1/lightning-v3.1/get_speech/stream');
-  assert.equal(streamUrl('wss://waves-api.smallest.ai/', 'lightning-v2'), 'wss://waves-api.smallest.ai/api/v1/lightning-v2/get_speech/stream');
+test('the live route: a bare base gets /waves/v1/tts/live, for every current model', () => {
+  assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1'), 'wss://api.smallest.ai/waves/v1/tts/live');
+  assert.equal(streamUrl('wss://api.smallest.ai/', 'lightning_v3.1_pro'), 'wss://api.smallest.ai/waves/v1/tts/live');
+  assert.equal(streamUrl('ws://127.0.0.1:8765', 'lightning-v3.1'), 'ws://127.0.0.1:8765/waves/v1/tts/live');
+  assert.equal(streamUrl('wss://api.smallest.ai/waves/v1/tts/live', 'lightning_v3.1'), 'wss://api.smallest.ai/waves/v1/tts/live');
+  assert.equal(streamUrl('wss://proxy.example/tts', 'lightning_v3.1'), 'wss://proxy.example/tts/tts/live');
+  assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1', { timeoutSeconds: 300 }), 'wss://api.smallest.ai/waves/v1/tts/live?timeout=300');
 });
 
-test('stream URL on a base with a path appends to that path', () => {
-  assert.equal(streamUrl('wss://api.smallest.ai/waves/v1', 'lightning-v3.1'), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
-  assert.equal(streamUrl('wss://api.smallest.ai/waves/v1/', 'lightning-v3.1'), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
-  assert.equal(streamUrl('ws://127.0.0.1:8765/waves/v1?timeout=30', 'lightning-v2'), 'ws://127.0.0.1:8765/waves/v1/lightning-v2/get_speech/stream?timeout=30');
+test('per-model routes: chosen, or always for lightning-v2; hyphenated path names; /api/v1 on the seed host', () => {
+  assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1', { route: 'per-model' }), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
+  assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1_pro', { route: 'per-model' }), 'wss://api.smallest.ai/waves/v1/lightning-v3.1-pro/get_speech/stream');
+  assert.equal(streamUrl('wss://api.smallest.ai', 'lightning-v2'), 'wss://api.smallest.ai/waves/v1/lightning-v2/get_speech/stream');
+  assert.equal(streamUrl('wss://waves-api.smallest.ai', 'lightning-v3.1', { route: 'per-model' }), 'wss://waves-api.smallest.ai/api/v1/lightning-v3.1/get_speech/stream');
+  assert.equal(streamUrl('wss://api.smallest.ai/waves/v1/', 'lightning_v3.1', { route: 'per-model' }), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
+  assert.equal(streamUrl('ws://127.0.0.1:8765/api/v1?timeout=30', 'lightning-v2'), 'ws://127.0.0.1:8765/api/v1/lightning-v2/get_speech/stream?timeout=30');
 });
 
-test('voices URL swaps ws for http and wss for https', () => {
+test('voices URL: one catalogue on the lightning-v3.1 route, ws to http and wss to https', () => {
+  assert.equal(voicesUrl('wss://api.smallest.ai', 'lightning_v3.1'), 'https://api.smallest.ai/waves/v1/lightning-v3.1/get_voices');
+  assert.equal(voicesUrl('wss://api.smallest.ai', 'lightning_v3.1_pro'), 'https://api.smallest.ai/waves/v1/lightning-v3.1/get_voices');
   assert.equal(voicesUrl('wss://waves-api.smallest.ai', 'lightning-v3.1'), 'https://waves-api.smallest.ai/api/v1/lightning-v3.1/get_voices');
-  assert.equal(voicesUrl('ws://localhost:9000/waves/v1', 'lightning-v2'), 'http://localhost:9000/waves/v1/lightning-v2/get_voices');
+  assert.equal(voicesUrl('ws://localhost:9000/waves/v1/tts/live?timeout=5', 'lightning-v2'), 'http://localhost:9000/waves/v1/lightning-v2/get_voices');
+});
+
+test('route names', () => {
+  assert.equal(parseRoute(' Per-Model '), 'per-model');
+  assert.throws(() => parseRoute('old'), { message: '--route must be live or per-model (got "old")' });
 });
 
 test('loopback hosts', () => {
@@ -35,4 +49,5 @@ test('malformed base URLs are usage errors', () => {
   assert.throws(() => checkBaseUrl('not a url'), { message: /is not a URL/ });
   assert.throws(() => checkBaseUrl('https://waves-api.smallest.ai'), { message: /must start with wss:\/\/ or ws:\/\// });
   assert.throws(() => checkBaseUrl('wss://user:secret@waves-api.smallest.ai'), { message: /must not carry credentials/ });
+  assert.throws(() => checkBaseUrl('wss://api.smallest.ai/#frag'), { message: /must not have a #fragment/ });
 });

@@ -29,5 +29,5 @@ export function reportClientEvents(client: WavesClient, ui: Ui): void {
   client.on('disconnected', ({ code, reason }) => ui.verbose(`disconnected (code ${code}${reason ? `, ${reason}` : ''})`));
   client.on('connection_error', (error) => ui.verbose(`connection error: ${error.message}`));
   client.on('reconnecting', ({ attempt, delayMs, reason }) => ui.verbose(`reconnecting (attempt ${attempt}, after ${delayMs} ms${reason ? `; ${reason}` : ''})`));
-  client.on('request_sent', ({ text, keepalive }) => ui.verbose(keepalive ? 'keepalive sent' : `request sent (${text.length} chars)`));
+  client.on('request_sent', ({ text }) => ui.verbose(`request sent (${text.length} chars)`));
 }

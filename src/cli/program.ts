@@ -106,7 +106,7 @@ export function buildProgram(): Command {
     .command('repl')
     .description('an interactive prompt: every line is spoken; /voice, /speed, /model … change settings live')
     .option('-o, --output <file>', 'write everything spoken to this WAV file instead of playing it')
-    .addOption(new Option('--keepalive-interval <ms>', 'keepalive period while idle (tests)').argParser(integer('--keepalive-interval')).default(30_000).hideHelp())
+    .addOption(new Option('--idle-timeout <seconds>', 'how long the server keeps an idle connection (?timeout=); it reopens when needed').argParser(integer('--idle-timeout')))
     .addHelpText('after', REPL_EXAMPLES);
   addSettingsOptions(repl);
   addConnectionOptions(repl);

@@ -1,6 +1,8 @@
-// Where the text comes from: arguments, a file, or stdin (when it is not a terminal); empty text is a usage error.
-import { readFile } from 'node:fs/promises';
+// Where the text comes from: arguments (a string), or a file, stdin or a FIFO read as it arrives; no text is a usage error.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import type { TextInput } from './fragments.js';
 
 export interface TextSources {
   args: string[];
@@ -10,33 +12,56 @@ export interface TextSources {
   stdinIsTerminal: boolean;
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(typeof part === 'string' ? Buffer.from(part) : part);
-  return Buffer.concat(parts).toString('utf8');
+async function* decoded(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
+  stream.setEncoding?.('utf8'); // a multi-byte character split across reads is joined
+  for await (const part of stream) yield typeof part === 'string' ? part : part.toString('utf8');
 }
 
-async function readTextFile(path: string): Promise<string> {
+function cannotRead(path: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  return new UsageError(`Cannot read ${path}: ${why}.`);
+}
+
+/** Opens the file now, so a missing one is reported before anything connects; its text is then read as it comes. */
+async function fileText(path: string): Promise<AsyncIterable<string>> {
+  let handle;
   try {
-    return await readFile(path, 'utf8');
+    handle = await open(path, 'r');
+    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`Cannot read ${path}: ${why}.`);
+    await handle?.close();
+    throw cannotRead(path, error);
   }
+  return decoded(createReadStream(path, { fd: handle.fd, autoClose: true }));
 }
 
-export async function readText(sources: TextSources): Promise<string> {
+/**
+ * The text to speak: a string from arguments, else pieces read as they arrive (so speech can begin
+ * before a pipe closes). Whether piped text is empty is known only at its end: see `nonEmpty`.
+ */
+export async function textInput(sources: TextSources): Promise<TextInput> {
   const { args, file, stdin, stdinIsTerminal } = sources;
   if (file !== undefined && args.length > 0) {
     throw new UsageError('Give the text as arguments or with --file, not both.');
   }
-  let text: string;
-  if (file === '-') text = await readStream(stdin);
-  else if (file !== undefined) text = await readTextFile(file);
-  else if (args.length > 0) text = args.join(' ');
-  else if (!stdinIsTerminal) text = await readStream(stdin);
-  else throw new UsageError('No text to speak.', 'Give it as arguments, with -f FILE, or on stdin: echo hi | smallest-tts say');
+  if (file === '-') return decoded(stdin);
+  if (file !== undefined) return fileText(file);
+  if (args.length > 0) {
+    const text = args.join(' ');
+    if (text.trim() === '') throw new UsageError('The text is empty: there is nothing to speak.');
+    return text;
+  }
+  if (!stdinIsTerminal) return decoded(stdin);
+  throw new UsageError('No text to speak.', 'Give it as arguments, with -f FILE, or on stdin: echo hi | smallest-tts say');
+}
+
+/** Reads all of it (for callers that need the whole text at once). */
+export async function readText(sources: TextSources): Promise<string> {
+  const input = await textInput(sources);
+  let text = '';
+  if (typeof input === 'string') text = input;
+  else for await (const piece of input as AsyncIterable<string>) text += piece;
   if (text.trim() === '') throw new UsageError('The text is empty: there is nothing to speak.');
   return text;
 }

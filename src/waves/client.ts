@@ -1,30 +1,44 @@
-// WavesClient: one socket, one request in flight, a queue, keepalive, reconnects, interrupt and close.
+// WavesClient: one socket as one state value, one job in flight, a queue, reconnects for recoverable drops, cancellation per job.
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
+import { modelSpec } from '../models.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../settings.js';
+import { textFragments, type TextInput } from '../text/fragments.js';
 import { openSocket } from './connection.js';
-import { buildRequest, decodeFrame } from './protocol.js';
-import { PendingRequest } from './pending-request.js';
+import { Job, type JobMode } from './job.js';
+import { decodeFrame } from './protocol.js';
+import { cancellableDelay, describeClose, isRecoverableClose, withJitter } from './reconnect-policy.js';
 import type { SpeechStream } from './speech-stream.js';
-import { DEFAULT_BASE_URL, streamUrl, type Route } from './url.js';
+import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from './url.js';
 
 export interface WavesClientOptions {
   apiKey: string;
   baseUrl?: string;
-  /** 'live' (default): one socket for every current model; 'per-model': the seed's routes. */
+  /** 'live' (default): one socket for every current model; 'per-model': the older routes, model in the URL. */
   route?: Route;
   settings?: Partial<Settings>;
-  /** Keepalive while idle; 0 turns it off. Default 30 000 ms. */
-  keepaliveIntervalMs?: number;
   /** Sent as complete_backoff_ms; default 0 so a request ends when its audio does. */
   completeBackoffMs?: number;
   connectTimeoutMs?: number;
   /** Delays between reconnect attempts after a drop; its length is the attempt count. */
   reconnectDelaysMs?: number[];
-  /** How often one request may be cut by a drop before it fails. */
+  /** How often one job may be cut by a drop before it fails. */
   maxRequestRetries?: number;
+  /** A job waiting for audio fails when no frame arrives for this long. Default 20 000 ms. */
+  requestTimeoutMs?: number;
+  /** Sent as `?timeout=`: how long the server keeps an idle socket. The client reopens a closed one when next needed. */
+  idleTimeoutSeconds?: number;
+  /** Longest fragment of text sent at once. Default 250 characters. */
+  maxChars?: number;
+}
+
+export interface SynthesizeOptions {
+  /** Settings for this job (a snapshot); default: the client's current settings. */
+  settings?: Readonly<Settings>;
+  /** Aborting ends this job alone: its audio stops, other jobs go on. */
+  signal?: AbortSignal;
 }
 
 export interface WavesClientEvents {
@@ -33,59 +47,51 @@ export interface WavesClientEvents {
   connection_error: [Error];
   /** Another attempt follows a failed one; `reason` is why the last one failed, if it did. */
   reconnecting: [{ attempt: number; delayMs: number; reason?: string }];
-  /** `queuedAt`: when synthesize() was called; `at`: when the request left (performance.now()). */
-  request_sent: [{ text: string; at: number; queuedAt: number; keepalive: boolean }];
-  request_complete: [{ text: string; at: number; keepalive: boolean }];
+  /** `queuedAt`: when synthesize() was called; `at`: when the text left (performance.now()). */
+  request_sent: [{ text: string; at: number; queuedAt: number }];
+  request_complete: [{ text: string; at: number }];
 }
 
-interface Connecting {
-  model: string;
-  promise?: Promise<WebSocket>;
-  /** Cancels the attempt in progress when it is superseded. */
-  cancel: AbortController;
-}
+type SocketState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; url: string; abort: AbortController; promise: Promise<WebSocket> }
+  | { kind: 'open'; url: string; ws: WebSocket }
+  | { kind: 'closed' };
 
-/** A connection attempt overtaken by interrupt(), a model change or close(). */
+/** A connection attempt overtaken by interrupt(), close() or a newer attempt. */
 class SupersededError extends SmallestTtsError {}
 
-type Pending = PendingRequest & { settle?: () => void };
+const IDLE_TIMEOUT_MESSAGE = /timed out after .* inactivity/i;
 
 export class WavesClient extends EventEmitter<WavesClientEvents> {
-  private readonly apiKey: string;
   readonly baseUrl: string;
   readonly route: Route;
+  private readonly apiKey: string;
+  private readonly options: WavesClientOptions;
   private currentSettings: Settings;
-  private readonly keepaliveIntervalMs: number;
-  private readonly completeBackoffMs: number;
-  private readonly connectTimeoutMs: number;
-  private readonly reconnectDelaysMs: number[];
-  private readonly maxRequestRetries: number;
-  private queue: Pending[] = [];
-  private inFlight: Pending | null = null;
-  private socket: WebSocket | null = null;
-  private socketModel: string | null = null;
-  private connecting: Connecting | null = null;
+  private state: SocketState = { kind: 'idle' };
+  private queue: Job[] = [];
+  private inFlight: Job | null = null;
   private pumping = false;
-  private closed = false;
-  private everConnected = false;
-  private keepaliveTimer: NodeJS.Timeout | null = null;
-  /** Ids of requests that have ended: a late frame carrying one is ignored. */
+  /** The last socket dropped: the next open retries with backoff. */
+  private reconnecting = false;
+  private readonly idPrefix = randomBytes(4).toString('hex');
+  private sequence = 0;
+  /** Server request ids of finished segments: a late frame carrying one is dropped. */
   private endedIds: string[] = [];
+  private idleNotice = false;
 
   constructor(options: WavesClientOptions) {
     super();
     if (!options.apiKey) throw new UsageError('An API key is required.', 'Set SMALLEST_API_KEY.');
+    if (/[\u0000-\u001f\u007f]/.test(options.apiKey)) throw new UsageError('The API key contains a line break or another control character.', 'Check SMALLEST_API_KEY for a stray newline.');
     this.apiKey = options.apiKey;
+    this.options = options;
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
     this.route = options.route ?? 'live';
-    streamUrl(this.baseUrl, 'probe'); // throws a UsageError now for a malformed base URL
+    streamUrl(this.baseUrl, DEFAULT_SETTINGS.model); // a malformed base URL is a UsageError now
     this.currentSettings = mergeSettings({ ...DEFAULT_SETTINGS }, options.settings ?? {});
     assertValidSettings(this.currentSettings);
-    this.keepaliveIntervalMs = options.keepaliveIntervalMs ?? 30_000;
-    this.completeBackoffMs = options.completeBackoffMs ?? 0;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.reconnectDelaysMs = options.reconnectDelaysMs ?? [0, 250, 1000, 2000];
-    this.maxRequestRetries = options.maxRequestRetries ?? 3;
   }
 
   get settings(): Readonly<Settings> {
@@ -93,54 +99,83 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   get isConnected(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.state.kind === 'open';
   }
 
-  /** Opens the socket now (otherwise the first request opens it). */
+  /** Whether text for these settings goes out as one continuation (live route, current model). */
+  supportsContinuations(settings: Readonly<Settings> = this.currentSettings): boolean {
+    return routeFor(settings.model, this.route) === 'live';
+  }
+
+  /** Opens the socket now (otherwise the first request opens it). With work pending, the queue owns the socket: nothing to do. */
   async connect(): Promise<void> {
-    await this.ensureSocket(this.currentSettings.model);
+    if (this.inFlight || this.queue.length > 0) return;
+    await this.socketFor(this.urlFor(this.currentSettings.model), false);
   }
 
   /**
-   * Queues `text` with the current settings (or a snapshot of them taken earlier); its audio
-   * streams as it arrives.
+   * Speaks `input`: a string, or pieces of text as they arrive (an LLM's tokens, lines from a pipe).
+   * Long or streamed text goes out as fragments of one continuation on the live route, as requests
+   * back to back elsewhere. The audio streams as it arrives. A Settings object as the second
+   * argument is read as `{ settings }`.
    */
-  synthesize(text: string, settings: Readonly<Settings> = this.currentSettings): SpeechStream {
-    return this.enqueue(text, false, settings).stream;
+  synthesize(input: TextInput, options: SynthesizeOptions | Readonly<Settings> = {}): SpeechStream {
+    const opts: SynthesizeOptions = 'voice' in options && 'model' in options ? { settings: options as Settings } : (options as SynthesizeOptions);
+    const settings = { ...(opts.settings ?? this.currentSettings) };
+    const maxChars = this.options.maxChars ?? 250;
+    const oneShot = typeof input === 'string' && input.replace(/\s+/g, ' ').trim().length <= maxChars;
+    const mode: JobMode = oneShot ? 'one-shot' : this.supportsContinuations(settings) ? 'context' : 'sequence';
+    const job = new Job(textFragments(input, { maxChars, language: settings.language }), settings, {
+      mode,
+      maxBufferedBytes: settings.sampleRate * 2 * 20,
+      inactivityTimeoutMs: this.options.requestTimeoutMs ?? 20_000,
+      completeBackoffMs: this.options.completeBackoffMs ?? 0,
+    });
+    if (this.state.kind === 'closed') {
+      job.end(new SmallestTtsError('The client is closed.'));
+      return job.stream;
+    }
+    const { signal } = opts;
+    if (signal?.aborted) {
+      job.end();
+      return job.stream;
+    }
+    signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+    this.queue.push(job);
+    void this.pump();
+    return job.stream;
   }
 
   /**
-   * Applies a settings change to every request queued from now on. Throws a UsageError, and
-   * changes nothing, when the result is invalid. A model change reopens an idle socket at once.
+   * Applies a settings change to every job queued from now on. Throws a UsageError, and changes
+   * nothing, when the result is invalid. A model that needs another route reopens an idle socket.
    */
   updateSettings(update: Partial<Settings>): Settings {
     const next = mergeSettings(this.currentSettings, update);
     assertValidSettings(next);
-    const modelChanged = this.urlFor(next.model) !== this.urlFor(this.currentSettings.model);
+    const urlChanged = this.urlFor(next.model) !== this.urlFor(this.currentSettings.model);
     this.currentSettings = next;
-    if (modelChanged && this.socket && !this.inFlight && this.queue.length === 0) {
+    if (urlChanged && this.state.kind === 'open' && !this.inFlight && this.queue.length === 0) {
       this.dropSocket(1000, 'model change');
       void this.connect().catch(() => {});
     }
     return next;
   }
 
-  /** Ends the request in flight and everything queued; drops the socket so no more of their audio arrives, then reconnects. */
+  /** Ends the job in flight and everything queued; drops the socket so no more of their audio arrives. Reconnects when next needed. */
   interrupt(): void {
     this.endAll();
-    const hadSocket = this.socket !== null || this.connecting !== null;
     this.dropSocket(4000, 'interrupted');
-    if (hadSocket && !this.closed) void this.connect().catch(() => {});
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopKeepalive();
-    this.connecting?.cancel.abort();
+    if (this.state.kind === 'closed') return;
+    const previous = this.state;
+    this.state = { kind: 'closed' };
     this.endAll();
-    const ws = this.socket;
-    if (!ws) return;
+    if (previous.kind === 'connecting') previous.abort.abort();
+    if (previous.kind !== 'open') return;
+    const ws = previous.ws;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => ws.terminate(), 1000);
       ws.once('close', () => {
@@ -151,164 +186,196 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     });
   }
 
-  /** Ends the request in flight and everything queued, as interrupted. */
-  private endAll(): void {
-    for (const p of [...(this.inFlight ? [this.inFlight] : []), ...this.queue]) p.stream.end({ interrupted: true });
-    this.queue = [];
-    this.settleInFlight();
+  private urlFor(model: string): string {
+    return streamUrl(this.baseUrl, model, { route: this.route, timeoutSeconds: this.options.idleTimeoutSeconds });
   }
 
-  private enqueue(text: string, keepalive: boolean, settings: Readonly<Settings> = this.currentSettings): Pending {
-    const pending: Pending = new PendingRequest(text, { ...settings }, keepalive);
-    if (this.closed) {
-      pending.stream.fail(new SmallestTtsError('The client is closed.'));
-      return pending;
+  private endAll(error?: Error): void {
+    const jobs = [...(this.inFlight ? [this.inFlight] : []), ...this.queue];
+    this.inFlight = null;
+    this.queue = [];
+    for (const job of jobs) job.end(error);
+  }
+
+  /** One job's abort: queued, it is dropped; in flight, the socket goes with it (nothing else stops its audio). */
+  private cancel(job: Job): void {
+    if (job.isDone) return;
+    job.end();
+    if (this.inFlight === job) {
+      this.inFlight = null;
+      this.dropSocket(4000, 'request cancelled');
+      void this.pump();
+    } else {
+      this.queue = this.queue.filter((j) => j !== job);
     }
-    this.queue.push(pending);
-    this.stopKeepalive();
-    void this.pump();
-    return pending;
   }
 
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.closed && this.queue.length > 0) {
-        const head = this.queue[0];
-        if (head.stream.isAbandoned || head.stream.isFinished) {
+      while (this.state.kind !== 'closed' && !this.inFlight && this.queue.length > 0) {
+        const job = this.queue[0];
+        if (job.isDone) {
           this.queue.shift();
           continue;
         }
+        const url = this.urlFor(job.settings.model);
         let ws: WebSocket;
         try {
-          ws = await this.ensureSocket(head.settings.model, this.everConnected);
+          ws = await this.socketFor(url, this.reconnecting);
         } catch (error) {
-          if (error instanceof SupersededError || this.queue[0] !== head) continue;
+          if (error instanceof SupersededError || this.queue[0] !== job) continue;
           // A connection that cannot be made fails everything queued: each would fail alike.
-          const failed = this.queue.splice(0);
-          for (const p of failed) p.stream.fail(error as Error);
+          for (const j of this.queue.splice(0)) j.end(error as Error);
           break;
         }
-        if (this.queue[0] !== head || ws !== this.socket) continue;
+        if (this.queue[0] !== job || this.state.kind !== 'open' || this.state.ws !== ws || this.inFlight) continue;
         this.queue.shift();
-        await this.send(ws, head);
+        this.run(job, ws);
       }
     } finally {
       this.pumping = false;
-      if (this.queue.length > 0 && !this.closed) void this.pump();
-      else this.armKeepalive();
     }
   }
 
-  private send(ws: WebSocket, pending: Pending): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.inFlight = pending;
-      pending.settle = resolve;
-      const request = buildRequest(pending.stream.text, pending.settings, { completeBackoffMs: this.completeBackoffMs, route: this.route });
-      const at = performance.now();
-      pending.stream.timings.sentAt ??= at;
-      ws.send(JSON.stringify(request));
-      this.emit('request_sent', { text: pending.stream.text, at, queuedAt: pending.stream.timings.queuedAt, keepalive: pending.keepalive });
+  /** Puts a job on the socket. */
+  private run(job: Job, ws: WebSocket): void {
+    this.inFlight = job;
+    const id = `${this.idPrefix}-${++this.sequence}`;
+    job.start({
+      route: routeFor(job.settings.model, this.route),
+      requestId: `st-${id}`,
+      contextId: `ctx-${id}`,
+      send: (request, text) => {
+        ws.send(JSON.stringify(request));
+        if (text) this.emit('request_sent', { text, at: performance.now(), queuedAt: job.stream.timings.queuedAt });
+      },
+      settled: () => this.settle(job),
+      stuck: (reason) => {
+        if (this.inFlight !== job) return;
+        const seconds = Math.round((this.options.requestTimeoutMs ?? 20_000) / 100) / 10;
+        if (reason === 'timeout') job.end(new ConnectionError(`No answer from the server for ${seconds} s (request timeout).`));
+        else job.end();
+        this.inFlight = null;
+        this.dropSocket(4000, reason === 'timeout' ? 'request timed out' : 'request abandoned');
+        void this.pump();
+      },
+      fail: (error) => {
+        job.end(error);
+        if (this.inFlight === job) this.settle(job);
+      },
     });
   }
 
-  private settleInFlight(): void {
-    const pending = this.inFlight;
+  private settle(job: Job): void {
+    if (this.inFlight !== job) return;
     this.inFlight = null;
-    if (pending?.requestId) this.endedIds = [...this.endedIds.slice(-15), pending.requestId];
-    pending?.settle?.();
+    this.emit('request_complete', { text: job.stream.text, at: performance.now() });
+    void this.pump();
   }
 
   private onMessage(ws: WebSocket, data: WebSocket.RawData): void {
-    if (ws !== this.socket) return;
+    if (this.state.kind !== 'open' || this.state.ws !== ws) return;
     const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
-    if ('requestId' in frame && frame.requestId !== undefined && this.endedIds.includes(frame.requestId)) return;
-    const pending = this.inFlight;
-    if (pending && 'requestId' in frame) pending.requestId ??= frame.requestId;
-    if (frame.type === 'chunk' && pending) {
-      pending.deliver(frame.audio);
-    } else if (frame.type === 'complete' && pending) {
-      pending.stream.end();
-      this.emit('request_complete', { text: pending.stream.text, at: performance.now(), keepalive: pending.keepalive });
-      this.settleInFlight();
-    } else if (frame.type === 'error') {
-      const error = new ApiError(frame.message, { code: frame.code });
-      if (pending && !pending.keepalive) {
-        pending.stream.fail(error);
-      } else if (!pending) {
-        this.emit('connection_error', error);
+    if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
+    const job = this.inFlight;
+    if (frame.type === 'error' && IDLE_TIMEOUT_MESSAGE.test(frame.message)) {
+      this.idleNotice = true; // the server is about to close an idle socket: a normal end, not an error
+      return;
+    }
+    // Frames for another request (or a finished segment) never reach the output.
+    if (frame.externalRequestId !== undefined && frame.externalRequestId !== job?.attemptRequestId) return;
+    if (frame.externalRequestId === undefined && frame.requestId !== undefined && this.endedIds.includes(frame.requestId)) return;
+    if (!job) {
+      if (frame.type === 'error') this.emit('connection_error', new ApiError(frame.message, { code: frame.code }));
+      return;
+    }
+    switch (frame.type) {
+      case 'chunk':
+        return job.onChunk(frame.audio);
+      case 'word':
+        return job.onWord(frame.word);
+      case 'complete':
+        if (frame.requestId) this.endedIds = [...this.endedIds.slice(-31), frame.requestId];
+        return job.onComplete();
+      case 'error': {
+        job.end(new ApiError(frame.message, { code: frame.code }));
+        this.inFlight = null;
+        // The server's state of a continuation after an error is unknown: start clean.
+        if (job.mode === 'context') this.dropSocket(4000, 'request failed');
+        void this.pump();
       }
-      this.settleInFlight();
     }
-    // `other` (e.g. word_timestamp) and `invalid` frames carry nothing we use.
   }
 
-  private onClose(ws: WebSocket, code: number, reason: string): void {
-    if (ws !== this.socket) return;
-    this.socket = null;
-    this.socketModel = null;
-    this.stopKeepalive();
-    this.emit('disconnected', { code, reason });
-    const pending = this.inFlight;
-    if (!pending) return;
-    if (pending.keepalive || this.closed) {
-      pending.stream.end({ interrupted: true });
-    } else if (++pending.drops > this.maxRequestRetries) {
-      pending.stream.fail(new ConnectionError(`The connection dropped ${pending.drops} times during one request (last close code ${code}).`));
-    } else {
-      pending.rewind();
-      this.queue.unshift(pending);
+  /** Every loss of a socket comes here: the job on it is resent, or failed with the server's reason. */
+  private socketGone(ws: WebSocket, code: number, reason: string): void {
+    if (this.state.kind !== 'open' || this.state.ws !== ws) return;
+    this.state = { kind: 'idle' };
+    const idle = this.idleNotice;
+    this.idleNotice = false;
+    this.emit('disconnected', { code, reason: idle && !reason ? 'idle timeout' : reason });
+    const job = this.inFlight;
+    this.inFlight = null;
+    const recoverable = isRecoverableClose(code);
+    if (job) {
+      job.detach();
+      if (!recoverable) {
+        const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`);
+        job.end(error);
+        for (const j of this.queue.splice(0)) j.end(error);
+      } else if (++job.drops > (this.options.maxRequestRetries ?? 3)) {
+        job.end(new ConnectionError(`The connection dropped ${job.drops} times during one request (last ${describeClose(code, reason)}).`));
+      } else {
+        this.queue.unshift(job);
+      }
     }
-    this.settleInFlight();
+    this.reconnecting = recoverable;
+    if (this.queue.length > 0) void this.pump();
   }
 
-  private urlFor(model: string): string {
-    return streamUrl(this.baseUrl, model, { route: this.route });
-  }
-
-  private ensureSocket(requestModel: string, retry = false): Promise<WebSocket> {
-    const model = this.urlFor(requestModel);
-    if (this.socket && this.socketModel === model && this.socket.readyState === WebSocket.OPEN) {
-      return Promise.resolve(this.socket);
-    }
-    if (this.socket && this.socketModel !== model) this.dropSocket(1000, 'model change');
-    if (this.connecting?.model === model && this.connecting.promise) return this.connecting.promise;
-    const entry: Connecting = { model, cancel: new AbortController() };
-    this.connecting = entry;
-    const promise = this.openWithRetry(entry, retry).finally(() => {
-      if (this.connecting === entry) this.connecting = null;
+  private socketFor(url: string, retry: boolean): Promise<WebSocket> {
+    const state = this.state;
+    if (state.kind === 'closed') return Promise.reject(new SupersededError('The client is closed.'));
+    if (state.kind === 'open' && state.url === url) return Promise.resolve(state.ws);
+    if (state.kind === 'connecting' && state.url === url) return state.promise;
+    if (state.kind === 'open') this.dropSocket(1000, 'model change');
+    if (state.kind === 'connecting') state.abort.abort();
+    const abort = new AbortController();
+    const promise = this.openWithRetry(url, retry, abort.signal);
+    this.state = { kind: 'connecting', url, abort, promise };
+    promise.catch(() => {
+      if (this.state.kind === 'connecting' && this.state.promise === promise) this.state = { kind: 'idle' };
     });
-    entry.promise = promise;
     return promise;
   }
 
-  private async openWithRetry(entry: Connecting, retry: boolean): Promise<WebSocket> {
-    const url = entry.model;
-    const model = new URL(url).pathname;
-    const delays = retry ? this.reconnectDelaysMs : [0];
+  private async openWithRetry(url: string, retry: boolean, signal: AbortSignal): Promise<WebSocket> {
+    const delays = retry ? withJitter(this.options.reconnectDelaysMs ?? [0, 250, 1000, 2000]) : [0];
+    const superseded = () => new SupersededError('The connection attempt was superseded.');
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < delays.length; attempt++) {
       if (delays[attempt] > 0) {
         this.emit('reconnecting', { attempt: attempt + 1, delayMs: delays[attempt], reason: lastError?.message });
-        await sleep(delays[attempt]);
+        if (!(await cancellableDelay(delays[attempt], signal))) throw superseded();
       }
-      if (this.closed || this.connecting !== entry) throw new SupersededError('The connection attempt was superseded.');
+      if (signal.aborted) throw superseded();
       let ws: WebSocket;
       try {
-        ws = await openSocket({ url, apiKey: this.apiKey, model, connectTimeoutMs: this.connectTimeoutMs, signal: entry.cancel.signal });
+        ws = await openSocket({ url, apiKey: this.apiKey, model: this.modelOf(url), connectTimeoutMs: this.options.connectTimeoutMs, signal });
       } catch (error) {
+        if (signal.aborted) throw superseded();
         lastError = error as Error;
-        if (this.closed || this.connecting !== entry) throw new SupersededError('The connection attempt was superseded.');
         if (error instanceof ConnectionError) continue;
         this.emit('connection_error', lastError); // refused key, retired model: retrying cannot help
         throw error;
       }
-      if (this.closed || this.connecting !== entry) {
+      if (signal.aborted) {
         ws.terminate();
-        throw new SupersededError('The connection attempt was superseded.');
+        throw superseded();
       }
-      this.attach(ws, url, url);
+      this.attach(ws, url);
       return ws;
     }
     const failure = lastError ?? new ConnectionError('No connection attempt was made.');
@@ -316,44 +383,42 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     throw failure;
   }
 
-  private attach(ws: WebSocket, model: string, url: string): void {
-    this.socket = ws;
-    this.socketModel = model;
-    this.everConnected = true;
+  /** The model a socket URL serves, for messages: the path's model, or the live route's current model. */
+  private modelOf(url: string): string {
+    const match = /\/([^/]+)\/get_speech\/stream$/.exec(new URL(url).pathname);
+    return match ? (modelSpec(decodeURIComponent(match[1]))?.id ?? decodeURIComponent(match[1])) : this.currentSettings.model;
+  }
+
+  private attach(ws: WebSocket, url: string): void {
+    this.state = { kind: 'open', url, ws };
+    this.reconnecting = false;
     ws.on('message', (data) => this.onMessage(ws, data));
-    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+    ws.on('close', (code, reason) => this.socketGone(ws, code, reason.toString()));
     ws.on('error', (error) => {
-      if (ws === this.socket) this.emit('connection_error', new ConnectionError(`Connection error: ${error.message}`, error));
+      if (this.state.kind === 'open' && this.state.ws === ws) this.emit('connection_error', new ConnectionError(`Connection error: ${error.message}`, error));
     });
-    this.emit('connected', { url, model });
-    this.armKeepalive();
+    this.emit('connected', { url, model: this.modelOf(url) });
   }
 
+  /** Closes the socket on purpose. A job still on it (callers end cancelled ones first) goes back to the head of the queue. */
   private dropSocket(code: number, reason: string): void {
-    const ws = this.socket;
-    this.connecting?.cancel.abort();
-    this.connecting = null;
-    if (!ws) return;
-    this.socket = null;
-    this.socketModel = null;
-    this.stopKeepalive();
-    if (code === 1000) ws.close(code, reason);
-    else ws.terminate();
+    const state = this.state;
+    if (state.kind === 'connecting') {
+      state.abort.abort();
+      this.state = { kind: 'idle' };
+      return;
+    }
+    if (state.kind !== 'open') return;
+    this.state = { kind: 'idle' };
+    if (code === 1000) state.ws.close(code, reason);
+    else state.ws.terminate();
     this.emit('disconnected', { code, reason });
-  }
-
-  private armKeepalive(): void {
-    this.stopKeepalive();
-    if (this.keepaliveIntervalMs <= 0 || this.closed || !this.socket || this.inFlight || this.queue.length > 0) return;
-    this.keepaliveTimer = setTimeout(() => {
-      this.keepaliveTimer = null;
-      if (this.socket && !this.inFlight && this.queue.length === 0) this.enqueue(' ', true);
-    }, this.keepaliveIntervalMs);
-    this.keepaliveTimer.unref();
-  }
-
-  private stopKeepalive(): void {
-    if (this.keepaliveTimer) clearTimeout(this.keepaliveTimer);
-    this.keepaliveTimer = null;
+    const job = this.inFlight;
+    if (job) {
+      this.inFlight = null;
+      job.detach();
+      this.queue.unshift(job);
+      void this.pump();
+    }
   }
 }

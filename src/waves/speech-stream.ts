@@ -1,4 +1,5 @@
-// The audio of one request as an async iterable of whole-sample PCM buffers, filled by the client.
+// The audio of one request (or one continuation) as an async iterable of whole-sample PCM buffers, with its word timings.
+import type { WordTimestamp } from './protocol.js';
 
 export interface RequestTimings {
   /** performance.now() values; undefined until the event happened. */
@@ -8,18 +9,39 @@ export interface RequestTimings {
   completeAt?: number;
 }
 
+/** A word with its time in this stream's audio (seconds from the stream's first sample). */
+export interface TimedWord {
+  word: string;
+  start: number;
+  end: number;
+}
+
 export class SpeechStream implements AsyncIterable<Buffer> {
-  readonly text: string;
+  /** The text sent so far (all of it, once the input has ended). */
+  text: string;
   /** The rate the audio was requested at. */
   readonly sampleRate: number;
   readonly timings: RequestTimings;
-  /** True when interrupt() or close() ended the stream before `complete`. */
+  /** True when interrupt(), an abort or close() ended the stream before its end. */
   interrupted = false;
+  /** Word timings received so far, in audio order, timed against this stream's audio. */
+  readonly words: TimedWord[] = [];
+  /** Characters of text whose audio has fully arrived (for progress). */
+  textDone = 0;
+  /** Requests (or continuation fragments) sent for this stream, resends included. */
+  requests = 0;
+  /** Bytes of audio received (delivered to the buffer, read or not). */
+  bytesReceived = 0;
   private buffers: Buffer[] = [];
+  private buffered = 0;
   private wake: (() => void) | null = null;
   private done = false;
   private error: Error | null = null;
   private abandoned = false;
+  /** Called whenever the consumer takes audio out, so a producer waiting for room can go on. */
+  onDrain: (() => void) | null = null;
+  /** Called for each word as it arrives. */
+  onWord: ((word: TimedWord) => void) | null = null;
 
   constructor(text: string, sampleRate: number) {
     this.text = text;
@@ -36,11 +58,26 @@ export class SpeechStream implements AsyncIterable<Buffer> {
     return this.done || this.error !== null;
   }
 
+  /** Bytes received but not yet taken by the consumer. */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
   push(pcm: Buffer): void {
     if (this.isFinished || this.abandoned || pcm.length === 0) return;
     this.timings.firstAudioAt ??= performance.now();
     this.buffers.push(pcm);
+    this.buffered += pcm.length;
+    this.bytesReceived += pcm.length;
     this.notify();
+  }
+
+  /** A word timed against the stream's audio (the caller has added the audio before its request or segment). */
+  pushWord(word: WordTimestamp, offsetSeconds: number): void {
+    if (this.isFinished || this.abandoned) return;
+    const timed = { word: word.word, start: offsetSeconds + word.start, end: offsetSeconds + word.end };
+    this.words.push(timed);
+    this.onWord?.(timed);
   }
 
   end(options: { interrupted?: boolean } = {}): void {
@@ -48,6 +85,7 @@ export class SpeechStream implements AsyncIterable<Buffer> {
     if (options.interrupted) {
       this.interrupted = true;
       this.buffers = []; // interrupted audio must stop now, not play out what was buffered
+      this.buffered = 0;
     } else {
       this.timings.completeAt = performance.now();
     }
@@ -72,6 +110,8 @@ export class SpeechStream implements AsyncIterable<Buffer> {
       for (;;) {
         const next = this.buffers.shift();
         if (next) {
+          this.buffered -= next.length;
+          this.onDrain?.();
           yield next;
         } else if (this.done) {
           return;
@@ -82,8 +122,12 @@ export class SpeechStream implements AsyncIterable<Buffer> {
         }
       }
     } finally {
-      if (!this.isFinished) this.abandoned = true;
+      if (!this.isFinished) {
+        this.abandoned = true;
+        this.onDrain?.();
+      }
       this.buffers = [];
+      this.buffered = 0;
     }
   }
 }

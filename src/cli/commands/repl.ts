@@ -22,7 +22,7 @@ export interface ReplFlags extends SettingsFlags, ConnectionFlags {
   output?: string;
   quiet?: boolean;
   verbose?: boolean;
-  keepaliveInterval?: number;
+  idleTimeout?: number;
 }
 
 function loadHistory(): string[] {
@@ -70,7 +70,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await output?.abort();
     throw error;
   });
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, keepaliveIntervalMs: flags.keepaliveInterval });
+  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout });
   if (interactive) {
     client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
     client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${reason}` : ` (code ${code})`}`)));

@@ -1,0 +1,116 @@
+// Cuts text that arrives in pieces into fragments of complete sentences (≤ maxChars), as soon as each is known to be complete.
+
+const CLOSERS = `"'”’)\\]»`;
+const SENTENCE_END = new RegExp(`[.!?…。！？][${CLOSERS}]*$`);
+/** Words whose trailing period does not end a sentence. */
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'a.m', 'p.m', 'no', 'fig', 'inc', 'ltd', 'co',
+  'mt', 'capt', 'col', 'gen', 'lt', 'sgt', 'gov', 'sen', 'rep', 'rev', 'hon', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug',
+  'sep', 'sept', 'oct', 'nov', 'dec', 'approx', 'dept', 'est', 'u.s', 'u.k',
+]);
+
+/** Whether `text` (trimmed) ends a sentence: final punctuation, not an abbreviation, initial or decimal. */
+export function endsSentence(text: string): boolean {
+  const trimmed = text.trimEnd();
+  if (!SENTENCE_END.test(trimmed)) return false;
+  const stripped = trimmed.replace(new RegExp(`[${CLOSERS}]+$`), '');
+  if (!stripped.endsWith('.')) return true;
+  const word = /(\S+)\.$/.exec(stripped)?.[1] ?? '';
+  if (ABBREVIATIONS.has(word.toLowerCase().replace(/^[(“"']+/, ''))) return false;
+  return !/^[A-Z]$/.test(word); // "J. R. R." initials
+}
+
+/**
+ * The end of the last (or, with `first`, the first) sentence in `text` after `from` that ends at or
+ * before `limit`, is followed by white space and then by a character that does not continue it
+ * (not a lower-case letter, as in '"Really?" she asked'); -1 when there is none yet.
+ */
+function sentenceBreak(text: string, from: number, limit: number, first: boolean): number {
+  const pattern = /[.!?…。！？]["'”’)\]»]*(\s+)(?=(\S))/gu;
+  pattern.lastIndex = from;
+  let at = -1;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    const end = m.index + m[0].length - m[1].length;
+    if (end > limit) break;
+    if (/\p{Ll}/u.test(m[2]) || !endsSentence(text.slice(Math.max(from, end - 40), end))) continue;
+    at = end;
+    if (first) break;
+  }
+  return at;
+}
+
+/** The last space at or before `limit`, past a third of it; else `limit`. */
+function cutAt(text: string, limit: number): number {
+  const space = text.lastIndexOf(' ', limit);
+  if (space > limit / 3) return space;
+  const code = text.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit; // keep a surrogate pair together
+}
+
+export interface StreamChunkerOptions {
+  /** Upper bound on a fragment's characters. The vendor recommends at most about 250. */
+  maxChars?: number;
+}
+
+/**
+ * Text in, fragments out: `push` returns the fragments that became complete; `flush` releases what
+ * is pending (after a pause in the input); `end` releases the rest. Whitespace is folded to single
+ * spaces; no character is lost or repeated, whatever the split points of the input. Work per push
+ * is bounded by the pending text, never by all the text seen.
+ */
+export class StreamChunker {
+  private readonly maxChars: number;
+  private pending = '';
+  private first = true;
+
+  constructor(options: StreamChunkerOptions = {}) {
+    this.maxChars = Math.max(20, options.maxChars ?? 250);
+  }
+
+  /** Text not yet released (folded). */
+  get buffered(): string {
+    return this.pending;
+  }
+
+  push(text: string): string[] {
+    this.pending += text.replace(/\s+/g, ' ');
+    const out: string[] = [];
+    for (;;) {
+      this.pending = this.pending.trimStart();
+      // The first fragment is one sentence, so the first audio comes soon; later ones pack sentences up to maxChars.
+      const end = sentenceBreak(this.pending, 0, this.maxChars, this.first);
+      if (end > 0) {
+        this.release(out, end);
+        continue;
+      }
+      if (this.pending.length <= this.maxChars) break;
+      this.release(out, cutAt(this.pending, this.maxChars));
+    }
+    return out;
+  }
+
+  private release(out: string[], end: number): void {
+    const fragment = this.pending.slice(0, end).trim();
+    this.pending = this.pending.slice(end);
+    if (fragment) {
+      out.push(fragment);
+      this.first = false;
+    }
+  }
+
+  /** After a pause: releases pending text that ends a sentence (or everything, with `force`). */
+  flush(force = false): string[] {
+    const text = this.pending.trim();
+    if (!text || (!force && !endsSentence(text))) return [];
+    const out: string[] = [];
+    this.pending = text;
+    // Whole text may exceed maxChars only when no space allowed a cut: cut it anyway.
+    while (this.pending.length > this.maxChars) this.release(out, cutAt(this.pending, this.maxChars));
+    this.release(out, this.pending.length);
+    return out;
+  }
+
+  end(): string[] {
+    return this.flush(true);
+  }
+}
