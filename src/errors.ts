@@ -35,7 +35,7 @@ export class ModelRetiredError extends SmallestTtsError {
   readonly model: string;
   constructor(model: string, serverMessage?: string) {
     super(serverMessage ? `Model ${model} is retired: ${serverMessage}` : `Model ${model} is retired.`, {
-      hint: 'Use --model lightning-v3.1.',
+      hint: 'Use --model lightning_v3.1 (the current model).',
     });
     this.model = model;
   }

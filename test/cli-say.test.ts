@@ -5,6 +5,12 @@ import { describe, test } from 'node:test';
 import { chunkText } from '../src/text/chunk.js';
 import { API_KEY, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 
+/** A request body without its random request_id. */
+function withoutId(body: Record<string, unknown>): Record<string, unknown> {
+  const { request_id: _id, ...rest } = body;
+  return rest;
+}
+
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
 
 describe('say → WAV file', () => {
@@ -20,7 +26,9 @@ describe('say → WAV file', () => {
     assert.equal(wav.bitsPerSample, 16);
     assert.equal(wav.dataSize, wav.data.length);
     assert.deepEqual(wav.data, sentPcm(server));
-    assert.deepEqual(server.requests.map((r) => r.body), [{ text: 'Hello from the tests.', voice_id: 'sophia', language: 'en', sample_rate: 16000, complete_backoff_ms: 0 }]);
+    assert.match(String(server.requests[0].body.request_id), /^[a-zA-Z0-9_.-]{1,128}$/);
+    assert.deepEqual(server.requests.map((r) => withoutId(r.body)), [{ text: 'Hello from the tests.', voice_id: 'sophia', model: 'lightning_v3.1', language: 'en', sample_rate: 16000, complete_backoff_ms: 0 }]);
+    assert.deepEqual(server.upgrades.map((u) => u.path), ['/waves/v1/tts/live']);
   });
 
   test('stdin text', async (t) => {
@@ -72,15 +80,15 @@ describe('say → WAV file', () => {
   });
 
   test('--model lightning-v2 sends the v2 fields; --speed on v3.1 sends speed only', async (t) => {
-    const server = await startServer(t);
+    const server = await startServer(t, { retiredModels: [] });
     const dir = tempDir(t);
     const v2 = await runCli(['say', 'Two.', '-o', join(dir, 'a.wav'), '--model', 'lightning-v2', '--consistency', '0.4', '--similarity', '0.1', '--enhancement', '2', '--speed', '3', '--voice', 'emily', '--language', 'de', ...serverArgs(server)]);
     const v3 = await runCli(['say', 'Three.', '-o', join(dir, 'b.wav'), '--speed', '1.5', ...serverArgs(server)]);
     assert.equal(v2.code, 0, v2.stderr);
     assert.equal(v3.code, 0, v3.stderr);
-    assert.deepEqual(server.requests.map((r) => [r.model, r.body]), [
+    assert.deepEqual(server.requests.map((r) => [r.model, withoutId(r.body)]), [
       ['lightning-v2', { text: 'Two.', voice_id: 'emily', language: 'de', sample_rate: 24000, speed: 3, consistency: 0.4, similarity: 0.1, enhancement: 2, complete_backoff_ms: 0 }],
-      ['lightning-v3.1', { text: 'Three.', voice_id: 'sophia', language: 'en', sample_rate: 24000, speed: 1.5, complete_backoff_ms: 0 }],
+      ['lightning_v3.1', { text: 'Three.', voice_id: 'sophia', model: 'lightning_v3.1', language: 'en', sample_rate: 24000, speed: 1.5, complete_backoff_ms: 0 }],
     ]);
   });
 });
@@ -100,24 +108,27 @@ describe('say → stdout', () => {
 });
 
 describe('say: errors, exit codes and the key', () => {
-  test('a lightning-v2 option on lightning-v3.1: exit 2 naming both, and no connection', async (t) => {
+  test('a lightning-v2 option on lightning_v3.1 or Pro: exit 2 naming both, and no connection', async (t) => {
     const server = await startServer(t);
     const r = await runCli(['say', 'Hi.', '-o', join(tempDir(t), 'x.wav'), '--similarity', '0.3', ...serverArgs(server)]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--similarity works only with model lightning-v2 \(the model is lightning-v3\.1\)/);
+    assert.match(r.stderr, /--similarity works only with model lightning-v2 \(the model is lightning_v3\.1\)/);
+    const pro = await runCli(['say', 'Hi.', '-o', join(tempDir(t), 'x.wav'), '--model', 'lightning-v3.1-pro', '--consistency', '0.3', ...serverArgs(server)]);
+    assert.equal(pro.code, 2);
+    assert.match(pro.stderr, /--consistency works only with model lightning-v2 \(the model is lightning_v3\.1_pro\)/);
     assert.equal(server.upgrades.length, 0);
   });
 
   test('out-of-range and malformed values: exit 2', async () => {
     const speed = await runCli(['say', 'Hi.', '--speed', '3', '--api-key', 'k']);
     assert.equal(speed.code, 2);
-    assert.match(speed.stderr, /--speed must be between 0\.5 and 2 on lightning-v3\.1 \(got 3\)/);
+    assert.match(speed.stderr, /--speed must be between 0\.5 and 2 on lightning_v3\.1 \(got 3\)/);
     const nan = await runCli(['say', 'Hi.', '--speed', 'fast']);
     assert.equal(nan.code, 2);
     assert.match(nan.stderr, /must be a number/);
     const model = await runCli(['say', 'Hi.', '--model', 'turbo']);
     assert.equal(model.code, 2);
-    assert.match(model.stderr, /Allowed choices are lightning-v3\.1, lightning-v2/);
+    assert.match(model.stderr, /--model must be one of lightning_v3\.1, lightning_v3\.1_pro, lightning-v2 \(got "turbo"\)/);
   });
 
   test('empty or whitespace-only text: exit 2, no connection', async (t) => {
@@ -183,7 +194,7 @@ describe('say: errors, exit codes and the key', () => {
     const r = await runCli(['say', 'Hi.', '--model', 'lightning-v2', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Model lightning-v2 is retired: This model is retired/);
-    assert.match(r.stderr, /--model lightning-v3\.1/);
+    assert.match(r.stderr, /--model lightning_v3\.1/);
   });
 
   test('an unwritable output: exit 1 before connecting', async (t) => {

@@ -39,17 +39,18 @@ describe('voices', () => {
     assert.deepEqual(JSON.parse(german.stdout.toString()).map((v: { voiceId: string }) => v.voiceId), ['karl']);
   });
 
-  test('the REST call carries the Bearer key; the second call uses the cache; --refresh fetches again', async (t) => {
+  test('the REST call reads the one current catalogue with the Bearer key; Pro shares its cache; --refresh fetches again', async (t) => {
     const server = await startServer(t);
     const env = isolatedEnv(t);
-    for (const extra of [[], [], ['--refresh']]) {
-      const r = await runCli(['voices', '--model', 'lightning-v2', ...extra, ...serverArgs(server)], { env });
+    for (const extra of [[], ['--model', 'lightning-v3.1-pro'], ['--model', 'lightning_v3.1_pro', '--refresh'], ['--model', 'lightning-v2']]) {
+      const r = await runCli(['voices', ...extra, ...serverArgs(server)], { env });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout.toString(), /sophia/);
     }
     assert.deepEqual(server.httpRequests, [
-      { path: '/api/v1/lightning-v2/get_voices', authorization: `Bearer ${API_KEY}` },
-      { path: '/api/v1/lightning-v2/get_voices', authorization: `Bearer ${API_KEY}` },
+      { path: '/waves/v1/lightning-v3.1/get_voices', authorization: `Bearer ${API_KEY}` },
+      { path: '/waves/v1/lightning-v3.1/get_voices', authorization: `Bearer ${API_KEY}` },
+      { path: '/waves/v1/lightning-v2/get_voices', authorization: `Bearer ${API_KEY}` },
     ]);
   });
 
@@ -78,17 +79,22 @@ describe('voices', () => {
     const r = await runCli(['say', 'Hi.', '--voice', 'nobody', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { env });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /voice nobody is not available/);
-    assert.match(r.stderr, /"nobody" is not in the voice list of lightning-v3\.1: sophia, emily, ryan/);
+    assert.match(r.stderr, /"nobody" is not in the voice list of lightning_v3\.1: sophia, emily, ryan/);
   });
 });
 
-test('languages: the sixteen codes with names, as a table or JSON', async () => {
+test('languages: the chosen model\'s codes with names, as a table or JSON', async () => {
   const table = await runCli(['languages']);
   assert.equal(table.code, 0);
-  assert.match(table.stdout.toString(), /^CODE\s+LANGUAGE\nen\s+English\nhi\s+Hindi\n/);
-  const json = JSON.parse((await runCli(['languages', '--json', '--model', 'lightning-v2'])).stdout.toString());
-  assert.equal(json.length, 16);
-  assert.deepEqual(json.at(-1), { code: 'he', name: 'Hebrew' });
+  assert.match(table.stdout.toString(), /^CODE\s+LANGUAGE\nauto\s+Automatic \(from the text\)\nen\s+English\nhi\s+Hindi\n/);
+  const codes = async (model: string) => JSON.parse((await runCli(['languages', '--json', '--model', model])).stdout.toString()).map((l: { code: string }) => l.code);
+  assert.equal((await codes('lightning_v3.1')).length, 21);
+  const pro = await codes('lightning-v3.1-pro');
+  assert.equal(pro.length, 32);
+  assert.ok(pro.includes('ja') && !pro.includes('he'));
+  const v2 = await codes('lightning-v2');
+  assert.equal(v2.length, 16);
+  assert.equal(v2.at(-1), 'he');
 });
 
 describe('config', () => {
@@ -117,7 +123,7 @@ describe('config', () => {
   test('invalid values are refused with the flags\' messages', async (t) => {
     const env = isolatedEnv(t);
     const cases: [string[], RegExp][] = [
-      [['set', 'speed', '3'], /--speed must be between 0\.5 and 2 on lightning-v3\.1 \(got 3\)/],
+      [['set', 'speed', '3'], /--speed must be between 0\.5 and 2 on lightning_v3\.1 \(got 3\)/],
       [['set', 'consistency', '0.5'], /--consistency works only with model lightning-v2/],
       [['set', 'language', 'xx'], /--language must be one of/],
       [['set', 'sample-rate', 'fast'], /--sample-rate must be a number/],
@@ -147,7 +153,7 @@ describe('config', () => {
     const a = await runCli(['say', 'One.', '-o', out, '--verbose'], { env: { ...env, SMALLEST_API_KEY: API_KEY, SMALLEST_BASE_URL: server.url } });
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stderr, /voice=emily \(config\)/);
-    assert.match(a.stderr, /model=lightning-v3\.1 \(default\)/);
+    assert.match(a.stderr, /model=lightning_v3\.1 \(default\)/);
     assert.match(a.stderr, /api-key=\*{8}\w{4} \(env\)/);
     assert.ok(!a.stderr.includes(API_KEY) && !a.stderr.includes('sk-stale-config-key'));
 
@@ -173,7 +179,7 @@ describe('config', () => {
     const v3 = await runCli(['say', 'Three.', '--model', 'lightning-v3.1', '-o', join(dir, 'b.wav'), ...serverArgs(server)], { env });
     assert.equal(v2.code, 0, v2.stderr);
     assert.equal(v3.code, 0, v3.stderr);
-    assert.deepEqual(server.requests.map((r) => [r.model, r.body.consistency]), [['lightning-v2', 0.3], ['lightning-v3.1', undefined]]);
+    assert.deepEqual(server.requests.map((r) => [r.model, r.body.consistency]), [['lightning-v2', 0.3], ['lightning_v3.1', undefined]]);
   });
 
   test('an unknown profile is a usage error', async (t) => {
@@ -190,7 +196,7 @@ describe('say --json', () => {
     const r = await runCli(['say', 'Numbers for scripts.', '-o', out, '--json', '--voice', 'emily', ...serverArgs(server)]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout.toString());
-    assert.deepEqual(report.settings, { model: 'lightning-v3.1', voice: 'emily', language: 'en', sampleRate: 24000 });
+    assert.deepEqual(report.settings, { model: 'lightning_v3.1', voice: 'emily', language: 'en', sampleRate: 24000 });
     assert.equal(report.output, out);
     assert.equal(report.requests, 1);
     assert.equal(report.bytes, parseWav(readFileSync(out)).data.length);
@@ -219,8 +225,10 @@ describe('completion, help and version', () => {
       execFileSync('bash', ['-c', `source '${file}'; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _smallest_tts; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).trim().split('\n');
     assert.deepEqual(complete("smallest-tts 'sa'"), ['say']);
     assert.deepEqual(complete("smallest-tts say '--mo'"), ['--model']);
-    assert.deepEqual(complete("smallest-tts say --model ''"), ['lightning-v3.1', 'lightning-v2']);
-    assert.deepEqual(complete("smallest-tts repl --language 'h'"), ['hi', 'he']);
+    assert.deepEqual(complete("smallest-tts say --model ''"), ['lightning_v3.1', 'lightning_v3.1_pro', 'lightning-v2']);
+    assert.deepEqual(complete("smallest-tts repl --language 'h'"), ['hi'], 'the default model has no Hebrew');
+    assert.deepEqual(complete("smallest-tts say --model lightning_v3.1_pro --language 'j'"), ['ja']);
+    assert.deepEqual(complete("smallest-tts say --model lightning-v2 --language 'h'"), ['hi', 'he']);
     assert.deepEqual(complete("smallest-tts config ''"), ['set', 'get', 'unset', 'list', 'path']);
   });
 

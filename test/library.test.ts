@@ -24,7 +24,7 @@ test("the README's library example works against the offline server", async (t) 
   await sink.end();
   await client.close();
 
-  assert.deepEqual(models, ['lightning-v3.1']);
+  assert.deepEqual(models, ['lightning_v3.1']);
   assert.ok(stats.requests > 1);
   assert.equal(parseWav(readFileSync(path)).data.length, stats.bytes);
 });

@@ -8,7 +8,7 @@ import { API_KEY, BIN, alsaCaptureHome, speakerInstalled, parseWav, runCli, sent
 
 describe('repl with piped input', () => {
   test('each setting change reaches the next request, in order; a model change opens the new route', async (t) => {
-    const server = await startServer(t);
+    const server = await startServer(t, { retiredModels: [] });
     const out = join(tempDir(t), 'session.wav');
     const script = [
       'First line.',
@@ -30,19 +30,19 @@ describe('repl with piped input', () => {
     assert.equal(r.code, 0, r.stderr);
     const seen = server.requests.map((q) => [q.model, q.body.text, q.body.voice_id, q.body.speed, q.body.language, q.body.consistency, q.body.enhancement]);
     assert.deepEqual(seen, [
-      ['lightning-v3.1', 'First line.', 'sophia', undefined, 'en', undefined, undefined],
-      ['lightning-v3.1', 'Second line.', 'emily', undefined, 'en', undefined, undefined],
-      ['lightning-v3.1', 'Third line.', 'emily', 1.5, 'de', undefined, undefined],
+      ['lightning_v3.1', 'First line.', 'sophia', undefined, 'en', undefined, undefined],
+      ['lightning_v3.1', 'Second line.', 'emily', undefined, 'en', undefined, undefined],
+      ['lightning_v3.1', 'Third line.', 'emily', 1.5, 'de', undefined, undefined],
       ['lightning-v2', 'Fourth line.', 'emily', 1.5, 'de', 0.7, 2],
-      ['lightning-v3.1', 'Fifth line.', 'emily', 1.5, 'de', undefined, undefined],
-      ['lightning-v3.1', 'Sixth line.', 'sophia', undefined, 'en', undefined, undefined],
+      ['lightning_v3.1', 'Fifth line.', 'emily', 1.5, 'de', undefined, undefined],
+      ['lightning_v3.1', 'Sixth line.', 'sophia', undefined, 'en', undefined, undefined],
     ]);
     assert.deepEqual(server.upgrades.map((u) => u.path), [
-      '/api/v1/lightning-v3.1/get_speech/stream',
-      '/api/v1/lightning-v2/get_speech/stream',
-      '/api/v1/lightning-v3.1/get_speech/stream',
+      '/waves/v1/tts/live',
+      '/waves/v1/lightning-v2/get_speech/stream',
+      '/waves/v1/tts/live',
     ]);
-    assert.match(r.stderr, /\/model lightning-v3\.1 \(cleared \/consistency, \/enhancement: lightning-v2 only\): reconnecting/);
+    assert.match(r.stderr, /\/model lightning_v3\.1 \(cleared \/consistency, \/enhancement: lightning-v2 only\): reconnecting/);
     assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server), '-o holds everything spoken, in order');
   });
 
@@ -51,13 +51,13 @@ describe('repl with piped input', () => {
     const script = ['/consistency 0.5', '/speed 9', '/speed fast', '/language xx', '/rate 22050', '/nonsense', 'Spoken anyway.'].join('\n');
     const r = await runCli(['repl', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { stdin: `${script}\n` });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /\/consistency works only with model lightning-v2 \(the model is lightning-v3\.1\)/);
-    assert.match(r.stderr, /\/speed must be between 0\.5 and 2 on lightning-v3\.1 \(got 9\)/);
+    assert.match(r.stderr, /\/consistency works only with model lightning-v2 \(the model is lightning_v3\.1\)/);
+    assert.match(r.stderr, /\/speed must be between 0\.5 and 2 on lightning_v3\.1 \(got 9\)/);
     assert.match(r.stderr, /\/speed must be a number \(got "fast"\)/);
     assert.match(r.stderr, /\/language must be one of/);
     assert.match(r.stderr, /\/rate cannot change while writing/);
     assert.match(r.stderr, /Unknown command \/nonsense/);
-    assert.deepEqual(server.requests.map((q) => q.body), [{ text: 'Spoken anyway.', voice_id: 'sophia', language: 'en', sample_rate: 24000, complete_backoff_ms: 0 }]);
+    assert.deepEqual(server.requests.map((q) => ({ ...q.body, request_id: undefined })), [{ text: 'Spoken anyway.', voice_id: 'sophia', model: 'lightning_v3.1', language: 'en', sample_rate: 24000, complete_backoff_ms: 0, request_id: undefined }]);
   });
 
   test('/save records what is spoken from then on, until /save off', async (t) => {
@@ -72,20 +72,23 @@ describe('repl with piped input', () => {
     assert.deepEqual(parseWav(readFileSync(join(dir, 'all.wav'))).data, sentPcm(server));
   });
 
-  test('keepalive goes out on an idle socket and never reaches the file', async (t) => {
+  test('idle: nothing is sent, and a socket the server closed for idleness is reopened for the next line (regression: the REPL locked up after its first keepalive)', async (t) => {
     const server = await startServer(t);
-    const out = join(tempDir(t), 'keep.wav');
-    const r = await runCli(['repl', '-o', out, '--keepalive-interval', '60', ...serverArgs(server)], {
+    const out = join(tempDir(t), 'idle.wav');
+    const r = await runCli(['repl', '-o', out, '--idle-timeout', '1', ...serverArgs(server)], {
       keepStdinOpen: true,
       onSpawn: (child) => {
         child.stdin!.write('Before the pause.\n');
-        void waitFor(() => server.requests.filter((q) => q.body.text === ' ').length >= 2, 5000, 'keepalives').then(() => child.stdin!.end('After the pause.\n'));
+        void waitFor(() => server.connections() === 1 && server.requests.length === 1 && server.upgrades[0].path.endsWith('?timeout=1'), 5000, 'the first line')
+          .then(() => new Promise((resolve) => setTimeout(resolve, 1600)))
+          .then(() => child.stdin!.end('After the pause.\n'));
       },
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(server.requests.filter((q) => q.body.text === ' ').length >= 2);
-    assert.equal(server.connections(), 1);
-    assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server, (b) => b.text !== ' '));
+    assert.deepEqual(server.requests.map((q) => q.body.text), ['Before the pause.', 'After the pause.'], 'no blank keepalive requests');
+    assert.equal(server.connections(), 2);
+    assert.doesNotMatch(r.stderr, /error/i);
+    assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server));
   });
 
   test('Ctrl-C with piped input: speech stops, the WAV is finished, exit 130 (regression: a .part file was left)', async (t) => {
@@ -118,8 +121,10 @@ describe('repl with piped input', () => {
 test('completion: commands, then models, languages, rates and voices', () => {
   assert.deepEqual(completeLine('/mo', []), [['/model'], '/mo']);
   assert.deepEqual(completeLine('/s', []), [['/speed', '/similarity', '/settings', '/save'], '/s']);
-  assert.deepEqual(completeLine('/model lightning-v', []), [['lightning-v3.1', 'lightning-v2'], 'lightning-v']);
-  assert.deepEqual(completeLine('/language h', []), [['hi', 'he'], 'h']);
+  assert.deepEqual(completeLine('/model lightning', []), [['lightning_v3.1', 'lightning_v3.1_pro', 'lightning-v2'], 'lightning']);
+  assert.deepEqual(completeLine('/language h', []), [['hi'], 'h'], 'lightning_v3.1 has no Hebrew');
+  assert.deepEqual(completeLine('/language j', [], 'lightning_v3.1_pro'), [['ja'], 'j']);
+  assert.deepEqual(completeLine('/language h', [], 'lightning-v2'), [['hi', 'he'], 'h']);
   assert.deepEqual(completeLine('/voice em', ['emily', 'sophia']), [['emily'], 'em']);
   assert.deepEqual(completeLine('/rate 4', []), [['44100'], '4']);
   assert.deepEqual(completeLine('plain text', []), [[], 'plain text']);

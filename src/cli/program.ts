@@ -1,7 +1,7 @@
 // The commander program: commands, their flags and help; command bodies are imported only when run.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MODELS } from '../settings.js';
+import { DEFAULT_SETTINGS, MODELS, canonicalModel, modelSpec } from '../settings.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 
 /** The package's version, found by walking up from this file (it runs compiled and bundled). */
@@ -72,6 +72,13 @@ function integer(name: string) {
   };
 }
 
+/** A model name in any spelling, as the model's id. */
+function modelName(raw: string): string {
+  const id = canonicalModel(raw);
+  if (!modelSpec(id)) throw new InvalidArgumentError(`must be one of ${MODELS.join(', ')} (got ${JSON.stringify(raw)})`);
+  return id;
+}
+
 /** Config-file values enter as commander's 'config' source before the command runs. */
 async function withConfig(command: Command) {
   const { applyConfig } = await import('./config-apply.js');
@@ -119,7 +126,7 @@ export function buildProgram(): Command {
   const voices = program
     .command('voices')
     .description('list the voices of a model (cached for a day)')
-    .addOption(new Option('--model <name>', `model (default: ${MODELS[0]})`).choices(MODELS))
+    .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
     .option('--language <code>', 'only voices with this language (code or name: en, english)')
     .option('--gender <gender>', 'only voices of this gender')
     .option('--json', 'JSON instead of a table')
@@ -135,7 +142,7 @@ export function buildProgram(): Command {
   program
     .command('languages')
     .description('list the language codes a model supports')
-    .addOption(new Option('--model <name>', `model (default: ${MODELS[0]})`).choices(MODELS))
+    .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
     .option('--json', 'JSON instead of a table')
     .addHelpText('after', '\nExamples:\n  $ smallest-tts languages\n  $ smallest-tts languages --json | jq -r \'.[].code\'')
     .action(async (flags) => {
@@ -170,7 +177,7 @@ export function buildProgram(): Command {
     .argument('[model]')
     .action(async (model?: string) => {
       const { knownVoices } = await import('./voice-names.js');
-      process.stdout.write(`${knownVoices(model ?? MODELS[0]).join('\n')}\n`);
+      process.stdout.write(`${knownVoices(model ?? DEFAULT_SETTINGS.model).join('\n')}\n`);
     });
 
   program

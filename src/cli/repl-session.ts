@@ -4,17 +4,16 @@ import type { AudioSink } from '../audio/sink.js';
 import { WavFileSink } from '../audio/wav.js';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import {
-  LANGUAGES, MODELS, V2_ONLY_KEYS, assertValidSettings, mergeSettings, parseSettingValue, settingFlagName,
-  type SettingKey, type Settings,
+  DEFAULT_SETTINGS, MODELS, MODEL_SPECS, SAMPLE_RATES, V2_ONLY_KEYS, assertValidSettings, mergeSettings, modelSpec, parseSettingValue,
+  settingFlagName, type SettingKey, type Settings,
 } from '../settings.js';
-import { chunkText } from '../text/chunk.js';
 import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
 
 /** REPL command → setting. */
 export const SETTING_COMMANDS: Record<string, SettingKey> = {
   voice: 'voice', speed: 'speed', language: 'language', model: 'model', consistency: 'consistency',
-  similarity: 'similarity', enhancement: 'enhancement', rate: 'sampleRate',
+  similarity: 'similarity', enhancement: 'enhancement', rate: 'sampleRate', 'number-language': 'numberLanguage', math: 'math',
 };
 
 export const COMMANDS = [...Object.keys(SETTING_COMMANDS), 'settings', 'reset', 'save', 'help', 'quit'].map((c) => `/${c}`);
@@ -22,8 +21,10 @@ export const COMMANDS = [...Object.keys(SETTING_COMMANDS), 'settings', 'reset', 
 export const HELP = `Type text and press Enter to hear it. Commands:
   /voice NAME        voice id, e.g. sophia, emily, ryan
   /speed X           speaking rate (0.5–2; 0.1–5 on lightning-v2); "/speed default" unsets it
-  /language CODE     ${Object.keys(LANGUAGES).join(' ')}
-  /model NAME        ${MODELS.join(' or ')} (reconnects)
+  /language CODE     ${MODEL_SPECS.map((m) => `${m.id}: ${m.languages.join(' ')}`).join('\n                     ')}
+  /model NAME        ${MODELS.join(', ')} (lightning-v2 reconnects; the others share one socket)
+  /number-language C language for numbers, amounts and dates; "/number-language default" unsets it
+  /math on|off       read math notation (2×3=6) as words
   /consistency X     0–1, lightning-v2 only
   /similarity X      0–1, lightning-v2 only
   /enhancement N     0, 1 or 2, lightning-v2 only
@@ -83,7 +84,8 @@ export class ReplSession {
   private speak(text: string): void {
     const { client, queue } = this.o;
     const settings = { ...client.settings }; // as they are now, though the requests are made later
-    queue.speak(...[...chunkText(text, { language: settings.language })].map((chunk) => () => client.synthesize(chunk, settings)));
+    // One job per line: a long line goes out as one continuation (or back-to-back requests).
+    queue.speak(() => client.synthesize(text, { settings }));
   }
 
   private async command(name: string, arg: string): Promise<'quit' | void> {
@@ -111,7 +113,7 @@ export class ReplSession {
   private setting(name: string, key: SettingKey, arg: string): void {
     const current = this.o.client.settings;
     if (arg === '') return this.o.out.info(`/${name} is ${current[key] ?? 'not set (the API default)'}`);
-    const value = arg === 'default' && !(['model', 'voice', 'language', 'sampleRate'] as string[]).includes(key) ? undefined : parseSettingValue(key, arg, '/');
+    const value = arg === 'default' && !(key in DEFAULT_SETTINGS) ? undefined : parseSettingValue(key, arg, '/');
     let update: Partial<Settings> = { [key]: value };
     const cleared: SettingKey[] = [];
     if (key === 'model' && value !== 'lightning-v2') {
@@ -127,13 +129,14 @@ export class ReplSession {
     this.o.out.info(`/${name} ${value ?? 'unset'}${clearedNote}${reconnecting}`);
   }
 
-  /** Replaces every setting; true when the model changed (the client reconnects). */
+  /** Replaces every setting; true when the new model needs another socket (the client reconnects). */
   private apply(next: Settings): boolean {
-    const modelChanged = next.model !== this.o.client.settings.model;
+    const client = this.o.client;
+    const reconnects = client.socketUrl(next.model) !== client.socketUrl(client.settings.model);
     const update: Partial<Settings> = { ...next };
-    for (const k of ['speed', ...V2_ONLY_KEYS] as const) if (next[k] === undefined) update[k] = undefined;
-    this.o.client.updateSettings(update);
-    return modelChanged;
+    for (const k of ['speed', 'numberLanguage', 'math', 'wordTimestamps', ...V2_ONLY_KEYS] as const) if (next[k] === undefined) update[k] = undefined;
+    client.updateSettings(update);
+    return reconnects;
   }
 
   private checkRate(rate: number): void {
@@ -190,17 +193,18 @@ export class ReplSession {
   }
 }
 
-/** Tab completion: command names, then models, languages, rates and known voices. */
-export function completeLine(line: string, voices: readonly string[]): [string[], string] {
+/** Tab completion: command names, then models, the model's languages, rates and known voices. */
+export function completeLine(line: string, voices: readonly string[], model: string = DEFAULT_SETTINGS.model): [string[], string] {
   const command = /^\/(\S*)$/.exec(line);
   if (command) {
     const hits = COMMANDS.filter((c) => c.startsWith(line));
     return [hits.length ? hits : COMMANDS, line];
   }
-  const arg = /^\/(model|language|voice|rate)\s+(\S*)$/.exec(line);
+  const arg = /^\/(model|language|number-language|voice|rate|math)\s+(\S*)$/.exec(line);
   if (!arg) return [[], line];
+  const languages = modelSpec(model)?.languages ?? [];
   const options: Record<string, readonly string[]> = {
-    model: MODELS, language: Object.keys(LANGUAGES), voice: voices, rate: ['8000', '16000', '24000', '44100'],
+    model: MODELS, language: languages, 'number-language': languages, voice: voices, rate: SAMPLE_RATES.map(String), math: ['on', 'off'],
   };
   const candidates = options[arg[1]];
   const hits = candidates.filter((c) => c.startsWith(arg[2]));

@@ -1,15 +1,23 @@
-// The voice list cached for a day per base URL and model, for `voices`, completion and say's hints.
+// The voice list cached for a day per catalogue route, for `voices`, completion and say's hints.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { voicesUrl } from '../waves/url.js';
 import type { Voice } from '../waves/voices.js';
 import { cacheDir } from './paths.js';
 
 export const VOICE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** Keyed by the catalogue's URL: current models share one catalogue, so they share one cache file. */
 function cacheFile(baseUrl: string, model: string): string {
-  const id = createHash('sha256').update(baseUrl).digest('hex').slice(0, 12);
-  return join(cacheDir(), `voices-${id}-${model}.json`);
+  let route: string;
+  try {
+    route = voicesUrl(baseUrl, model);
+  } catch {
+    route = `${baseUrl} ${model}`;
+  }
+  const id = createHash('sha256').update(route).digest('hex').slice(0, 16);
+  return join(cacheDir(), `voices-${id}.json`);
 }
 
 export function readVoiceCache(baseUrl: string, model: string, maxAgeMs = VOICE_CACHE_TTL_MS): Voice[] | null {

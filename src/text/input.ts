@@ -33,7 +33,7 @@ async function fileText(path: string): Promise<AsyncIterable<string>> {
     await handle?.close();
     throw cannotRead(path, error);
   }
-  return decoded(createReadStream(path, { fd: handle.fd, autoClose: true }));
+  return decoded(createReadStream(path, { fd: handle, autoClose: true }));
 }
 
 /**
@@ -64,4 +64,25 @@ export async function readText(sources: TextSources): Promise<string> {
   else for await (const piece of input as AsyncIterable<string>) text += piece;
   if (text.trim() === '') throw new UsageError('The text is empty: there is nothing to speak.');
   return text;
+}
+
+/**
+ * Waits for the first text that is not white space, so nothing connects for empty input. Returns
+ * the whole input again (nothing consumed is lost), or null when it ended empty.
+ */
+export async function whenTextArrives(input: TextInput): Promise<TextInput | null> {
+  if (typeof input === 'string') return input.trim() === '' ? null : input;
+  if (!(Symbol.asyncIterator in input)) return input;
+  const source = (input as AsyncIterable<string>)[Symbol.asyncIterator]();
+  const seen: string[] = [];
+  for (;;) {
+    const next = await source.next();
+    if (next.done) return null;
+    seen.push(next.value);
+    if (next.value.trim() !== '') break;
+  }
+  return (async function* () {
+    yield seen.join('');
+    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+  })();
 }

@@ -110,7 +110,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   /** Opens the socket now (otherwise the first request opens it). With work pending, the queue owns the socket: nothing to do. */
   async connect(): Promise<void> {
     if (this.inFlight || this.queue.length > 0) return;
-    await this.socketFor(this.urlFor(this.currentSettings.model), false);
+    await this.socketFor(this.socketUrl(this.currentSettings.model), false);
   }
 
   /**
@@ -153,7 +153,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   updateSettings(update: Partial<Settings>): Settings {
     const next = mergeSettings(this.currentSettings, update);
     assertValidSettings(next);
-    const urlChanged = this.urlFor(next.model) !== this.urlFor(this.currentSettings.model);
+    const urlChanged = this.socketUrl(next.model) !== this.socketUrl(this.currentSettings.model);
     this.currentSettings = next;
     if (urlChanged && this.state.kind === 'open' && !this.inFlight && this.queue.length === 0) {
       this.dropSocket(1000, 'model change');
@@ -186,7 +186,8 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     });
   }
 
-  private urlFor(model: string): string {
+  /** The socket URL a model is served on (equal URLs share a socket). */
+  socketUrl(model: string): string {
     return streamUrl(this.baseUrl, model, { route: this.route, timeoutSeconds: this.options.idleTimeoutSeconds });
   }
 
@@ -220,7 +221,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
           this.queue.shift();
           continue;
         }
-        const url = this.urlFor(job.settings.model);
+        const url = this.socketUrl(job.settings.model);
         let ws: WebSocket;
         try {
           ws = await this.socketFor(url, this.reconnecting);

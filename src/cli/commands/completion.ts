@@ -1,7 +1,7 @@
 // `smallest-tts completion bash|zsh|fish`: completion scripts generated from the program itself.
 import type { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { LANGUAGE_CODES, MODELS, SAMPLE_RATES } from '../../settings.js';
+import { DEFAULT_SETTINGS, LANGUAGE_CODES, MODELS, MODEL_SPECS, SAMPLE_RATES } from '../../settings.js';
 
 interface Spec {
   name: string;
@@ -11,7 +11,7 @@ interface Spec {
 
 const VALUES: Record<string, string> = {
   '--model': MODELS.join(' '),
-  '--language': LANGUAGE_CODES.join(' '),
+  '--route': 'live per-model',
   '--sample-rate': SAMPLE_RATES.join(' '),
   '--engine': 'flite tone',
 };
@@ -25,6 +25,20 @@ function specs(program: Command): Spec[] {
       const flags = options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
       return { name: c.name(), flags: [...flags, '--help'], options };
     });
+}
+
+/** bash: the language codes of the model named earlier on the line (any spelling), else of the default model. */
+function bashLanguages(): string {
+  const cases = MODEL_SPECS.map((m) => `        ${[m.id, ...m.aliases].map((n) => `'${n}'`).join('|')}) codes="${m.languages.join(' ')}" ;;`).join('\n');
+  const fallback = MODEL_SPECS.find((m) => m.id === DEFAULT_SETTINGS.model)!.languages.join(' ');
+  return `    --language|--number-language)
+      local model="" codes i
+      for ((i=2; i<COMP_CWORD; i++)); do [[ "\${COMP_WORDS[i]}" == --model ]] && model="\${COMP_WORDS[i+1]}"; done
+      case "$model" in
+${cases}
+        *) codes="${fallback}" ;;
+      esac
+      COMPREPLY=( $(compgen -W "$codes" -- "$cur") ); return ;;`;
 }
 
 function bash(program: Command): string {
@@ -49,6 +63,7 @@ _smallest_tts() {
   cmd="\${COMP_WORDS[1]}"
   case "$prev" in
 ${values}
+${bashLanguages()}
     --voice) COMPREPLY=( $(compgen -W "$(smallest-tts __voices 2>/dev/null)" -- "$cur") ); return ;;
     ${FILE_FLAGS.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
   esac
@@ -83,6 +98,7 @@ function fish(program: Command): string {
       if (o.short) parts.push(`-s ${o.short.slice(1)}`);
       if (o.required || o.optional) parts.push('-r');
       if (VALUES[o.long]) parts.push(`-a '${VALUES[o.long]}'`);
+      if (o.long === '--language' || o.long === '--number-language') parts.push(`-a '${LANGUAGE_CODES.join(' ')}'`);
       if (o.long === '--voice') parts.push("-a '(smallest-tts __voices 2>/dev/null)'");
       if (FILE_FLAGS.includes(o.long)) parts.push('-F');
       parts.push(`-d '${o.description.replace(/'/g, "\\'")}'`);

@@ -136,7 +136,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
         historySize: 500,
         removeHistoryDuplicates: true,
         prompt: `${chalk.cyan('tts')}${chalk.dim('›')} `,
-        completer: (line: string) => completeLine(line, knownVoices(client.settings.model, client.baseUrl)),
+        completer: (line: string) => completeLine(line, knownVoices(client.settings.model, client.baseUrl), client.settings.model),
       });
       rl = prompt;
       prompt.on('history', saveHistory);
@@ -150,7 +150,10 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       };
       prompt.on('SIGINT', () => {
         if (queue.busy) {
-          void stopSpeech().then(() => print(chalk.dim('■ stopped')));
+          void stopSpeech().then(() => {
+            print(chalk.dim('■ stopped'));
+            void client.connect().catch(() => {}); // ready for the next line
+          });
         } else {
           print(chalk.dim('(To leave, press Ctrl-D or type /quit)'));
         }

@@ -7,7 +7,7 @@ import { WavFileSink, WavStreamSink } from '../../audio/wav.js';
 import { ApiError, InterruptedError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
-import { textInput } from '../../text/input.js';
+import { textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
@@ -84,7 +84,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
   }
-  const text = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
+  const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
+  if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings });
   reportClientEvents(client, ui);
@@ -124,7 +125,6 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       throw withVoiceHint(error, connection.baseUrl, settings);
     });
     ui.stopStatus();
-    if (stats.requests === 0 && !stats.interrupted) throw new UsageError('The text is empty: there is nothing to speak.');
     if (stats.interrupted) {
       // A file keeps what arrived (a valid WAV); playback stops at once.
       await (output.kind === 'speaker' ? audio.abort() : audio.end());

@@ -1,5 +1,5 @@
 // `smallest-tts voices` and `smallest-tts languages`: the catalogs, as a table or JSON.
-import { LANGUAGES, MODELS } from '../../settings.js';
+import { DEFAULT_SETTINGS, LANGUAGES, modelSpec } from '../../settings.js';
 import { fetchVoices, filterVoices, type Voice } from '../../waves/voices.js';
 import { openConnection } from '../connect.js';
 import type { ConnectionFlags } from '../options.js';
@@ -23,7 +23,7 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 export async function runVoices(flags: VoicesFlags): Promise<void> {
-  const model = flags.model ?? MODELS[0];
+  const model = flags.model ?? DEFAULT_SETTINGS.model;
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
   const connection = await openConnection(flags, ui);
   let voices: Voice[] | null = null;
@@ -57,8 +57,8 @@ export async function runVoices(flags: VoicesFlags): Promise<void> {
 }
 
 export function runLanguages(flags: { model?: string; json?: boolean }): void {
-  // Both models document the same sixteen languages.
-  const entries = Object.entries(LANGUAGES);
+  const spec = modelSpec(flags.model ?? DEFAULT_SETTINGS.model)!;
+  const entries = spec.languages.map((code) => [code, LANGUAGES[code] ?? code]);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(entries.map(([code, name]) => ({ code, name })), null, 2)}\n`);
     return;
