@@ -11,6 +11,9 @@ import { SpeechStream } from './speech-stream.js';
  */
 export type JobMode = 'one-shot' | 'context' | 'sequence';
 
+/** How long a closed continuation may stay quiet after a `complete` before it counts as finished (see armSettle), at least. */
+const SETTLE_MS = 5000;
+
 export interface JobOptions {
   mode: JobMode;
   /** Fragments sent and not yet complete, at most (context mode). */
@@ -49,6 +52,11 @@ export class Job {
   private sent = 0;
   /** A fragment went out on this attempt's continuation, so it must be closed. */
   private contextOpen = false;
+  private closeSent = false;
+  private settleTimer: NodeJS.Timeout | null = null;
+  /** When the last segment completed, and the longest wait seen from a `complete` to the next audio. */
+  private lastCompleteAt = 0;
+  private longestGapMs = 0;
   private inputEnded = false;
   private pulling = false;
   private attempt: Attempt | null = null;
@@ -84,6 +92,7 @@ export class Job {
     this.attempt = attempt;
     this.sent = 0;
     this.contextOpen = false;
+    this.closeSent = false;
     this.stream.onDrain = () => {
       if (this.stream.isAbandoned) this.attempt?.stuck('abandoned');
       else void this.fill();
@@ -102,7 +111,7 @@ export class Job {
         const limit = this.mode === 'context' ? (this.options.maxOutstanding ?? 3) : 1;
         if (this.sent >= limit || this.stream.bufferedBytes > (this.options.maxBufferedBytes ?? Number.POSITIVE_INFINITY)) return;
         if (this.sent === this.fragments.length) {
-          if (this.inputEnded) return this.finishIfDone();
+          if (this.inputEnded) return this.closeContext(attempt);
           const next = await this.source.next();
           if (next.done) {
             this.inputEnded = true;
@@ -140,22 +149,58 @@ export class Job {
     this.stream.requests++;
     this.contextOpen = true;
     this.stream.timings.sentAt ??= performance.now();
-    attempt.send(this.request(attempt, text, true), text);
+    // The server joins fragments as they come: the space keeps the last word of one off the first of the next.
+    const wire = this.mode === 'context' ? `${text} ` : text;
+    attempt.send(this.request(attempt, wire, true), text);
     this.armTimer();
   }
 
-  /** Every fragment's audio has arrived and the input has ended: close the continuation (no reply comes) and end. */
+  /**
+   * The input has ended and every fragment is out: close the continuation now. Each fragment was
+   * released on arrival, so nothing is left for the close to release and no reply comes.
+   */
+  private closeContext(attempt: Attempt): void {
+    if (this.mode === 'context' && this.contextOpen && !this.closeSent) {
+      this.closeSent = true;
+      attempt.send(this.request(attempt, '', false), '');
+    }
+    this.finishIfDone();
+  }
+
+  /** Every fragment's audio has arrived and the input has ended: the job is complete. */
   private finishIfDone(): void {
     const attempt = this.attempt;
     if (!attempt || this.isDone || !this.inputEnded || this.fragments.length > 0) return;
-    if (this.mode === 'context' && this.contextOpen) attempt.send(this.request(attempt, '', false), '');
     this.clearTimer();
     this.stream.end();
     attempt.settled();
   }
 
+  /**
+   * A server that joined fragments into fewer segments than were sent would leave the count short
+   * forever: once closed, a pause after a `complete` with no new frame ends the job.
+   */
+  private armSettle(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    if (this.mode !== 'context' || !this.closeSent || this.fragments.length === 0) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null;
+      if (!this.closeSent || this.isDone) return;
+      this.stream.textDone += this.fragments.reduce((n, f) => n + f.length, 0);
+      this.fragments = [];
+      this.sent = 0;
+      this.finishIfDone();
+    }, Math.max(SETTLE_MS, 3 * this.longestGapMs));
+  }
+
   onChunk(audio: Buffer): void {
+    if (this.lastCompleteAt > 0) {
+      this.longestGapMs = Math.max(this.longestGapMs, performance.now() - this.lastCompleteAt);
+      this.lastCompleteAt = 0;
+    }
     this.armTimer();
+    this.armSettle();
     let data = this.carry ? Buffer.concat([this.carry, audio]) : audio;
     const even = data.length - (data.length % 2);
     this.carry = even < data.length ? Buffer.from(data.subarray(even)) : null;
@@ -182,6 +227,7 @@ export class Job {
     const done = this.fragments.shift();
     if (done === undefined) return; // a complete with nothing outstanding (a reply we did not ask for)
     this.sent = Math.max(0, this.sent - 1);
+    this.lastCompleteAt = performance.now();
     this.stream.textDone += done.length;
     this.segmentStart += this.segmentBytes / 2 / this.settings.sampleRate;
     this.carry = null;
@@ -190,12 +236,16 @@ export class Job {
     if (this.sent === 0) this.clearTimer();
     else this.armTimer();
     if (this.inputEnded && this.fragments.length === 0) this.finishIfDone();
-    else void this.fill();
+    else {
+      this.armSettle();
+      void this.fill();
+    }
   }
 
   /** The socket went while this job was on it: the next attempt resends from the first incomplete fragment. */
   detach(): void {
     this.clearTimer();
+    this.closeSent = false;
     this.attempt = null;
     this.sent = 0;
     this.carry = null;
@@ -222,6 +272,7 @@ export class Job {
 
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.timer = this.settleTimer = null;
   }
 }
