@@ -19,6 +19,8 @@ export interface SynthesizeOptions {
   /** Requests queued beyond the one being consumed (bounds memory when the sink is slower than the server). */
   lookahead?: number;
   onFirstAudio?: () => void;
+  /** After each write to the sink: characters of text whose requests are complete, of all, and the audio so far. */
+  onProgress?: (p: { textDone: number; textTotal: number; audioSeconds: number }) => void;
 }
 
 export async function synthesizeToSink(client: WavesClient, chunks: Iterable<string>, sink: AudioSink, options: SynthesizeOptions = {}): Promise<SynthesisStats> {
@@ -29,13 +31,18 @@ export async function synthesizeToSink(client: WavesClient, chunks: Iterable<str
   const { signal } = options;
   const onAbort = () => client.interrupt();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const source = chunks[Symbol.iterator]();
+  // Progress needs the total, so the (small) list of chunks is taken in full then.
+  const list = options.onProgress ? [...chunks] : chunks;
+  const progress = { textDone: 0, textTotal: options.onProgress ? (list as string[]).reduce((n, c) => n + c.length, 0) : 0, audioSeconds: 0 };
+  const sizes: number[] = [];
+  const source = list[Symbol.iterator]();
   const window: SpeechStream[] = [];
   const fill = () => {
     while (window.length <= lookahead && !signal?.aborted) {
       const next = source.next();
       if (next.done) return;
       window.push(client.synthesize(next.value));
+      sizes.push(next.value.length);
       stats.requests++;
     }
   };
@@ -51,8 +58,10 @@ export async function synthesizeToSink(client: WavesClient, chunks: Iterable<str
         }
         await sink.write(pcm);
         stats.bytes += pcm.length;
+        options.onProgress?.({ ...progress, audioSeconds: stats.bytes / 2 / sampleRate });
       }
       window.shift();
+      progress.textDone += sizes.shift() ?? 0;
       fill();
     }
   } finally {

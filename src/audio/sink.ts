@@ -11,6 +11,8 @@ export interface AudioSink {
   abort(): Promise<void>;
   /** Drop audio written but not yet heard, and stay usable (playback sinks; a file keeps what it has). */
   interrupt?(): Promise<void>;
+  /** end() for a process about to exit (a second Ctrl-C), synchronously: a file sink leaves a valid file of what it has. */
+  finishSync?(): void;
 }
 
 export class OutputClosedError extends SmallestTtsError {

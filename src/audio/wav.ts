@@ -28,7 +28,7 @@ export function wavHeader(sampleRate: number, dataBytes: number | null): Buffer 
   return header;
 }
 
-function writeFailure(path: string, error: unknown): SmallestTtsError {
+export function writeFailure(path: string, error: unknown): SmallestTtsError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT' ? 'its folder does not exist'
