@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LiveLine, estimateRemainingMs, fitWidth, formatClock, formatElapsed, printable, progressText, summaryText, usableWidth } from '../src/cli/progress.js';
+import { LiveLine, ProgressEstimator, estimateRemainingMs, fitWidth, formatClock, formatElapsed, printable, progressText, summaryText, usableWidth } from '../src/cli/progress.js';
 import { waitFor } from './helpers.js';
 
 describe('formatting', () => {
@@ -43,6 +43,17 @@ describe('formatting', () => {
     assert.equal(Array.from(fitWidth(long, 1)).length, 1);
     assert.equal(fitWidth('short', 100), 'short');
   });
+});
+
+test('between request boundaries the share moves with the audio, at the pace so far, and never back', () => {
+  const e = new ProgressEstimator();
+  const total = 1000;
+  assert.equal(e.estimate({ textDone: 0, textTotal: total, audioSeconds: 2 }).textDone, 0, 'no pace known yet');
+  assert.equal(e.estimate({ textDone: 100, textTotal: total, audioSeconds: 10 }).textDone, 100);
+  assert.equal(e.estimate({ textDone: 100, textTotal: total, audioSeconds: 15 }).textDone, 150, '10 characters a second of audio');
+  assert.equal(e.estimate({ textDone: 140, textTotal: total, audioSeconds: 16 }).textDone, 150, 'a shorter request than guessed: no step back');
+  assert.equal(e.estimate({ textDone: 900, textTotal: total, audioSeconds: 200 }).textDone, 900);
+  assert.equal(e.estimate({ textDone: 900, textTotal: total, audioSeconds: 400 }).textDone, total, 'capped at the whole text');
 });
 
 describe('LiveLine', () => {

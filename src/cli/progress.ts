@@ -39,6 +39,24 @@ export function progressText(p: Progress, elapsedMs: number): string {
   return `${share}% · ${formatClock(p.audioSeconds)} of audio · ETA ${eta === undefined ? '…' : formatClock(Math.ceil(eta / 1000))}`;
 }
 
+/**
+ * Smooths the share done between request boundaries: textDone moves only when a request completes,
+ * so the text of the current one is estimated from its audio at the pace of the finished ones.
+ * Never goes backwards.
+ */
+export class ProgressEstimator {
+  private mark = { text: 0, audio: 0 };
+  private shown = 0;
+
+  estimate(p: Progress): Progress {
+    if (p.textDone !== this.mark.text) this.mark = { text: p.textDone, audio: p.audioSeconds };
+    const pace = this.mark.audio > 0 ? this.mark.text / this.mark.audio : 0;
+    const guess = Math.min(p.textTotal, p.textDone + (p.audioSeconds - this.mark.audio) * pace);
+    this.shown = Math.max(this.shown, guess);
+    return { ...p, textDone: this.shown };
+  }
+}
+
 /** "wrote chapter.mp3 — 12:41 of audio in 38 s". */
 export function summaryText(target: string, audioSeconds: number, elapsedMs: number): string {
   return `wrote ${target} — ${formatClock(Math.round(audioSeconds))} of audio in ${formatElapsed(elapsedMs)}`;

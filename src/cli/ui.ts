@@ -1,6 +1,6 @@
 // Terminal output on stderr: a status/progress line only on a terminal, colours, --verbose lines, and key redaction.
 import type { ChalkInstance } from 'chalk';
-import { LiveLine, printable, progressText, summaryText, type Progress } from './progress.js';
+import { LiveLine, ProgressEstimator, printable, progressText, summaryText, type Progress } from './progress.js';
 
 /** chalk costs ~12 ms to load: only a terminal gets colours, so only a terminal loads it. */
 async function colours(enabled: boolean): Promise<ChalkInstance | null> {
@@ -34,6 +34,7 @@ export class Ui {
   readonly verboseOn: boolean;
   readonly interactive: boolean;
   private line: LiveLine | null = null;
+  private readonly estimator = new ProgressEstimator();
   private readonly startedAt = performance.now();
   private readonly writeLine?: (line: string) => void;
   private readonly chalk: ChalkInstance | null;
@@ -64,7 +65,7 @@ export class Ui {
   progress(p: Progress): void {
     if (!this.interactive) return;
     this.line ??= new LiveLine(process.stderr);
-    this.line.set(progressText(p, performance.now() - this.startedAt));
+    this.line.set(progressText(this.estimator.estimate(p), performance.now() - this.startedAt));
   }
 
   /** The one line at the end of a run on a terminal: "wrote chapter.mp3 — 12:41 of audio in 38 s". */

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { formatClock } from '../src/cli/progress.js';
+import { ToneEngine } from '../src/server/engine.js';
+import { API_KEY, BIN, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir } from './helpers.js';
+
+const hasSox = spawnSync('sox', ['--version']).status === 0;
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
+/** lightning-v2 is served on its per-model route, which the test server answers whatever the default route is. */
+const MODEL = ['--model', 'lightning-v2'];
+
+function decode(path: string, type?: string): Buffer {
+  return execFileSync('sox', [...(type ? ['-t', type] : []), path, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-'], { maxBuffer: 1 << 28 });
+}
+
+describe('say → formats', () => {
+  test('an unknown extension is a usage error listing the formats, before anything is sent', async (t) => {
+    const server = await startServer(t);
+    const dir = tempDir(t);
+    const r = await runCli(['say', 'Hello.', '-o', join(dir, 'speech.m4a'), ...MODEL, ...serverArgs(server)]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /unknown extension \.m4a/);
+    assert.match(r.stderr, /wav \(\.wav\), mp3 \(\.mp3\), flac \(\.flac\), ogg \(\.ogg, \.oga\), raw \(\.raw, \.pcm\)/);
+    assert.equal(server.requests.length, 0, 'no request reached the server');
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('contradictory or incomplete flags are usage errors', async () => {
+    const cases: [string[], RegExp][] = [
+      [['say', 'x', '--format', 'mp3'], /--format needs an output/],
+      [['say', 'x', '--raw', '--format', 'flac', '-o', 'a.flac'], /--raw and --format flac contradict/],
+      [['say', 'x', '--format', 'aac', '-o', 'a.aac'], /Unknown format "aac"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli([...args, '--api-key', API_KEY, '--base-url', 'ws://127.0.0.1:9']);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+
+  test('-o book.flac: lossless, decodes to exactly the PCM the server sent', { skip: !hasSox && 'sox is not installed' }, async (t) => {
+    const server = await startServer(t, { chunkBytes: 1001 });
+    const out = join(tempDir(t), 'book.flac');
+    const r = await runCli(['say', LONG_TEXT.slice(0, 600), '-o', out, '--sample-rate', '16000', '--json', ...MODEL, ...serverArgs(server)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.toString()).format, 'flac');
+    assert.deepEqual(decode(out), sentPcm(server));
+  });
+
+  test('--format flac -o -: FLAC on stdout, exact', { skip: !hasSox && 'sox is not installed' }, async (t) => {
+    const server = await startServer(t);
+    const r = await runCli(['say', 'To a pipe, losslessly.', '--format', 'flac', '-o', '-', ...MODEL, ...serverArgs(server)]);
+    assert.equal(r.code, 0, r.stderr);
+    const path = join(tempDir(t), 'piped.flac');
+    writeFileSync(path, r.stdout);
+    assert.equal(r.stdout.toString('ascii', 0, 4), 'fLaC');
+    assert.deepEqual(decode(path), sentPcm(server));
+  });
+
+  for (const format of ['mp3', 'ogg'] as const) {
+    test(`-o out.${format}: a ${format} file as long as the audio sent`, { skip: !hasSox && 'sox is not installed' }, async (t) => {
+      const server = await startServer(t);
+      const out = join(tempDir(t), `out.${format}`);
+      const r = await runCli(['say', 'Compressed speech, for sharing.', '-o', out, ...MODEL, ...serverArgs(server)]);
+      assert.equal(r.code, 0, r.stderr);
+      const sent = sentPcm(server).length / 2 / 24000;
+      const seconds = Number(execFileSync('soxi', ['-D', out], { encoding: 'utf8' }));
+      assert.ok(Math.abs(seconds - sent) < 0.1, `${seconds} s vs ${sent} s sent`);
+    });
+  }
+});
+
+/** Runs the CLI in a real pseudo-terminal of the given size; returns what the terminal received. */
+function inTerminal(size: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: Buffer }> {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', `stty ${size}; ${quoted}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const out: Buffer[] = [];
+    let bytes = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      bytes += d.length;
+      // A flood (the old spinner on a 0×0 terminal wrote megabytes): stop reading and fail.
+      if (bytes > 1 << 20) child.kill('SIGKILL');
+      else out.push(d);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: Buffer.concat(out) });
+    });
+  });
+}
+
+describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is not installed' }, () => {
+  /** About 30 s of audio at 20× real time: the run lasts long enough for the progress line. */
+  const slowServer = (t: Parameters<typeof startServer>[0]) =>
+    startServer(t, { engine: new ToneEngine({ letterSeconds: 0.01, gapSeconds: 0.02 }), realtimeFactor: 20 });
+
+  function isolatedEnv(t: { after(fn: () => unknown): void }): Record<string, string> {
+    const home = mkdtempSync(join(tmpdir(), 'smallest-tts-pty-'));
+    t.after(() => rmSync(home, { recursive: true, force: true }));
+    return { XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), SMALLEST_API_KEY: '', SMALLEST_BASE_URL: '' };
+  }
+
+  test('100×30: a percentage with audio time and ETA, then one summary naming the file and its length', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'chapter.txt'), LONG_TEXT);
+    const out = join(dir, 'chapter.wav');
+    const r = await inTerminal('cols 100 rows 30', ['say', '-f', join(dir, 'chapter.txt'), '-o', out, ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const text = r.output.toString('utf8');
+    assert.equal(r.code, 0, text);
+    assert.match(text, /\d+% · \d+:\d\d of audio · ETA (\d+:\d\d|…)/);
+    const wav = parseWav(readFileSync(out));
+    const length = formatClock(Math.round(wav.data.length / 2 / wav.sampleRate));
+    assert.match(text, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — ${length} of audio in [\\d.:]+( s)?\\r?\\n`));
+    assert.doesNotMatch(text, /\x1b\[\d*[ABEF]/, 'no cursor-up or cursor-down sequences');
+  });
+
+  test('0×0 (stty cols 0 rows 0): finishes normally, with bounded output (regression: the spinner flooded it)', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const r = await inTerminal('cols 0 rows 0', ['say', LONG_TEXT, '-o', join(dir, 'out.flac'), ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    assert.equal(r.code, 0, r.output.toString('utf8').slice(-2000));
+    assert.ok(r.output.length < 32_000, `${r.output.length} bytes written to the terminal`);
+    assert.match(r.output.toString('utf8'), /wrote .*out\.flac — \d+:\d\d of audio/);
+  });
+
+  test('10 columns: every redraw fits in 9 characters', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const r = await inTerminal('cols 10 rows 5', ['say', LONG_TEXT, '-o', join(dir, 'out.wav'), ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const text = r.output.toString('utf8');
+    assert.equal(r.code, 0, text);
+    const draws = text.split('\r\x1b[K').map((d) => d.replace(/\r?\n?$/, '')).filter((d) => d && !d.startsWith('wrote'));
+    assert.ok(draws.length > 0, 'something was drawn');
+    for (const draw of draws) assert.ok(Array.from(draw).length <= 9, JSON.stringify(draw));
+  });
+
+  test('in a pipe: nothing on stderr on success', async (t) => {
+    const server = await slowServer(t);
+    const r = await runCli(['say', LONG_TEXT.slice(0, 400), '-o', join(tempDir(t), 'out.mp3'), ...MODEL, ...serverArgs(server)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+});
