@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { formatClock } from '../src/cli/progress.js';
 import { ToneEngine } from '../src/server/engine.js';
-import { API_KEY, BIN, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir } from './helpers.js';
+import { API_KEY, BIN, parseWav, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 
 const hasSox = spawnSync('sox', ['--version']).status === 0;
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -60,6 +60,23 @@ describe('say → formats', () => {
     writeFileSync(path, r.stdout);
     assert.equal(r.stdout.toString('ascii', 0, 4), 'fLaC');
     assert.deepEqual(decode(path), sentPcm(server));
+  });
+
+  test('Ctrl-C while writing FLAC: exit 130 and a valid file of a prefix of the audio sent', { skip: !hasSox && 'sox is not installed' }, async (t) => {
+    const server = await startServer(t, { realtimeFactor: 4 });
+    const dir = tempDir(t);
+    const out = join(dir, 'cut.flac');
+    const r = await runCli(['say', LONG_TEXT, '-o', out, ...MODEL, ...serverArgs(server)], {
+      onSpawn: (child) => void waitFor(() => (server.requests[0]?.bytes ?? 0) > 48000, 10_000, 'a second of audio').then(() => child.kill('SIGINT')),
+    });
+    assert.equal(r.code, 130, r.stderr);
+    await serverSettled(server);
+    const sent = Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0)));
+    const got = decode(out);
+    assert.ok(got.length > 48000 && got.length <= sent.length, `${got.length} of ${sent.length} bytes`);
+    assert.ok(server.requests.filter((q) => q.outcome === 'complete').length < 5, 'stopped well before the end of the text');
+    assert.deepEqual(got, sent.subarray(0, got.length));
+    assert.deepEqual(readdirSync(dir), ['cut.flac'], 'no temporary file left');
   });
 
   for (const format of ['mp3', 'ogg'] as const) {

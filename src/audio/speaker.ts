@@ -41,7 +41,7 @@ export async function probePlayback(options: PlaybackDevice = {}): Promise<void>
   const script = `const { default: Speaker } = await import(${JSON.stringify(pathToFileURL(path).href)});` +
     (device === undefined ? '' : `
 const s = new Speaker({ channels: 1, bitDepth: 16, sampleRate: ${Number(options.sampleRate ?? 24000)}, signed: true, device: ${JSON.stringify(device)} });
-try { s._open(); } catch { process.stderr.write('\\nsmallest-tts: device open failed\\n'); process.exit(3); }
+s._open(); // throws "Failed to open output device" (ERR_OPEN) for a device ALSA cannot open
 s.close(false);`);
   const { code, signal, stderr } = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -51,7 +51,7 @@ s.close(false);`);
     child.on('error', () => resolve({ code: -1, signal: null, stderr: '' }));
   });
   if (code === 0) return;
-  if (device !== undefined && code === 3 && /device open failed/.test(stderr)) {
+  if (device !== undefined && /ERR_OPEN|Failed to (open|initialize) output device/.test(stderr)) {
     throw new PlaybackUnavailableError(`the ALSA device "${device}" does not exist or cannot be opened (\`aplay -L\` lists the devices).`);
   }
   if (signal === 'SIGABRT' || code === 134 || /cannot open device|Unknown PCM/.test(stderr)) {
