@@ -18,7 +18,37 @@ function decode(path: string, type?: string): Buffer {
   return execFileSync('sox', [...(type ? ['-t', type] : []), path, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-'], { maxBuffer: 1 << 28 });
 }
 
+/** NODE_OPTIONS that log every module the CLI loads to `log` (a resolve hook, registered with --import). */
+function moduleTrace(dir: string): { env: Record<string, string>; loaded: () => string } {
+  const log = join(dir, 'modules.log');
+  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
+  return result;
+}\n`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});\n`);
+  return { env: { NODE_OPTIONS: `--import=${join(dir, 'register.mjs')}` }, loaded: () => readFileSync(log, 'utf8') };
+}
+
 describe('say → formats', () => {
+  test('--help and WAV runs never load an encoder; an MP3 run does', async (t) => {
+    const server = await startServer(t);
+    const dir = tempDir(t);
+    const encoders = /wasm-media-encoders|\/(encoders|flac-encoder|encoding-sink)[-.][^/]*js/;
+    for (const args of [['say', '--help'], ['say', 'Plain WAV.', '-o', join(dir, 'a.wav'), ...MODEL, ...serverArgs(server)]]) {
+      const trace = moduleTrace(tempDir(t));
+      const r = await runCli(args, { env: trace.env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(trace.loaded(), /main\.js/, 'the trace works');
+      assert.doesNotMatch(trace.loaded(), encoders, args.join(' '));
+    }
+    const trace = moduleTrace(tempDir(t));
+    const r = await runCli(['say', 'Compressed.', '-o', join(dir, 'a.mp3'), ...MODEL, ...serverArgs(server)], { env: trace.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(trace.loaded(), /wasm-media-encoders/);
+  });
+
   test('an unknown extension is a usage error listing the formats, before anything is sent', async (t) => {
     const server = await startServer(t);
     const dir = tempDir(t);
