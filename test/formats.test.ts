@@ -105,6 +105,8 @@ describe('FLAC', needsSox, () => {
       ['one', Buffer.from([0x34, 0x12])],
       ['block+1', (await speechLike(24000, 1)).subarray(0, (4096 + 1) * 2)],
       ['empty', Buffer.alloc(0)],
+      ['full-scale noise (verbatim frames)', Buffer.from(Array.from({ length: 24000 }, (_, i) => ((i * 2654435761) >>> 8) & 0xff))],
+      ['a click in silence (long unary codes)', Buffer.concat([Buffer.alloc(8000), Buffer.from([0xff, 0x7f, 0x00, 0x80]), Buffer.alloc(8000)])],
     ];
     for (const [name, pcm] of cases) {
       const path = join(dir, `${name}.flac`);

@@ -1,82 +1,6 @@
 // A streaming FLAC encoder for 16-bit mono PCM: fixed predictors with Rice-coded residuals; pure, lossless.
 import { createHash, type Hash } from 'node:crypto';
-
-/** Appends bits MSB-first into a growing byte buffer. */
-class BitWriter {
-  private bytes: Buffer;
-  private length = 0;
-  private acc = 0;
-  private bits = 0;
-
-  constructor(capacity: number) {
-    this.bytes = Buffer.alloc(capacity);
-  }
-
-  private push(byte: number): void {
-    if (this.length === this.bytes.length) {
-      const bigger = Buffer.alloc(this.bytes.length * 2);
-      this.bytes.copy(bigger);
-      this.bytes = bigger;
-    }
-    this.bytes[this.length++] = byte;
-  }
-
-  /** Writes the low `count` bits of `value` (count ≤ 24). */
-  write(value: number, count: number): void {
-    if (count === 0) return;
-    this.acc = (this.acc << count) | (value & ((1 << count) - 1));
-    this.bits += count;
-    while (this.bits >= 8) {
-      this.bits -= 8;
-      this.push((this.acc >>> this.bits) & 0xff);
-    }
-    this.acc &= (1 << this.bits) - 1;
-  }
-
-  zeros(count: number): void {
-    for (; count > 24; count -= 24) this.write(0, 24);
-    this.write(0, count);
-  }
-
-  alignToByte(): void {
-    if (this.bits > 0) this.write(0, 8 - this.bits);
-  }
-
-  get byteLength(): number {
-    return this.length;
-  }
-
-  /** A copy of the whole bytes written so far. */
-  toBuffer(): Buffer {
-    return Buffer.from(this.bytes.subarray(0, this.length));
-  }
-}
-
-function crcTable(poly: number, width: 8 | 16): Uint16Array {
-  const top = 1 << (width - 1);
-  const mask = (1 << width) - 1;
-  const table = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = i << (width - 8);
-    for (let b = 0; b < 8; b++) crc = crc & top ? ((crc << 1) ^ poly) & mask : (crc << 1) & mask;
-    table[i] = crc;
-  }
-  return table;
-}
-const CRC8 = crcTable(0x07, 8);
-const CRC16 = crcTable(0x8005, 16);
-
-function crc8(bytes: Buffer): number {
-  let crc = 0;
-  for (const b of bytes) crc = CRC8[crc ^ b];
-  return crc;
-}
-
-function crc16(bytes: Buffer): number {
-  let crc = 0;
-  for (const b of bytes) crc = ((crc << 8) & 0xffff) ^ CRC16[(crc >>> 8) ^ b];
-  return crc;
-}
+import { BitWriter, crc16, crc8 } from './bit-writer.js';
 
 /** FLAC's frame-header codes for common rates; others are read from STREAMINFO (code 0). */
 const RATE_CODES: Record<number, number> = { 8000: 4, 16000: 5, 22050: 6, 24000: 7, 32000: 8, 44100: 9, 48000: 10 };
@@ -117,29 +41,43 @@ interface RicePlan {
   params: number[];
 }
 
-/** The cheapest Rice partitioning of the residuals (zig-zagged in `u`), as an upper bound in bits. */
+/** The Rice parameter (0–14) and its cost in bits for `count` values summing to `sum`. */
+function bestParam(count: number, sum: number): [number, number] {
+  const mean = count > 0 ? sum / count : 0;
+  const guess = mean < 1 ? 0 : Math.min(14, Math.floor(Math.log2(mean)));
+  let best: [number, number] = [0, Infinity];
+  for (let k = Math.max(0, guess - 1); k <= Math.min(14, guess + 1); k++) {
+    const cost = count * (k + 1) + Math.floor(sum / 2 ** k);
+    if (cost < best[1]) best = [k, cost];
+  }
+  return best;
+}
+
+/**
+ * The cheapest Rice partitioning of the zig-zagged residuals `u[order..n)`, as an upper bound in
+ * bits: sums at the finest partition order, merged pairwise for the coarser ones.
+ */
 function planRice(u: Uint32Array, n: number, order: number): RicePlan {
+  let maxOrder = 0;
+  while (maxOrder < 8 && n % (1 << (maxOrder + 1)) === 0 && n >> (maxOrder + 1) > order) maxOrder++;
+  let sums: number[] = [];
+  const size = n >> maxOrder;
+  for (let part = 0; part < 1 << maxOrder; part++) {
+    let sum = 0;
+    for (let i = part === 0 ? order : part * size; i < (part + 1) * size; i++) sum += u[i];
+    sums.push(sum);
+  }
   let best: RicePlan = { bits: Infinity, partitionOrder: 0, params: [] };
-  for (let p = 0; p <= 8 && n % (1 << p) === 0 && n >> p > order; p++) {
-    const size = n >> p;
-    const params: number[] = [];
+  for (let p = maxOrder; p >= 0; p--) {
+    const partSize = n >> p;
     let bits = 2 + 4;
-    for (let part = 0; part < 1 << p; part++) {
-      const start = part === 0 ? order : part * size;
-      const end = (part + 1) * size;
-      let sum = 0;
-      for (let i = start; i < end; i++) sum += u[i];
-      const count = end - start;
-      let bestK = 0;
-      let bestBits = Infinity;
-      for (let k = 0; k <= 14; k++) {
-        const cost = count * (k + 1) + Math.floor(sum / 2 ** k);
-        if (cost < bestBits) [bestK, bestBits] = [k, cost];
-      }
-      params.push(bestK);
-      bits += 4 + bestBits;
-    }
+    const params = sums.map((sum, part) => {
+      const [k, cost] = bestParam(part === 0 ? partSize - order : partSize, sum);
+      bits += 4 + cost;
+      return k;
+    });
     if (bits < best.bits) best = { bits, partitionOrder: p, params };
+    sums = Array.from({ length: sums.length >> 1 }, (_, i) => sums[2 * i] + sums[2 * i + 1]);
   }
   return best;
 }
@@ -237,24 +175,27 @@ export class FlacEncoder {
       w.write(x[0], 16);
       return;
     }
+    // The predictor order with the smallest residuals, then the best Rice partitioning for it.
     const residual = new Int32Array(n);
-    const u = new Uint32Array(n);
-    let best = { order: -1, plan: { bits: n * 16, partitionOrder: 0, params: [] as number[] } };
-    for (let order = 0; order <= Math.min(4, n - 1); order++) {
-      fixedResiduals(x, order, residual);
-      for (let i = order; i < n; i++) u[i] = residual[i] >= 0 ? residual[i] * 2 : -residual[i] * 2 - 1;
-      const plan = planRice(u, n, order);
-      if (plan.bits + order * 16 < best.plan.bits) best = { order, plan };
+    let order = 0;
+    let smallest = Infinity;
+    for (let candidate = 0; candidate <= Math.min(4, n - 1); candidate++) {
+      fixedResiduals(x, candidate, residual);
+      let sum = 0;
+      for (let i = candidate; i < n; i++) sum += Math.abs(residual[i]);
+      if (sum < smallest) [order, smallest] = [candidate, sum];
     }
-    if (best.order < 0) {
+    fixedResiduals(x, order, residual);
+    const u = new Uint32Array(n);
+    for (let i = order; i < n; i++) u[i] = residual[i] >= 0 ? residual[i] * 2 : -residual[i] * 2 - 1;
+    const plan = planRice(u, n, order);
+    if (plan.bits + order * 16 >= n * 16) {
       w.write(0x02, 8); // VERBATIM
       for (const v of x) w.write(v, 16);
       return;
     }
-    const { order, plan } = best;
     w.write((0x08 | order) << 1, 8); // FIXED, this order, no wasted bits
     for (let i = 0; i < order; i++) w.write(x[i], 16);
-    fixedResiduals(x, order, residual);
     w.write(0, 2); // Rice, 4-bit parameters
     w.write(plan.partitionOrder, 4);
     const size = n >> plan.partitionOrder;
@@ -262,11 +203,15 @@ export class FlacEncoder {
       w.write(k, 4);
       const mask = (1 << k) - 1;
       for (let i = part === 0 ? order : part * size; i < (part + 1) * size; i++) {
-        const r = residual[i];
-        const v = r >= 0 ? r * 2 : -r * 2 - 1;
-        w.zeros(Math.floor(v / 2 ** k));
-        w.write(1, 1);
-        w.write(v & mask, k);
+        const v = u[i];
+        const q = Math.floor(v / 2 ** k);
+        if (q + 1 + k <= 24) {
+          w.write((1 << k) | (v & mask), q + 1 + k); // q zeros, a one, then the low k bits
+        } else {
+          w.zeros(q);
+          w.write(1, 1);
+          w.write(v & mask, k);
+        }
       }
     });
   }
