@@ -109,6 +109,18 @@ describe('say → formats', () => {
     assert.deepEqual(readdirSync(dir), ['cut.flac'], 'no temporary file left');
   });
 
+  for (const format of ['wav', 'mp3', 'flac']) {
+    test(`the reader of stdout leaves early (${format}): the broken-pipe message, not a stack (regression)`, async (t) => {
+      const server = await startServer(t, { realtimeFactor: 10 });
+      const r = await runCli(['say', LONG_TEXT, '--format', format, '-o', '-', ...MODEL, ...serverArgs(server)], {
+        onSpawn: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
+      });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /The output was closed before all audio was written \(broken pipe\)/);
+      assert.doesNotMatch(r.stderr, /unexpected failure|EPIPE/);
+    });
+  }
+
   for (const format of ['mp3', 'ogg'] as const) {
     test(`-o out.${format}: a ${format} file as long as the audio sent`, { skip: !hasSox && 'sox is not installed' }, async (t) => {
       const server = await startServer(t);

@@ -89,9 +89,8 @@ class StreamTarget implements ByteTarget {
 
   async append(bytes: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
-    if (bytes.length > 0 && !this.stream.write(bytes)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => {})]);
-    }
+    // once() rejects when 'error' comes first; the listener above has turned it into this.failure.
+    if (bytes.length > 0 && !this.stream.write(bytes)) await once(this.stream, 'drain').catch(() => {});
     if (this.failure) throw this.failure;
   }
 

@@ -40,7 +40,8 @@ export class StreamSink implements AudioSink {
     if (this.failure) throw this.failure;
     this.bytesWritten += pcm.length;
     if (!this.stream.write(pcm)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => {})]);
+      // once() rejects when 'error' comes first (EPIPE); the listener above has turned it into this.failure.
+      await once(this.stream, 'drain').catch(() => {});
       if (this.failure) throw this.failure;
     }
   }
