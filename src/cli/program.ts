@@ -90,7 +90,7 @@ export function buildProgram(): Command {
 
   const say = program
     .command('say')
-    .description('speak text: from arguments, --file, or stdin; to the speakers, a WAV file, or stdout')
+    .description('speak text: from arguments, --file, or stdin; to the speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout')
     .argument('[text...]', 'the text to speak (or use --file, or pipe it on stdin)')
     .option('-f, --file <path>', 'read the text from a file (- for stdin)')
     .option('-o, --output <file>', 'write a file instead of playing (- for stdout); .wav .mp3 .flac .ogg .raw by the extension')

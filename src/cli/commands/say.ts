@@ -1,4 +1,4 @@
-// `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a WAV file, or stdout.
+// `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout.
 import { once } from 'node:events';
 import type { AudioSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
