@@ -134,6 +134,25 @@ describe('say → formats', () => {
   }
 });
 
+describe('repl -o in any format', () => {
+  test('piped lines into take.flac: exactly the audio sent', { skip: !hasSox && 'sox is not installed' }, async (t) => {
+    const server = await startServer(t);
+    const out = join(tempDir(t), 'take.flac');
+    const r = await runCli(['repl', '-o', out, ...MODEL, ...serverArgs(server)], { stdin: 'First line.\n/speed 1.5\nSecond line, faster.\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(server.requests.length, 2);
+    assert.deepEqual(decode(out), sentPcm(server));
+  });
+
+  test('an unknown extension: exit 2 before connecting', async (t) => {
+    const server = await startServer(t);
+    const r = await runCli(['repl', '-o', join(tempDir(t), 'take.m4a'), ...MODEL, ...serverArgs(server)], { stdin: 'Hello.\n' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /unknown extension \.m4a/);
+    assert.equal(server.requests.length, 0);
+  });
+});
+
 /** Runs the CLI in a real pseudo-terminal of the given size; returns what the terminal received. */
 function inTerminal(size: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: Buffer }> {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
