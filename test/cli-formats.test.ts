@@ -60,17 +60,19 @@ describe('say → formats', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
-  test('contradictory or incomplete flags are usage errors', async () => {
+  test('contradictory or incomplete flags are usage errors', async (t) => {
+    const dir = tempDir(t);
     const cases: [string[], RegExp][] = [
       [['say', 'x', '--format', 'mp3'], /--format needs an output/],
-      [['say', 'x', '--raw', '--format', 'flac', '-o', 'a.flac'], /--raw and --format flac contradict/],
-      [['say', 'x', '--format', 'aac', '-o', 'a.aac'], /Unknown format "aac"/],
+      [['say', 'x', '--raw', '--format', 'flac', '-o', join(dir, 'a.flac')], /--raw and --format flac contradict/],
+      [['say', 'x', '--format', 'aac', '-o', join(dir, 'a.aac')], /Unknown format "aac"/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli([...args, '--api-key', API_KEY, '--base-url', 'ws://127.0.0.1:9']);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   test('-o book.flac: lossless, decodes to exactly the PCM the server sent', { skip: !hasSox && 'sox is not installed' }, async (t) => {
