@@ -111,6 +111,21 @@ describe('say → formats', () => {
     assert.deepEqual(readdirSync(dir), ['cut.flac'], 'no temporary file left');
   });
 
+  test('SIGTERM while writing MP3: a valid file of what arrived, no temporary file', { skip: !hasSox && 'sox is not installed' }, async (t) => {
+    const server = await startServer(t, { realtimeFactor: 4 });
+    const dir = tempDir(t);
+    const out = join(dir, 'cut.mp3');
+    const r = await runCli(['say', LONG_TEXT, '-o', out, ...MODEL, ...serverArgs(server)], {
+      onSpawn: (child) => void waitFor(() => (server.requests[0]?.bytes ?? 0) > 48000, 10_000, 'a second of audio').then(() => child.kill('SIGTERM')),
+    });
+    assert.ok(r.code === 130 || r.code === 143, `exit ${r.code} ${r.signal}: ${r.stderr}`);
+    await serverSettled(server);
+    const sent = Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0))).length / 2 / 24000;
+    const seconds = Number(execFileSync('soxi', ['-D', out], { encoding: 'utf8' }));
+    assert.ok(seconds > 0.9 && seconds < sent + 0.1, `${seconds} s of ${sent} s sent`);
+    assert.deepEqual(readdirSync(dir), ['cut.mp3']);
+  });
+
   for (const format of ['wav', 'mp3', 'flac']) {
     test(`the reader of stdout leaves early (${format}): the broken-pipe message, not a stack (regression)`, async (t) => {
       const server = await startServer(t, { realtimeFactor: 10 });

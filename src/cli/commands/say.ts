@@ -70,6 +70,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint); // a file still ends valid (until src/cli/signals.ts takes over)
   try {
     // A machine without a usable device must not spend a request.
     if (output.kind === 'speaker') await probePlayback({ device: output.device, sampleRate: settings.sampleRate });
@@ -120,6 +121,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   } finally {
     ui.stopStatus();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     if (sink) await sink.abort();
     await client.close();
     await connection.close();
