@@ -1,5 +1,6 @@
 // The sink factory for files and streams in every output format; encoders load only when their format is used.
 import { openByteTarget, streamTarget, type ByteTarget } from './byte-target.js';
+import type { EncodedFormat, StreamEncoder } from './encoders.js';
 import type { OutputFormat } from './formats.js';
 import { StreamSink, type AudioSink } from './sink.js';
 import { WavFileSink, WavStreamSink } from './wav.js';
@@ -9,8 +10,8 @@ export interface OutputOptions {
   sampleRate: number;
 }
 
-async function encodingSink(target: ByteTarget, format: 'mp3' | 'flac' | 'ogg', sampleRate: number): Promise<AudioSink> {
-  let encoder;
+async function encodingSink(target: ByteTarget, format: EncodedFormat, sampleRate: number): Promise<AudioSink> {
+  let encoder: StreamEncoder;
   try {
     const { createStreamEncoder } = await import('./encoders.js');
     encoder = await createStreamEncoder(format, sampleRate);
