@@ -161,6 +161,17 @@ describe('repl -o in any format', () => {
     assert.deepEqual(decode(out), sentPcm(server));
   });
 
+  test('/save part.flac records from then on in FLAC, exactly', { skip: !hasSox && 'sox is not installed' }, async (t) => {
+    const server = await startServer(t);
+    const dir = tempDir(t);
+    const part = join(dir, 'part.flac');
+    const script = ['Not recorded.', `/save ${part}`, 'Recorded one.', 'Recorded two.', '/save off', 'Not recorded either.'].join('\n');
+    const r = await runCli(['repl', '-o', join(dir, 'all.wav'), ...MODEL, ...serverArgs(server)], { stdin: `${script}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /saved .*part\.flac \(\d+\.\d s\)/);
+    assert.deepEqual(decode(part), sentPcm(server, (b) => String(b.text).startsWith('Recorded')));
+  });
+
   test('an unknown extension: exit 2 before connecting', async (t) => {
     const server = await startServer(t);
     const r = await runCli(['repl', '-o', join(tempDir(t), 'take.m4a'), ...MODEL, ...serverArgs(server)], { stdin: 'Hello.\n' });

@@ -10,7 +10,10 @@ export interface OutputOptions {
   sampleRate: number;
 }
 
-async function encodingSink(target: ByteTarget, format: EncodedFormat, sampleRate: number): Promise<AudioSink> {
+/** Every sink the factory makes counts the PCM bytes it was given. */
+export type CountingSink = AudioSink & { readonly bytesWritten: number };
+
+async function encodingSink(target: ByteTarget, format: EncodedFormat, sampleRate: number): Promise<CountingSink> {
   let encoder: StreamEncoder;
   try {
     const { createStreamEncoder } = await import('./encoders.js');
@@ -28,14 +31,14 @@ async function encodingSink(target: ByteTarget, format: EncodedFormat, sampleRat
  * into place by end(); abort() leaves nothing (and an existing file untouched). Devices and FIFOs
  * are written in place. Fails now, before any synthesis, when the path cannot be written.
  */
-export async function openFileSink(path: string, options: OutputOptions): Promise<AudioSink> {
+export async function openFileSink(path: string, options: OutputOptions): Promise<CountingSink> {
   const { format, sampleRate } = options;
   if (format === 'wav' || format === 'raw') return WavFileSink.open(path, sampleRate, { raw: format === 'raw' });
   return encodingSink(await openByteTarget(path), format, sampleRate);
 }
 
 /** `format` to a stream such as stdout: no header patching, so WAV announces an unknown length and FLAC unknown totals. */
-export async function openStreamSink(stream: NodeJS.WritableStream, options: OutputOptions): Promise<AudioSink> {
+export async function openStreamSink(stream: NodeJS.WritableStream, options: OutputOptions): Promise<CountingSink> {
   const { format, sampleRate } = options;
   if (format === 'wav') return new WavStreamSink(stream, sampleRate);
   if (format === 'raw') return new StreamSink(stream);
