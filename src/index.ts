@@ -11,7 +11,9 @@ export {
 export { synthesizeToSink, type SynthesisStats, type SynthesizeOptions } from './synthesize.js';
 export { StreamSink, OutputClosedError, type AudioSink } from './audio/sink.js';
 export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
-export { SpeakerSink, probePlayback } from './audio/speaker.js';
+export { openFileSink, openStreamSink, type CountingSink, type OutputOptions } from './audio/output.js';
+export { OUTPUT_FORMATS, FORMAT_INFO, formatFromPath, parseFormat, type OutputFormat } from './audio/formats.js';
+export { SpeakerSink, probePlayback, type PlaybackDevice } from './audio/speaker.js';
 export { PlaybackClock } from './audio/playback-clock.js';
 export { chunkText, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';

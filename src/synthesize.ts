@@ -28,6 +28,8 @@ export interface SynthesizeOptions {
   /** Aborting stops the audio at once; the stats say `interrupted`. */
   signal?: AbortSignal;
   settings?: Readonly<Settings>;
+  /** The text's length when the input does not tell (a file read as it arrives). */
+  textTotal?: number;
   onFirstAudio?: () => void;
   onProgress?: (progress: SynthesisProgress) => void;
   /** Each word as its timing arrives, timed against the audio written. */
@@ -39,7 +41,7 @@ export async function synthesizeToSink(client: WavesClient, input: TextInput, si
   const settings = options.settings ?? client.settings;
   const { signal } = options;
   const stats: SynthesisStats = { requests: 0, bytes: 0, audioSeconds: 0, totalMs: 0, interrupted: false, words: [] };
-  const textTotal = typeof input === 'string' ? input.replace(/\s+/g, ' ').trim().length : undefined;
+  const textTotal = typeof input === 'string' ? input.replace(/\s+/g, ' ').trim().length : options.textTotal;
   const stream = client.synthesize(input, { settings, signal });
   stream.onWord = options.onWord ?? null;
   const bytesPerSecond = settings.sampleRate * 2;

@@ -125,7 +125,7 @@ describe('WavesClient against the local server', () => {
   test('a retired model (HTTP 410) says so and suggests lightning-v3.1', async (t) => {
     const server = await startServer(t, { retiredModels: ['lightning-v2'] });
     const c = client(t, server, { settings: { model: 'lightning-v2' } });
-    await assert.rejects(collect(c.synthesize('Hi.')), (e: unknown) => e instanceof ModelRetiredError && /retired/.test(e.message) && /lightning-v3\.1/.test(e.hint ?? ''));
+    await assert.rejects(collect(c.synthesize('Hi.')), (e: unknown) => e instanceof ModelRetiredError && /retired/.test(e.message) && /lightning_v3\.1/.test(e.hint ?? ''));
   });
 
   test('nothing listening is a ConnectionError', async (t) => {

@@ -11,6 +11,8 @@ export interface AudioSink {
   abort(): Promise<void>;
   /** Drop audio written but not yet heard, and stay usable (playback sinks; a file keeps what it has). */
   interrupt?(): Promise<void>;
+  /** end() for a process about to exit (a second Ctrl-C), synchronously: a file sink leaves a valid file of what it has. */
+  finishSync?(): void;
 }
 
 export class OutputClosedError extends SmallestTtsError {
@@ -38,7 +40,8 @@ export class StreamSink implements AudioSink {
     if (this.failure) throw this.failure;
     this.bytesWritten += pcm.length;
     if (!this.stream.write(pcm)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => {})]);
+      // once() rejects when 'error' comes first (EPIPE); the listener above has turned it into this.failure.
+      await once(this.stream, 'drain').catch(() => {});
       if (this.failure) throw this.failure;
     }
   }

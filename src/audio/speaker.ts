@@ -14,7 +14,13 @@ interface SpeakerStream {
   on(event: string, listener: (...args: unknown[]) => void): void;
   once(event: string, listener: (...args: unknown[]) => void): void;
 }
-type SpeakerConstructor = new (format: { channels: number; bitDepth: number; sampleRate: number; signed: boolean }) => SpeakerStream;
+type SpeakerConstructor = new (format: { channels: number; bitDepth: number; sampleRate: number; signed: boolean; device?: string }) => SpeakerStream;
+
+/** A named ALSA device (as `aplay -L` lists them) instead of the default one. */
+export interface PlaybackDevice {
+  device?: string;
+  sampleRate?: number;
+}
 
 function resolveSpeaker(): string {
   try {
@@ -24,10 +30,19 @@ function resolveSpeaker(): string {
   }
 }
 
-/** Imports `speaker` in a child process first: an abort there costs a child, not this process. */
-export async function probePlayback(): Promise<void> {
+/**
+ * Imports `speaker` in a child process first: an abort there costs a child, not this process. With
+ * a named device, the child also opens and closes it (no sound is written), so a missing device is
+ * found before anything is requested.
+ */
+export async function probePlayback(options: PlaybackDevice = {}): Promise<void> {
   const path = resolveSpeaker();
-  const script = `await import(${JSON.stringify(pathToFileURL(path).href)});`;
+  const { device } = options;
+  const script = `const { default: Speaker } = await import(${JSON.stringify(pathToFileURL(path).href)});` +
+    (device === undefined ? '' : `
+const s = new Speaker({ channels: 1, bitDepth: 16, sampleRate: ${Number(options.sampleRate ?? 24000)}, signed: true, device: ${JSON.stringify(device)} });
+s._open(); // throws "Failed to open output device" (ERR_OPEN) for a device ALSA cannot open
+s.close(false);`);
   const { code, signal, stderr } = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -36,6 +51,9 @@ export async function probePlayback(): Promise<void> {
     child.on('error', () => resolve({ code: -1, signal: null, stderr: '' }));
   });
   if (code === 0) return;
+  if (device !== undefined && /ERR_OPEN|Failed to (open|initialize) output device/.test(stderr)) {
+    throw new PlaybackUnavailableError(`the ALSA device "${device}" does not exist or cannot be opened (\`aplay -L\` lists the devices).`);
+  }
   if (signal === 'SIGABRT' || code === 134 || /cannot open device|Unknown PCM/.test(stderr)) {
     throw new PlaybackUnavailableError('no usable sound device (ALSA could not open the default device).');
   }
@@ -52,8 +70,8 @@ class Device {
   private writing: Promise<void> = Promise.resolve();
   failure: Error | null = null;
 
-  constructor(Speaker: SpeakerConstructor, sampleRate: number) {
-    this.speaker = new Speaker({ channels: 1, bitDepth: 16, sampleRate, signed: true });
+  constructor(Speaker: SpeakerConstructor, sampleRate: number, device: string | undefined) {
+    this.speaker = new Speaker({ channels: 1, bitDepth: 16, sampleRate, signed: true, ...(device !== undefined && { device }) });
     this.speaker.on('error', (error) => (this.failure = error as Error));
     this.closed = new Promise((resolve) => this.speaker.once('close', () => resolve()));
   }
@@ -83,24 +101,26 @@ export class SpeakerSink implements AudioSink {
   private readonly Speaker: SpeakerConstructor;
   private readonly sampleRate: number;
   private readonly prebufferBytes: number;
+  private readonly deviceName: string | undefined;
   private device: Device | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** Estimates underruns: `speaker` cannot report them. */
   readonly clock: PlaybackClock;
 
-  private constructor(Speaker: SpeakerConstructor, sampleRate: number, prebufferMs: number) {
+  private constructor(Speaker: SpeakerConstructor, sampleRate: number, prebufferMs: number, deviceName: string | undefined) {
     this.Speaker = Speaker;
+    this.deviceName = deviceName;
     this.sampleRate = sampleRate;
     this.clock = new PlaybackClock(sampleRate);
     this.prebufferBytes = Math.round((sampleRate * 2 * prebufferMs) / 1000) & ~1;
   }
 
   /**
-   * Call probePlayback() first. About 150 ms of audio is gathered before the device starts,
+   * Call probePlayback() first (with the same device). `device`: an ALSA device name, as `aplay -L` lists them. About 150 ms of audio is gathered before the device starts,
    * which absorbs network jitter without a noticeable delay.
    */
-  static async open(sampleRate: number, options: { prebufferMs?: number } = {}): Promise<SpeakerSink> {
+  static async open(sampleRate: number, options: { prebufferMs?: number; device?: string } = {}): Promise<SpeakerSink> {
     let Speaker: SpeakerConstructor;
     try {
       Speaker = ((await import(pathToFileURL(resolveSpeaker()).href)) as { default: SpeakerConstructor }).default;
@@ -108,7 +128,7 @@ export class SpeakerSink implements AudioSink {
       if (error instanceof PlaybackUnavailableError) throw error;
       throw new PlaybackUnavailableError(`loading \`speaker\` failed: ${(error as Error).message}`);
     }
-    return new SpeakerSink(Speaker, sampleRate, options.prebufferMs ?? 150);
+    return new SpeakerSink(Speaker, sampleRate, options.prebufferMs ?? 150, options.device);
   }
 
   async write(pcm: Buffer): Promise<void> {
@@ -118,7 +138,7 @@ export class SpeakerSink implements AudioSink {
       this.pendingBytes += pcm.length;
       if (this.pendingBytes < this.prebufferBytes) return;
       pcm = this.takePending();
-      this.device = new Device(this.Speaker, this.sampleRate);
+      this.device = new Device(this.Speaker, this.sampleRate, this.deviceName);
     }
     this.clock.fed(pcm.length);
     await this.device.write(pcm);
@@ -134,7 +154,7 @@ export class SpeakerSink implements AudioSink {
   /** Plays what is left and waits for the device to drain. */
   async end(): Promise<void> {
     if (!this.device && this.pendingBytes > 0) {
-      this.device = new Device(this.Speaker, this.sampleRate);
+      this.device = new Device(this.Speaker, this.sampleRate, this.deviceName);
       await this.device.write(this.takePending()).catch(() => {});
     }
     const device = this.device;

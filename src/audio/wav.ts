@@ -1,6 +1,6 @@
 // 16-bit mono WAV: the header, a file sink written atomically, and a stdout sink.
 import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, renameSync, writeSync } from 'node:fs';
+import { createWriteStream, renameSync, writeSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SmallestTtsError } from '../errors.js';
@@ -28,7 +28,7 @@ export function wavHeader(sampleRate: number, dataBytes: number | null): Buffer 
   return header;
 }
 
-function writeFailure(path: string, error: unknown): SmallestTtsError {
+export function writeFailure(path: string, error: unknown): SmallestTtsError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT' ? 'its folder does not exist'
@@ -129,8 +129,10 @@ export class WavFileSink implements AudioSink {
     if (this.finished) return;
     this.finished = true;
     if (!this.raw) writeSync(this.handle.fd, wavHeader(this.sampleRate, this.dataBytes), 0, 44, 0);
-    closeSync(this.handle.fd);
     renameSync(this.tempPath, this.path);
+    // Not closeSync(fd): the FileHandle would still count as open, and when collected it would close
+    // whatever file had reused the descriptor by then.
+    void this.handle.close().catch(() => {});
   }
 }
 

@@ -11,6 +11,7 @@ export const CONFIG_KEYS = {
   model: 'model', voice: 'voice', language: 'language', speed: 'speed', consistency: 'consistency',
   similarity: 'similarity', enhancement: 'enhancement', 'sample-rate': 'sampleRate', 'number-language': 'numberLanguage',
   math: 'math', 'word-timestamps': 'wordTimestamps', 'base-url': 'baseUrl', 'api-key': 'apiKey', route: 'route',
+  device: 'device',
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 export type Profile = Partial<Record<ConfigKey, string | number | boolean>>;
@@ -76,6 +77,10 @@ export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile):
     return raw.trim();
   }
   if (key === 'route') return parseRoute(raw);
+  if (key === 'device') {
+    if (raw.trim() === '') throw new UsageError('device needs an ALSA device name (`aplay -L` lists them)');
+    return raw.trim();
+  }
   if (key === 'api-key') {
     if (raw.trim() === '') throw new UsageError('api-key needs a value');
     return raw.trim();

@@ -22,7 +22,10 @@ Examples:
   $ smallest-tts say --offline "Hello from the offline voice" -o hello.wav
   $ smallest-tts say "Hello there" --voice emily          # through the speakers
   $ echo "From a pipe" | smallest-tts say -o out.wav
-  $ smallest-tts say -f chapter.txt -o chapter.wav --speed 1.2
+  $ smallest-tts say -f chapter.txt -o chapter.mp3 --speed 1.2
+  $ smallest-tts say "Lossless" -o take.flac
+  $ smallest-tts say "Ogg Vorbis on stdout" --format ogg -o - > out.ogg
+  $ smallest-tts say "On the USB headset" --device plughw:CARD=Headset,DEV=0
   $ smallest-tts say "Raw PCM" --raw -o - | aplay -f S16_LE -r 24000 -c 1
   $ smallest-tts say "Older model" --model lightning-v2 --consistency 0.6 -o v2.wav
   $ smallest-tts say "Stats for scripts" -o x.wav --json | jq .audioSeconds`;
@@ -51,7 +54,7 @@ Examples:
   $ smallest-tts voices --offline`;
 
 const CONFIG_EXAMPLES = `
-Keys: model voice language speed consistency similarity enhancement sample-rate base-url api-key
+Keys: model voice language speed consistency similarity enhancement sample-rate base-url api-key device
 
 Examples:
   $ smallest-tts config set voice emily
@@ -94,11 +97,13 @@ export function buildProgram(): Command {
 
   const say = program
     .command('say')
-    .description('speak text: from arguments, --file, or stdin; to the speakers, a WAV file, or stdout')
+    .description('speak text: from arguments, --file, or stdin; to the speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout')
     .argument('[text...]', 'the text to speak (or use --file, or pipe it on stdin)')
     .option('-f, --file <path>', 'read the text from a file (- for stdin)')
-    .option('-o, --output <file>', 'write a WAV file instead of playing (- for stdout)')
+    .option('-o, --output <file>', 'write a file instead of playing (- for stdout); .wav .mp3 .flac .ogg .raw by the extension')
+    .option('--format <name>', 'wav, mp3, flac, ogg or raw, whatever the extension (needed with -o - for non-WAV)')
     .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
+    .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
     .option('--json', 'print one JSON object of settings and timings (stdout with -o FILE, else stderr)')
     .addHelpText('after', SAY_EXAMPLES);
   addSettingsOptions(say);
@@ -112,7 +117,9 @@ export function buildProgram(): Command {
   const repl = program
     .command('repl')
     .description('an interactive prompt: every line is spoken; /voice, /speed, /model … change settings live')
-    .option('-o, --output <file>', 'write everything spoken to this WAV file instead of playing it')
+    .option('-o, --output <file>', 'write everything spoken to this file instead of playing it (.wav .mp3 .flac .ogg .raw)')
+    .option('--format <name>', 'the -o file\'s format, whatever its extension: wav, mp3, flac, ogg or raw')
+    .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
     .addOption(new Option('--idle-timeout <seconds>', 'how long the server keeps an idle connection (?timeout=); it reopens when needed').argParser(integer('--idle-timeout')))
     .addHelpText('after', REPL_EXAMPLES);
   addSettingsOptions(repl);

@@ -1,7 +1,8 @@
 // The REPL's line protocol — `/voice emily`, text to speak — with no terminal code, shared by the
 // interactive prompt and piped input.
 import type { AudioSink } from '../audio/sink.js';
-import { WavFileSink } from '../audio/wav.js';
+import { formatFromPath } from '../audio/formats.js';
+import { openFileSink } from '../audio/output.js';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import {
   DEFAULT_SETTINGS, MODELS, MODEL_SPECS, SAMPLE_RATES, V2_ONLY_KEYS, assertValidSettings, mergeSettings, modelSpec, parseSettingValue,
@@ -31,7 +32,7 @@ export const HELP = `Type text and press Enter to hear it. Commands:
   /rate HZ           sample rate: 8000, 16000, 24000, 44100
   /settings          show the current settings
   /reset             back to the settings the REPL started with
-  /save FILE.wav     also record what is spoken from now on; "/save off" finishes the file
+  /save FILE.wav     also record what is spoken from now on (.mp3 .flac .ogg too); "/save off" finishes the file
   /help              this list
   /quit              leave (Ctrl-D too); Ctrl-C stops the speech`;
 
@@ -154,7 +155,7 @@ export class ReplSession {
       return;
     }
     if (this.recording) throw new UsageError(`Already recording to ${this.recording.path}: /save off first.`);
-    const sink = await WavFileSink.open(arg, this.o.client.settings.sampleRate);
+    const sink = await openFileSink(arg, { format: formatFromPath(arg), sampleRate: this.o.client.settings.sampleRate });
     this.recording = { path: arg, sink };
     // Takes effect at this point of the queue: speech typed earlier is not recorded.
     this.o.queue.then(() => {

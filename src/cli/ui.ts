@@ -1,6 +1,6 @@
-// Terminal output on stderr: a spinner only on a terminal, colours, --verbose lines, and key redaction.
+// Terminal output on stderr: a status/progress line only on a terminal, colours, --verbose lines, and key redaction.
 import type { ChalkInstance } from 'chalk';
-import type { Ora } from 'ora';
+import { LiveLine, ProgressEstimator, printable, progressText, summaryText, type Progress } from './progress.js';
 
 /** chalk costs ~12 ms to load: only a terminal gets colours, so only a terminal loads it. */
 async function colours(enabled: boolean): Promise<ChalkInstance | null> {
@@ -33,7 +33,9 @@ export class Ui {
   readonly quiet: boolean;
   readonly verboseOn: boolean;
   readonly interactive: boolean;
-  private spinner: Ora | null = null;
+  private line: LiveLine | null = null;
+  private readonly estimator = new ProgressEstimator();
+  private readonly startedAt = performance.now();
   private readonly writeLine?: (line: string) => void;
   private readonly chalk: ChalkInstance | null;
 
@@ -49,28 +51,39 @@ export class Ui {
     this.interactive = options.interactive && !this.quiet;
   }
 
-  /** Starts or updates the spinner; a no-op off a terminal or with --quiet. */
+  /**
+   * Starts or updates the status line (shown after about a second, so quick work shows nothing);
+   * a no-op off a terminal or with --quiet.
+   */
   async status(text: string): Promise<void> {
     if (!this.interactive) return;
-    if (this.spinner) {
-      this.spinner.text = text;
-      return;
-    }
-    const { default: ora } = await import('ora');
-    this.spinner = ora({ text, stream: process.stderr, discardStdin: false }).start();
+    this.line ??= new LiveLine(process.stderr);
+    this.line.set(text);
+  }
+
+  /** The status line shows the share of the text spoken, the audio produced and an ETA. */
+  progress(p: Progress): void {
+    if (!this.interactive) return;
+    this.line ??= new LiveLine(process.stderr);
+    this.line.set(progressText(this.estimator.estimate(p), performance.now() - this.startedAt));
+  }
+
+  /** The one line at the end of a run on a terminal: "wrote chapter.mp3 — 12:41 of audio in 38 s". */
+  summary(target: string, audioSeconds: number): void {
+    if (!this.interactive) return;
+    this.stopStatus();
+    this.write(summaryText(printable(target), audioSeconds, performance.now() - this.startedAt));
   }
 
   stopStatus(): void {
-    this.spinner?.stop();
-    this.spinner = null;
+    this.line?.stop();
+    this.line = null;
   }
 
   private write(line: string): void {
     if (this.writeLine) return this.writeLine(redact(line));
-    const spinning = this.spinner?.isSpinning;
-    if (spinning) this.spinner?.clear();
-    process.stderr.write(`${redact(line)}\n`);
-    if (spinning) this.spinner?.render();
+    if (this.line) this.line.print(redact(line));
+    else process.stderr.write(`${redact(line)}\n`);
   }
 
   verbose(message: string): void {

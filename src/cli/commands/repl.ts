@@ -6,7 +6,8 @@ import * as readline from 'node:readline';
 import { chalkStderr, default as chalk } from 'chalk';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import type { AudioSink } from '../../audio/sink.js';
-import { WavFileSink } from '../../audio/wav.js';
+import { formatFromPath } from '../../audio/formats.js';
+import { openFileSink } from '../../audio/output.js';
 import { UsageError } from '../../errors.js';
 import { UtteranceQueue } from '../../utterance-queue.js';
 import { WavesClient } from '../../waves/client.js';
@@ -20,6 +21,8 @@ import { knownVoices } from '../voice-names.js';
 
 export interface ReplFlags extends SettingsFlags, ConnectionFlags {
   output?: string;
+  format?: string;
+  device?: string;
   quiet?: boolean;
   verbose?: boolean;
   idleTimeout?: number;
@@ -65,7 +68,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${message}`, process.stderr),
   };
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
-  const output = flags.output ? await WavFileSink.open(flags.output, initial.sampleRate) : null;
+  const output = flags.output ? await openFileSink(flags.output, { format: formatFromPath(flags.output, flags.format), sampleRate: initial.sampleRate }) : null;
   const connection = await openConnection(flags, ui).catch(async (error) => {
     await output?.abort();
     throw error;
@@ -80,7 +83,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   reportClientEvents(client, ui);
 
   const queue = new UtteranceQueue({
-    openSink: async (rate): Promise<AudioSink> => output ?? SpeakerSink.open(rate),
+    openSink: async (rate): Promise<AudioSink> => output ?? SpeakerSink.open(rate, { device: flags.device }),
     onError: (error) => session.fail(error),
   });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
@@ -91,7 +94,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   };
 
   try {
-    if (!output) await probePlayback();
+    if (!output) await probePlayback({ device: flags.device, sampleRate: initial.sampleRate });
     if (interactive) process.stdout.write(`${chalk.bold('smallest-tts repl')} ${chalk.dim('— type text to hear it; /help for commands; Ctrl-D to leave')}\n`);
     await client.connect();
     if (interactive) await interactiveLoop();

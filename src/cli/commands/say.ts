@@ -1,9 +1,8 @@
-// `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a WAV file, or stdout.
+// `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout.
 import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
 import type { AudioSink } from '../../audio/sink.js';
-import { StreamSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
-import { WavFileSink, WavStreamSink } from '../../audio/wav.js';
 import { ApiError, InterruptedError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
@@ -12,51 +11,23 @@ import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
 
-export interface SayFlags extends SettingsFlags, ConnectionFlags {
+export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   file?: string;
-  output?: string;
-  raw?: boolean;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
 
-type Output = { kind: 'speaker' } | { kind: 'stdout' } | { kind: 'file'; path: string };
-
-function outputFromFlags(flags: SayFlags): Output {
-  if (flags.output === undefined) {
-    if (flags.raw) throw new UsageError('--raw needs an output: -o FILE or -o - for stdout.');
-    return { kind: 'speaker' };
-  }
-  if (flags.output === '-') {
-    if (process.stdout.isTTY) throw new UsageError('Refusing to write audio to a terminal.', 'Redirect it (-o - > out.wav) or pipe it (-o - | aplay).');
-    return { kind: 'stdout' };
-  }
-  if (flags.output.trim() === '') throw new UsageError('-o needs a file name, or - for stdout.');
-  return { kind: 'file', path: flags.output };
-}
-
-async function openSink(output: Output, settings: Settings, raw: boolean): Promise<AudioSink> {
-  switch (output.kind) {
-    case 'file':
-      return WavFileSink.open(output.path, settings.sampleRate, { raw });
-    case 'stdout':
-      return raw ? new StreamSink(process.stdout) : new WavStreamSink(process.stdout, settings.sampleRate);
-    case 'speaker':
-      await probePlayback();
-      return SpeakerSink.open(settings.sampleRate);
-  }
-}
-
 /** What `--json` prints: the effective settings (never the key), sizes and timings. */
-function jsonReport(settings: Settings, output: Output, raw: boolean, stats: SynthesisStats, totalMs: number) {
+function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, totalMs: number) {
   return {
     settings,
     output: output.kind === 'file' ? output.path : output.kind,
-    format: raw ? 'raw' : output.kind === 'speaker' ? 'pcm' : 'wav',
+    format: output.kind === 'speaker' ? 'pcm' : output.format,
     audioSeconds: Number(stats.audioSeconds.toFixed(3)),
     bytes: stats.bytes,
     requests: stats.requests,
@@ -74,9 +45,16 @@ function withVoiceHint(error: unknown, baseUrl: string, settings: Settings): unk
   return new SmallestTtsError(error.message, { hint: `"${settings.voice}" is not in the voice list of ${settings.model}: ${some} (smallest-tts voices)`, cause: error });
 }
 
+/** A regular file's size, as the text's length for progress (pipes and stdin: unknown). */
+async function fileLength(path: string | undefined): Promise<number | undefined> {
+  if (path === undefined || path === '-') return undefined;
+  const info = await stat(path).catch(() => null);
+  return info?.isFile() ? info.size : undefined;
+}
+
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
   const settings = settingsFromFlags(flags);
-  const output = outputFromFlags(flags);
+  const output = outputFromFlags(flags, process.stdout.isTTY === true);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
@@ -94,16 +72,19 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const onSigint = () => {
     if (controller.signal.aborted) {
       // A second Ctrl-C does not wait for cleanup, but a file still ends valid.
-      if (sink instanceof WavFileSink) sink.finishSync();
+      sink?.finishSync?.();
       process.exit(130);
     }
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint); // a file still ends valid (until src/cli/signals.ts takes over)
   try {
+    // A machine without a usable device must not spend a request.
+    if (output.kind === 'speaker') await probePlayback({ device: output.device, sampleRate: settings.sampleRate });
     await ui.status(`Connecting to ${new URL(connection.baseUrl).host}…`);
     const started = performance.now();
-    const opening = openSink(output, settings, flags.raw ?? false);
+    const opening = openOutput(output, settings.sampleRate);
     const setup = Promise.allSettled([opening, client.connect()]);
     const interrupted = new Promise<'interrupted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
     const ready = await Promise.race([setup, interrupted]);
@@ -120,7 +101,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     await ui.status('Synthesizing…');
     const stats = await synthesizeToSink(client, text, audio, {
       signal: controller.signal,
-      onFirstAudio: () => ui.stopStatus(),
+      textTotal: await fileLength(flags.file),
+      onProgress: (p) => ui.progress(p),
     }).catch((error: unknown) => {
       throw withVoiceHint(error, connection.baseUrl, settings);
     });
@@ -140,13 +122,15 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
         `${stats.audioSeconds.toFixed(2)} s of audio, ${stats.requests} request(s), total ${Math.round(stats.totalMs)} ms`,
     );
     if (output.kind === 'file') ui.verbose(`wrote ${output.path}`);
+    if (output.kind !== 'speaker') ui.summary(output.kind === 'file' ? output.path : 'stdout', stats.audioSeconds);
     if (flags.json) {
-      const report = JSON.stringify({ ...jsonReport(settings, output, flags.raw ?? false, stats, performance.now() - started), ...(underruns && { underruns: underruns.underruns }) });
+      const report = JSON.stringify({ ...jsonReport(settings, output, stats, performance.now() - started), ...(underruns && { underruns: underruns.underruns }) });
       (output.kind === 'file' ? process.stdout : process.stderr).write(`${report}\n`);
     }
   } finally {
     ui.stopStatus();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     if (sink) await sink.abort();
     await client.close();
     await connection.close();

@@ -1,0 +1,143 @@
+// Where an encoded file's bytes go: a temporary file renamed into place at the end, or a stream written in place.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, renameSync, writeSync } from 'node:fs';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SmallestTtsError } from '../errors.js';
+import { OutputClosedError } from './sink.js';
+import { writeFailure } from './wav.js';
+
+export interface Patch {
+  offset: number;
+  bytes: Buffer;
+}
+
+export interface ByteTarget {
+  /** Header bytes can be rewritten at the end (a regular file, not a pipe). */
+  readonly seekable: boolean;
+  append(bytes: Buffer): Promise<void>;
+  /** Finish: `tail` appended, `patch` applied when seekable, the file moved into place or the stream ended. */
+  commit(tail: Buffer, patch: Patch | null): Promise<void>;
+  /** Leave nothing behind (an existing file stays as it was). */
+  discard(): Promise<void>;
+  /** commit() for a process about to exit: synchronous, covers the appends that completed. */
+  commitSync(tail: Buffer, patch: Patch | null): void;
+}
+
+/** A temporary file beside the target: a reader never sees a half-written file; a failed run leaves an old one untouched. */
+class AtomicFileTarget implements ByteTarget {
+  readonly seekable = true;
+  private position = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly tempPath: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  async append(bytes: Buffer): Promise<void> {
+    if (bytes.length === 0) return;
+    const at = this.position;
+    this.position += bytes.length;
+    try {
+      await this.handle.write(bytes, 0, bytes.length, at);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
+  }
+
+  async commit(tail: Buffer, patch: Patch | null): Promise<void> {
+    try {
+      await this.append(tail);
+      if (patch) await this.handle.write(patch.bytes, 0, patch.bytes.length, patch.offset);
+      await this.handle.close();
+      await rename(this.tempPath, this.path);
+    } catch (error) {
+      await this.handle.close().catch(() => {});
+      await unlink(this.tempPath).catch(() => {});
+      throw error instanceof SmallestTtsError ? error : writeFailure(this.path, error);
+    }
+  }
+
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => {});
+    await unlink(this.tempPath).catch(() => {});
+  }
+
+  commitSync(tail: Buffer, patch: Patch | null): void {
+    writeSync(this.handle.fd, tail, 0, tail.length, this.position);
+    if (patch) writeSync(this.handle.fd, patch.bytes, 0, patch.bytes.length, patch.offset);
+    renameSync(this.tempPath, this.path);
+    // Not closeSync(fd): the FileHandle would still count as open, and when collected it would close
+    // whatever file had reused the descriptor by then.
+    void this.handle.close().catch(() => {});
+  }
+}
+
+/** A stream (stdout, a FIFO, a device): written in order, no header patching; ended only if it was opened here. */
+class StreamTarget implements ByteTarget {
+  readonly seekable = false;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly owns: boolean,
+  ) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.failure = error.code === 'EPIPE' ? new OutputClosedError() : error;
+    });
+  }
+
+  async append(bytes: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    // once() rejects when 'error' comes first; the listener above has turned it into this.failure.
+    if (bytes.length > 0 && !this.stream.write(bytes)) await once(this.stream, 'drain').catch(() => {});
+    if (this.failure) throw this.failure;
+  }
+
+  async commit(tail: Buffer): Promise<void> {
+    await this.append(tail);
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+    if (this.owns) await new Promise<void>((resolve) => this.stream.end(() => resolve()));
+    if (this.failure) throw this.failure;
+  }
+
+  async discard(): Promise<void> {
+    if (this.owns) this.stream.end();
+  }
+
+  commitSync(tail: Buffer): void {
+    const fd = (this.stream as { fd?: unknown }).fd;
+    if (typeof fd === 'number') writeSync(fd, tail);
+    else this.stream.write(tail);
+  }
+}
+
+export function streamTarget(stream: NodeJS.WritableStream): ByteTarget {
+  return new StreamTarget(stream, false);
+}
+
+/**
+ * Fails now, before any synthesis, when the file cannot be written. A target that exists and is
+ * not a regular file (/dev/null, a FIFO) is written in place: renaming over it would replace it.
+ */
+export async function openByteTarget(path: string): Promise<ByteTarget> {
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
+  if (existing && !existing.isFile()) {
+    const stream = createWriteStream(path, { flags: 'w' });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error) => reject(writeFailure(path, error)));
+    });
+    return new StreamTarget(stream, true);
+  }
+  const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    const handle = await open(tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    return new AtomicFileTarget(path, tempPath, handle);
+  } catch (error) {
+    throw writeFailure(path, error);
+  }
+}

@@ -1,0 +1,66 @@
+// An AudioSink that encodes as the audio arrives (MP3, FLAC, Ogg) into a file or a stream.
+import type { ByteTarget } from './byte-target.js';
+import type { StreamEncoder } from './encoders.js';
+import type { AudioSink } from './sink.js';
+
+export class EncodingSink implements AudioSink {
+  private readonly target: ByteTarget;
+  private readonly encoder: StreamEncoder;
+  /** An odd byte held until its sample's other half arrives. */
+  private carry: Buffer | null = null;
+  private finished = false;
+  /** PCM bytes taken (before encoding). */
+  bytesWritten = 0;
+
+  private constructor(target: ByteTarget, encoder: StreamEncoder) {
+    this.target = target;
+    this.encoder = encoder;
+  }
+
+  /** Writes the format's header; on failure the target is discarded. */
+  static async start(target: ByteTarget, encoder: StreamEncoder): Promise<EncodingSink> {
+    try {
+      await target.append(encoder.header());
+    } catch (error) {
+      await target.discard();
+      throw error;
+    }
+    return new EncodingSink(target, encoder);
+  }
+
+  async write(pcm: Buffer): Promise<void> {
+    if (this.finished) return;
+    if (this.carry) {
+      pcm = Buffer.concat([this.carry, pcm]);
+      this.carry = null;
+    }
+    if (pcm.length % 2 === 1) {
+      this.carry = Buffer.from(pcm.subarray(pcm.length - 1));
+      pcm = pcm.subarray(0, pcm.length - 1);
+    }
+    this.bytesWritten += pcm.length;
+    await this.target.append(this.encoder.encode(pcm));
+  }
+
+  /** Flushes the encoder, patches the header with the totals (files) and moves the file into place. */
+  async end(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const tail = this.encoder.finish();
+    await this.target.commit(tail, this.target.seekable ? this.encoder.finalPatch() : null);
+  }
+
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.target.discard();
+  }
+
+  /** end() for a process about to exit (a second Ctrl-C): a valid file of what was encoded. */
+  finishSync(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const tail = this.encoder.finish();
+    this.target.commitSync(tail, this.target.seekable ? this.encoder.finalPatch() : null);
+  }
+}

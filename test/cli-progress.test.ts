@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { formatClock } from '../src/cli/progress.js';
+import { ToneEngine } from '../src/server/engine.js';
+import { BIN, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
+/** lightning-v2 is served on its per-model route, which the test server answers whatever the default route is. */
+const MODEL = ['--model', 'lightning-v2'];
+
+/** Runs the CLI in a real pseudo-terminal of the given size; returns what the terminal received. */
+function inTerminal(size: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: Buffer }> {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', `stty ${size}; ${quoted}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const out: Buffer[] = [];
+    let bytes = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      bytes += d.length;
+      // A flood (the old spinner on a 0×0 terminal wrote megabytes): stop reading and fail.
+      if (bytes > 1 << 20) child.kill('SIGKILL');
+      else out.push(d);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: Buffer.concat(out) });
+    });
+  });
+}
+
+describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is not installed' }, () => {
+  /** About 30 s of audio at 20× real time: the run lasts long enough for the progress line. */
+  const slowServer = (t: Parameters<typeof startServer>[0]) =>
+    startServer(t, { engine: new ToneEngine({ letterSeconds: 0.01, gapSeconds: 0.02 }), realtimeFactor: 20 });
+
+  function isolatedEnv(t: { after(fn: () => unknown): void }): Record<string, string> {
+    const home = mkdtempSync(join(tmpdir(), 'smallest-tts-pty-'));
+    t.after(() => rmSync(home, { recursive: true, force: true }));
+    return { XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), SMALLEST_API_KEY: '', SMALLEST_BASE_URL: '' };
+  }
+
+  test('100×30: a percentage with audio time and ETA, then one summary naming the file and its length', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'chapter.txt'), LONG_TEXT);
+    const out = join(dir, 'chapter.wav');
+    const r = await inTerminal('cols 100 rows 30', ['say', '-f', join(dir, 'chapter.txt'), '-o', out, ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const text = r.output.toString('utf8');
+    assert.equal(r.code, 0, text);
+    assert.match(text, /\d+% · \d+:\d\d of audio · ETA (\d+:\d\d|…)/);
+    const wav = parseWav(readFileSync(out));
+    const length = formatClock(Math.round(wav.data.length / 2 / wav.sampleRate));
+    assert.match(text, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — ${length} of audio in [\\d.:]+( s)?\\r?\\n`));
+    assert.doesNotMatch(text, /\x1b\[\d*[ABEF]/, 'no cursor-up or cursor-down sequences');
+  });
+
+  test('0×0 (stty cols 0 rows 0): finishes normally, with bounded output (regression: the spinner flooded it)', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const r = await inTerminal('cols 0 rows 0', ['say', LONG_TEXT, '-o', join(dir, 'out.flac'), ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    assert.equal(r.code, 0, r.output.toString('utf8').slice(-2000));
+    assert.ok(r.output.length < 32_000, `${r.output.length} bytes written to the terminal`);
+    assert.match(r.output.toString('utf8'), /wrote .*out\.flac — \d+:\d\d of audio/);
+  });
+
+  test('10 columns: every redraw fits in 9 characters', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const r = await inTerminal('cols 10 rows 5', ['say', LONG_TEXT, '-o', join(dir, 'out.wav'), ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const text = r.output.toString('utf8');
+    assert.equal(r.code, 0, text);
+    const draws = text.split('\r\x1b[K').map((d) => d.replace(/\r?\n?$/, '')).filter((d) => d && !d.startsWith('wrote'));
+    assert.ok(draws.length > 0, 'something was drawn');
+    for (const draw of draws) assert.ok(Array.from(draw).length <= 9, JSON.stringify(draw));
+  });
+
+  test('in a pipe: nothing on stderr on success', async (t) => {
+    const server = await slowServer(t);
+    const r = await runCli(['say', LONG_TEXT.slice(0, 400), '-o', join(tempDir(t), 'out.mp3'), ...MODEL, ...serverArgs(server)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+});
