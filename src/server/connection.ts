@@ -196,6 +196,10 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
   };
 
   const onOneShot = (frame: RequestFrame) => {
+    if (options.ignoreBlank && frame.text.trim() === '') {
+      record(frame, frame.text, newTaskId()).outcome = 'dropped';
+      return log(`#${id} blank request ignored (fault)`);
+    }
     if (oneShotBusy) return refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: one request at a time on a connection');
     const release = acquire();
     if (!release) return refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: too many active requests on this account');

@@ -134,11 +134,6 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
 
   try {
     if (run.segment && options.segmentDelayMs) await sleep(options.segmentDelayMs, undefined, { signal });
-    if (options.ignoreBlank && params.text.trim() === '') {
-      record.outcome = 'dropped';
-      host.log(`#${host.id} blank request ignored (fault)`);
-      return;
-    }
     if (!(await gate()) || !(await produce()) || !(await gate())) {
       record.outcome = 'dropped';
       return;
