@@ -79,4 +79,5 @@ export const perModel = (model: string, prefix: 'api' | 'waves' = 'waves') => `/
 /** Prose with capitals, abbreviations, numbers and several sentences. */
 export const PROSE =
   'Dr. Smith arrived at 9 a.m. on Monday. She said the results were ready, e.g. the blood tests and the scans. ' +
-  'The bill came to $100, which Mr. Jones paid at once! Was anyone surprised? Not really, since prices rose 3.5 percent last year.';
+  'The bill came to $100, which Mr. Jones paid at once! Was anyone surprised? Not really, since prices rose 3.5 percent last year. ' +
+  'Afterwards the Smiths drove home along the coast road, past St. Ives and the old lighthouse, and talked about the summer holidays.';
