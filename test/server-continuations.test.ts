@@ -159,6 +159,13 @@ describe('the older flush buffer (no context_id)', () => {
     socket.send({ text: '', continue: false, flush: true });
     socket.send({ flush: true });
     await barrier(socket);
+    // cancel_request drops the buffer and gives its concurrency slot back; the flush after it speaks nothing.
+    socket.send({ text: 'Never mind all that, Ms. Gupta.', voice_id: 'ryan', continue: true, flush: false });
+    socket.send({ cancel_request: true });
+    socket.send({ text: '', continue: false, flush: true });
+    await barrier(socket);
+    await waitFor(() => server.stats().activeRequests === 0, 2000, 'the buffer to give its slot back');
+    assert.equal(server.requests.filter((r) => r.outcome === 'complete').length, 1);
   });
 
   test('max_buffer_flush_ms above 0 flushes by itself', async (t) => {

@@ -176,6 +176,8 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
   const onFlushFrame = (frame: RequestFrame) => {
     if (frame.cancel) {
       flushBuffer?.buffer.drop();
+      flushBuffer?.release();
+      flushBuffer = undefined;
       return;
     }
     if (!flushBuffer) {
@@ -192,7 +194,12 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
       flushBuffer = holder;
     }
     if (flushBuffer.buffer.length + frame.text.length > MAX_TEXT_CHARS) return refuse(frame.body, 'TEXT_TOO_LONG', `the buffer may hold at most ${MAX_TEXT_CHARS} characters`);
-    flushBuffer.buffer.add(frame);
+    const holder = flushBuffer;
+    holder.buffer.add(frame);
+    if (flushBuffer === holder && frame.flush && holder.buffer.empty) {
+      holder.release(); // flushed with nothing buffered (a keepalive after a cancel)
+      flushBuffer = undefined;
+    }
   };
 
   const onOneShot = (frame: RequestFrame) => {

@@ -94,8 +94,8 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
       log(`upgrade ${req.url} refused 429: ${open} connections open`);
       return refuseUpgrade(socket, 429, { status: 'error', error_code: 'TOO_MANY_CONNECTIONS', message: `Too many open connections: at most ${options.maxConnections} per account` });
     }
-    open++;
     wss.handleUpgrade(req, socket, head, (ws) => {
+      open++;
       ws.once('close', () => open--);
       serveConnection(ws, ++connectionCount, resolved.route, resolved.timeoutMs ?? options.idleTimeoutMs ?? 60_000, shared);
     });
