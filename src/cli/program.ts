@@ -215,7 +215,7 @@ export function buildProgram(): Command {
     .option('--foreign-frames', "fault: before each chunk, send a junk chunk with another request's ids, which clients must drop")
     .addOption(new Option('--segment-delay <ms>', 'fault: wait this long before each continuation or flush segment').argParser(integer('--segment-delay')))
     .option('--close-after-complete', 'close the socket after each request, as the API specs describe')
-    .option('--word-timestamps', 'send word_timestamp frames for voices that have them even when a request does not ask')
+    .option('--word-timestamps', 'fault: send word_timestamp frames for every request and voice, asked or not (unknown to older clients)')
     .option('-q, --quiet', 'no log lines')
     .addHelpText('after', SERVE_EXAMPLES)
     .action(async (flags) => {

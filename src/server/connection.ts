@@ -126,7 +126,7 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
           const requestId = newTaskId();
           const ids = frameIds(sessionId, requestId, { requestId: frame.requestId, sessionId: frame.sessionId });
           const rec = record(frame, text, requestId, frame.contextId);
-          const words = (frame.wordTimestamps || options.wordTimestamps === true) && shared.wordVoice(frame.params!.voice);
+          const words = options.wordTimestamps === true || (frame.wordTimestamps && shared.wordVoice(frame.params!.voice));
           await runSynthesis({ ids, record: rec, params: { ...frame.params!, text }, words, completeBackoffMs: frame.completeBackoffMs, segment }, host);
         }
         if (last) onDone?.();

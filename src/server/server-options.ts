@@ -16,7 +16,7 @@ export interface Faults {
   retiredModels?: string[];
   /** Close the socket after each `complete`, as the specs (not live use) describe. */
   closeAfterComplete?: boolean;
-  /** Send word_timestamp frames for every request and voice that has word timings, asked or not. */
+  /** Fault: send word_timestamp frames for every request and every voice (when the engine gives timings), asked or not. */
   wordTimestamps?: boolean;
   /** Accept a request, send this many chunks (0: none), then go silent forever without closing. */
   stallAfterChunks?: number;
