@@ -27,6 +27,23 @@ describe('hostile clients', () => {
     assert.equal(server.requests[0].outcome, 'pending');
   });
 
+  test('a client that floods requests and never reads: the server stops reading it too, then answers every one', async (t) => {
+    const server = await startServer(t, { maxBufferedBytes: 64 * 1024 });
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const badVoice = 'no such voice '.repeat(700); // the error message quotes it: about 10 kB per answer
+    socket.ws.pause();
+    const count = 2000;
+    for (let i = 0; i < count; i++) socket.send({ text: 'Hello?', voice_id: badVoice });
+    await waitFor(() => server.stats().pausedConnections === 1, 5000, 'the server to stop reading');
+    const answered = server.requests.length;
+    t.diagnostic(`answered ${answered} of ${count} before it stopped reading`);
+    assert.ok(answered < count / 2, `${answered} answered while the client did not read`);
+    socket.ws.resume();
+    for (let i = 0; i < count; i++) assert.equal((await socket.next()).error.code, 'INVALID_PARAMETER');
+    assert.equal(server.requests.length, count);
+  });
+
   test('slow-loris: 50 sockets that never finish their headers, or send nothing, are closed', async (t) => {
     const server = await startServer(t, { handshakeTimeoutMs: 200 });
     const closed: Promise<unknown>[] = [];

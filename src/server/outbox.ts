@@ -7,8 +7,13 @@ export interface BackpressureStats {
   maxBufferedBytes: number;
 }
 
+/**
+ * Counts the bytes handed to the socket whose write has not completed (the client has not taken
+ * them). Over the limit, the client's socket is no longer read, so a client that stops reading can
+ * neither grow our queue (audio waits in `room`) nor make us answer more frames; reading resumes
+ * once half of it has drained.
+ */
 export class Outbox {
-  /** Bytes handed to the socket whose write has not completed (the client has not taken them). */
   private unsent = 0;
   private waiters: (() => void)[] = [];
   private paused = false;
@@ -18,7 +23,7 @@ export class Outbox {
     private readonly limit: number,
     private readonly stats: BackpressureStats,
   ) {
-    ws.on('close', () => this.wake());
+    ws.on('close', () => this.drained());
   }
 
   get open(): boolean {
@@ -33,40 +38,36 @@ export class Outbox {
     this.stats.maxBufferedBytes = Math.max(this.stats.maxBufferedBytes, this.unsent);
     this.ws.send(text, () => {
       this.unsent -= bytes;
-      if (this.unsent <= this.limit / 2) this.wake();
+      if (this.unsent <= this.limit / 2) this.drained();
     });
+    if (this.unsent > this.limit) this.pauseReading();
   }
 
-  /**
-   * Resolves once there is room to send more (at once when there is). While waiting, the client's
-   * socket is not read either, so a client that stops reading can neither grow our queue nor send more.
-   * Resolves false if the socket closes meanwhile.
-   */
+  /** Resolves once there is room to send more (at once when there is); false if the socket closed meanwhile. */
   async room(): Promise<boolean> {
     while (this.open && this.unsent > this.limit) {
-      if (!this.paused) {
-        this.paused = true;
-        this.stats.pausedConnections++;
-        this.stats.backpressurePauses++;
-        this.ws.pause();
-      }
+      this.pauseReading();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-    if (this.paused && this.waiters.length === 0) {
-      this.paused = false;
-      this.stats.pausedConnections--;
-      if (this.open) this.ws.resume();
     }
     return this.open;
   }
 
-  private wake(): void {
+  private pauseReading(): void {
+    if (this.paused || !this.open) return;
+    this.paused = true;
+    this.stats.pausedConnections++;
+    this.stats.backpressurePauses++;
+    this.ws.pause();
+  }
+
+  private drained(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.stats.pausedConnections--;
+      if (this.open) this.ws.resume();
+    }
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
-    if (!this.open && this.paused) {
-      this.paused = false;
-      this.stats.pausedConnections--;
-    }
   }
 }

@@ -147,7 +147,7 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
     record.outcome = 'complete';
     const seconds = (sentBytes / bytesPerSecond).toFixed(2);
     host.log(`#${host.id} request ${params.voice} ${params.language} ${params.sampleRate}Hz ${params.text.length} chars -> ${seconds}s audio in ${Math.round(performance.now() - started)}ms`);
-    if (options.closeAfterComplete) host.closeSocket(1000, 'request complete');
+    if (options.closeAfterComplete && !run.segment) host.closeSocket(1000, 'request complete'); // a continuation keeps its socket
   } catch (error) {
     if (signal.aborted || !outbox.open) {
       record.outcome = 'dropped';
