@@ -1,4 +1,5 @@
 // Test helper: a plain `ws` client for the local server that knows nothing of src/waves/, and run readers.
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { API_KEY } from './helpers.js';
@@ -81,3 +82,20 @@ export const PROSE =
   'Dr. Smith arrived at 9 a.m. on Monday. She said the results were ready, e.g. the blood tests and the scans. ' +
   'The bill came to $100, which Mr. Jones paid at once! Was anyone surprised? Not really, since prices rose 3.5 percent last year. ' +
   'Afterwards the Smiths drove home along the coast road, past St. Ives and the old lighthouse, and talked about the summer holidays.';
+
+/** Checks each stamp against the tone audio: silence just before its start, tone inside, silence from its end to the next word. */
+export function assertStampsMatchAudio(pcm: Buffer, stamps: Json[], sampleRate: number): void {
+  const sample = (i: number) => pcm.readInt16LE(i * 2);
+  const total = pcm.length / 2;
+  stamps.forEach((s, k) => {
+    const start = Math.round(s.data.start * sampleRate);
+    const end = Math.round(s.data.end * sampleRate);
+    const next = k + 1 < stamps.length ? Math.round(stamps[k + 1].data.start * sampleRate) : total;
+    assert.ok(end > start && next >= end && next <= total, `word ${k} ${s.data.word}: ${start}..${end} then ${next} of ${total}`);
+    if (start > 0) assert.equal(sample(start - 1), 0, `silence before ${s.data.word}`);
+    let loud = 0;
+    for (let i = start; i < end; i++) if (sample(i) !== 0) loud++;
+    assert.ok(loud > (end - start) * 0.9, `${s.data.word} is a tone from ${s.data.start} to ${s.data.end}`);
+    for (let i = end; i < next; i++) assert.equal(sample(i), 0, `silence after ${s.data.word} at sample ${i}`);
+  });
+}

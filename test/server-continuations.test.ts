@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MAX_SEGMENT_CHARS, releasable, sentenceEnds, splitText } from '../src/server/segmenter.js';
 import { startServer, waitFor } from './helpers.js';
-import { LIVE, PROSE, perModel, rawSocket, readRun, type RawSocket } from './raw-ws.js';
+import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, readRun, type RawSocket } from './raw-ws.js';
 
 const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean);
 
@@ -64,8 +64,9 @@ describe('continuations on the live route', () => {
       'Afterwards the Smiths drove home along the coast road, past St. Ives and the old lighthouse, and talked about the summer holidays.',
     ]);
     assert.deepEqual(runs.flatMap((r) => r.stamps.map((s) => s.data.word)), wordsOf(PROSE));
-    // Each segment's timings start from its own audio: its first word at 0.
+    // Each segment's timings start from its own audio (its first word at 0) and match that audio.
     assert.ok(runs.every((r) => r.stamps[0].data.start === 0 && r.stamps[0].data.id === 0));
+    for (const run of runs) assertStampsMatchAudio(pcmOf(run.chunks), run.stamps, 44100);
     assert.equal(new Set(runs.map((r) => r.end.request_id)).size, runs.length);
     assert.ok(runs.every((r) => r.frames.every((f) => f.request_id === r.end.request_id && f.external_request_id === 'llm-1' && !('context_id' in f))));
     assert.equal(socket.ws.readyState, socket.ws.OPEN);

@@ -3,24 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ToneEngine, type SpeechEngine } from '../src/server/engine.js';
 import { startServer } from './helpers.js';
-import { LIVE, PROSE, pcmOf, perModel, rawSocket, request, type Json } from './raw-ws.js';
-
-/** Checks each stamp against the tone audio: silence just before its start, tone inside, silence from its end to the next word. */
-function assertStampsMatchAudio(pcm: Buffer, stamps: Json[], sampleRate: number): void {
-  const sample = (i: number) => pcm.readInt16LE(i * 2);
-  const total = pcm.length / 2;
-  stamps.forEach((s, k) => {
-    const start = Math.round(s.data.start * sampleRate);
-    const end = Math.round(s.data.end * sampleRate);
-    const next = k + 1 < stamps.length ? Math.round(stamps[k + 1].data.start * sampleRate) : total;
-    assert.ok(end > start && next >= end && next <= total, `word ${k} ${s.data.word}: ${start}..${end} then ${next} of ${total}`);
-    if (start > 0) assert.equal(sample(start - 1), 0, `silence before ${s.data.word}`);
-    let loud = 0;
-    for (let i = start; i < end; i++) if (sample(i) !== 0) loud++;
-    assert.ok(loud > (end - start) * 0.9, `${s.data.word} is a tone from ${s.data.start} to ${s.data.end}`);
-    for (let i = end; i < next; i++) assert.equal(sample(i), 0, `silence after ${s.data.word} at sample ${i}`);
-  });
-}
+import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, request, type Json } from './raw-ws.js';
 
 describe('the live route: the model travels in each request', () => {
   test('both live models by their body names, the default model and the 44100 Hz default rate', async (t) => {
