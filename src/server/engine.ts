@@ -25,7 +25,7 @@ export interface EnginePiece {
 export interface VoiceInfo {
   voiceId: string;
   displayName: string;
-  tags: { language?: string[]; accent?: string; gender?: string; age?: string; emotions?: string[]; usecases?: string[] };
+  tags: { language?: string[]; accent?: string; gender?: string; age?: string; usecases?: string[] };
   /** true: the voice emits word timings. */
   wordTimestamps?: boolean;
 }
