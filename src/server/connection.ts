@@ -114,7 +114,7 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
     const r = record({ body: fields, model }, '', requestId);
     r.outcome = 'error';
     outbox.send(errorFrame(frameIds(sessionId, requestId, clientIds(body)), code, message));
-    log(`#${id} request refused: ${code} ${message}`);
+    log(`#${id} request refused: ${code} ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`);
   };
 
   /** Queues runs for released text; `isCurrent` lets a cancel drop runs that have not started. */
