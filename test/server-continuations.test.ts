@@ -177,5 +177,8 @@ describe('the older flush buffer (no context_id)', () => {
     socket.send({ text: ' end this one.', voice_id: 'sophia', continue: true, max_buffer_flush_ms: 30, complete_backoff_ms: 0 });
     assert.equal((await readRun(socket)).end.status, 'complete');
     assert.equal(server.requests[0].text, 'Timers, not flushes, end this one.');
+    socket.send({ context_close: true }); // no context_id: nothing to close, and no answer
+    socket.send({ cancel_request: true });
+    await barrier(socket);
   });
 });

@@ -174,7 +174,7 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
   };
 
   const onFlushFrame = (frame: RequestFrame) => {
-    if (frame.cancel) {
+    if (frame.cancel || frame.close) {
       flushBuffer?.buffer.drop();
       flushBuffer?.release();
       flushBuffer = undefined;
@@ -243,7 +243,7 @@ export function serveConnection(ws: WebSocket, id: number, route: Route, idleTim
     if (!checked.ok) return refuse(body, checked.code, checked.message);
     const frame = checked.frame;
     if (frame.contextId !== undefined) onContextFrame(frame);
-    else if (frame.continue || frame.flush || frame.cancel) onFlushFrame(frame);
+    else if (frame.continue || frame.flush || frame.cancel || frame.close) onFlushFrame(frame);
     else onOneShot(frame);
   });
 }
