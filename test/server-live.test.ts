@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ToneEngine, type SpeechEngine } from '../src/server/engine.js';
 import { startServer } from './helpers.js';
-import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, request, type Json } from './raw-ws.js';
+import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, refusedUpgrade, request, type Json } from './raw-ws.js';
 
 describe('the live route: the model travels in each request', () => {
   test('both live models by their body names, the default model and the 44100 Hz default rate', async (t) => {
@@ -42,6 +42,20 @@ describe('the live route: the model travels in each request', () => {
       });
     }
     assert.equal((await request(socket, { ...base, model: 'lightning_v3.1_pro', complete_backoff_ms: 0 })).end.status, 'complete');
+  });
+
+  test('retiredModels in any spelling: 410 on the per-model route, MODEL_DEPRECATED in a live body; lightning-v2 served only on its route', async (t) => {
+    const server = await startServer(t, { retiredModels: ['lightning_v3.1_pro'] });
+    const { status } = await refusedUpgrade(`${server.url}${perModel('lightning-v3.1-pro')}`);
+    assert.equal(status, 410);
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const base = { text: 'Is the Pro voice still here?', voice_id: 'meher', complete_backoff_ms: 0 };
+    assert.equal((await request(socket, { ...base, model: 'lightning_v3.1_pro' })).end.error.code, 'MODEL_DEPRECATED');
+    assert.equal((await request(socket, { ...base, model: 'lightning_v3.1' })).end.status, 'complete');
+    const v2 = await request(socket, { ...base, model: 'lightning-v2' });
+    assert.equal(v2.end.error.code, 'MODEL_NOT_SUPPORTED');
+    assert.match(v2.end.error.message, /\/waves\/v1\/lightning-v2\/get_speech\/stream/);
   });
 
   test('languages per model: ja on pro only, he on neither, auto on both', async (t) => {

@@ -43,14 +43,13 @@ const fail = (code: string, message: string): CheckedFrame => ({ ok: false, code
 
 function modelFor(r: Record<string, unknown>, route: Route, retired: readonly string[]): { model: string } | { code: string; message: string } {
   if (route.kind === 'per-model') return { model: route.model };
-  if (r.model === undefined) return { model: 'lightning_v3.1' };
-  const name = r.model as string;
+  const name = (r.model as string | undefined) ?? 'lightning_v3.1';
+  if (isRetired(name, retired) || name === 'lightning-large') return { code: 'MODEL_DEPRECATED', message: RETIRED_BODY.message };
   const spec = modelSpec(name);
-  if (spec?.id === 'lightning-v2' || name === 'lightning-large') {
-    if (isRetired(name, retired) || name === 'lightning-large') return { code: 'MODEL_DEPRECATED', message: RETIRED_BODY.message };
-    return { code: 'MODEL_NOT_SUPPORTED', message: `model ${name} is served only on its own route, /waves/v1/${spec?.pathName}/get_speech/stream` };
+  if (spec && !spec.live) {
+    return { code: 'MODEL_NOT_SUPPORTED', message: `model ${name} is served only on its own route, /waves/v1/${spec.pathName}/get_speech/stream` };
   }
-  if (!spec || !spec.live || spec.id !== name) {
+  if (!spec || spec.id !== name) {
     return { code: 'INVALID_MODEL', message: `model must be lightning_v3.1 or lightning_v3.1_pro (got ${JSON.stringify(name).slice(0, 80)})` };
   }
   return { model: spec.id };
