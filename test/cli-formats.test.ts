@@ -7,8 +7,6 @@ import { API_KEY, runCli, sentPcm, serverArgs, serverSettled, startServer, tempD
 
 const hasSox = spawnSync('sox', ['--version']).status === 0;
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
-/** lightning-v2 is served on its per-model route, which the test server answers whatever the default route is. */
-const MODEL = ['--model', 'lightning-v2'];
 
 function decode(path: string, type?: string): Buffer {
   return execFileSync('sox', [...(type ? ['-t', type] : []), path, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-'], { maxBuffer: 1 << 28 });
@@ -32,7 +30,7 @@ describe('say → formats', () => {
     const server = await startServer(t);
     const dir = tempDir(t);
     const encoders = /wasm-media-encoders|\/(encoders|flac-encoder|encoding-sink)[-.][^/]*js/;
-    for (const args of [['say', '--help'], ['say', 'Plain WAV.', '-o', join(dir, 'a.wav'), ...MODEL, ...serverArgs(server)]]) {
+    for (const args of [['say', '--help'], ['say', 'Plain WAV.', '-o', join(dir, 'a.wav'), ...serverArgs(server)]]) {
       const trace = moduleTrace(tempDir(t));
       const r = await runCli(args, { env: trace.env });
       assert.equal(r.code, 0, r.stderr);
@@ -40,7 +38,7 @@ describe('say → formats', () => {
       assert.doesNotMatch(trace.loaded(), encoders, args.join(' '));
     }
     const trace = moduleTrace(tempDir(t));
-    const r = await runCli(['say', 'Compressed.', '-o', join(dir, 'a.mp3'), ...MODEL, ...serverArgs(server)], { env: trace.env });
+    const r = await runCli(['say', 'Compressed.', '-o', join(dir, 'a.mp3'), ...serverArgs(server)], { env: trace.env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(trace.loaded(), /wasm-media-encoders/);
   });
@@ -48,7 +46,7 @@ describe('say → formats', () => {
   test('an unknown extension is a usage error listing the formats, before anything is sent', async (t) => {
     const server = await startServer(t);
     const dir = tempDir(t);
-    const r = await runCli(['say', 'Hello.', '-o', join(dir, 'speech.m4a'), ...MODEL, ...serverArgs(server)]);
+    const r = await runCli(['say', 'Hello.', '-o', join(dir, 'speech.m4a'), ...serverArgs(server)]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /unknown extension \.m4a/);
     assert.match(r.stderr, /wav \(\.wav\), mp3 \(\.mp3\), flac \(\.flac\), ogg \(\.ogg, \.oga\), raw \(\.raw, \.pcm\)/);
@@ -74,7 +72,7 @@ describe('say → formats', () => {
   test('-o book.flac: lossless, decodes to exactly the PCM the server sent', { skip: !hasSox && 'sox is not installed' }, async (t) => {
     const server = await startServer(t, { chunkBytes: 1001 });
     const out = join(tempDir(t), 'book.flac');
-    const r = await runCli(['say', LONG_TEXT.slice(0, 600), '-o', out, '--sample-rate', '16000', '--json', ...MODEL, ...serverArgs(server)]);
+    const r = await runCli(['say', LONG_TEXT.slice(0, 600), '-o', out, '--sample-rate', '16000', '--json', ...serverArgs(server)]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout.toString()).format, 'flac');
     assert.deepEqual(decode(out), sentPcm(server));
@@ -82,7 +80,7 @@ describe('say → formats', () => {
 
   test('--format flac -o -: FLAC on stdout, exact', { skip: !hasSox && 'sox is not installed' }, async (t) => {
     const server = await startServer(t);
-    const r = await runCli(['say', 'To a pipe, losslessly.', '--format', 'flac', '-o', '-', ...MODEL, ...serverArgs(server)]);
+    const r = await runCli(['say', 'To a pipe, losslessly.', '--format', 'flac', '-o', '-', ...serverArgs(server)]);
     assert.equal(r.code, 0, r.stderr);
     const path = join(tempDir(t), 'piped.flac');
     writeFileSync(path, r.stdout);
@@ -94,7 +92,7 @@ describe('say → formats', () => {
     const server = await startServer(t, { realtimeFactor: 4 });
     const dir = tempDir(t);
     const out = join(dir, 'cut.flac');
-    const r = await runCli(['say', LONG_TEXT, '-o', out, ...MODEL, ...serverArgs(server)], {
+    const r = await runCli(['say', LONG_TEXT, '-o', out, ...serverArgs(server)], {
       onSpawn: (child) => void waitFor(() => (server.requests[0]?.bytes ?? 0) > 48000, 10_000, 'a second of audio').then(() => child.kill('SIGINT')),
     });
     assert.equal(r.code, 130, r.stderr);
@@ -111,7 +109,7 @@ describe('say → formats', () => {
     const server = await startServer(t, { realtimeFactor: 4 });
     const dir = tempDir(t);
     const out = join(dir, 'cut.mp3');
-    const r = await runCli(['say', LONG_TEXT, '-o', out, ...MODEL, ...serverArgs(server)], {
+    const r = await runCli(['say', LONG_TEXT, '-o', out, ...serverArgs(server)], {
       onSpawn: (child) => void waitFor(() => (server.requests[0]?.bytes ?? 0) > 48000, 10_000, 'a second of audio').then(() => child.kill('SIGTERM')),
     });
     assert.ok(r.code === 130 || r.code === 143, `exit ${r.code} ${r.signal}: ${r.stderr}`);
@@ -125,7 +123,7 @@ describe('say → formats', () => {
   for (const format of ['wav', 'mp3', 'flac']) {
     test(`the reader of stdout leaves early (${format}): the broken-pipe message, not a stack (regression)`, async (t) => {
       const server = await startServer(t, { realtimeFactor: 10 });
-      const r = await runCli(['say', LONG_TEXT, '--format', format, '-o', '-', ...MODEL, ...serverArgs(server)], {
+      const r = await runCli(['say', LONG_TEXT, '--format', format, '-o', '-', ...serverArgs(server)], {
         onSpawn: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
       });
       assert.equal(r.code, 1, r.stderr);
@@ -138,7 +136,7 @@ describe('say → formats', () => {
     test(`-o out.${format}: a ${format} file as long as the audio sent`, { skip: !hasSox && 'sox is not installed' }, async (t) => {
       const server = await startServer(t);
       const out = join(tempDir(t), `out.${format}`);
-      const r = await runCli(['say', 'Compressed speech, for sharing.', '-o', out, ...MODEL, ...serverArgs(server)]);
+      const r = await runCli(['say', 'Compressed speech, for sharing.', '-o', out, ...serverArgs(server)]);
       assert.equal(r.code, 0, r.stderr);
       const sent = sentPcm(server).length / 2 / 24000;
       const seconds = Number(execFileSync('soxi', ['-D', out], { encoding: 'utf8' }));
@@ -151,7 +149,7 @@ describe('repl -o in any format', () => {
   test('piped lines into take.flac: exactly the audio sent', { skip: !hasSox && 'sox is not installed' }, async (t) => {
     const server = await startServer(t);
     const out = join(tempDir(t), 'take.flac');
-    const r = await runCli(['repl', '-o', out, ...MODEL, ...serverArgs(server)], { stdin: 'First line.\n/speed 1.5\nSecond line, faster.\n' });
+    const r = await runCli(['repl', '-o', out, ...serverArgs(server)], { stdin: 'First line.\n/speed 1.5\nSecond line, faster.\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(server.requests.length, 2);
     assert.deepEqual(decode(out), sentPcm(server));
@@ -162,7 +160,7 @@ describe('repl -o in any format', () => {
     const dir = tempDir(t);
     const part = join(dir, 'part.flac');
     const script = ['Not recorded.', `/save ${part}`, 'Recorded one.', 'Recorded two.', '/save off', 'Not recorded either.'].join('\n');
-    const r = await runCli(['repl', '-o', join(dir, 'all.wav'), ...MODEL, ...serverArgs(server)], { stdin: `${script}\n` });
+    const r = await runCli(['repl', '-o', join(dir, 'all.wav'), ...serverArgs(server)], { stdin: `${script}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /saved .*part\.flac \(\d+\.\d s\)/);
     assert.deepEqual(decode(part), sentPcm(server, (b) => String(b.text).startsWith('Recorded')));
@@ -170,7 +168,7 @@ describe('repl -o in any format', () => {
 
   test('an unknown extension: exit 2 before connecting', async (t) => {
     const server = await startServer(t);
-    const r = await runCli(['repl', '-o', join(tempDir(t), 'take.m4a'), ...MODEL, ...serverArgs(server)], { stdin: 'Hello.\n' });
+    const r = await runCli(['repl', '-o', join(tempDir(t), 'take.m4a'), ...serverArgs(server)], { stdin: 'Hello.\n' });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /unknown extension \.m4a/);
     assert.equal(server.requests.length, 0);

@@ -10,8 +10,6 @@ import { BIN, parseWav, runCli, serverArgs, startServer, tempDir } from './helpe
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
-/** lightning-v2 is served on its per-model route, which the test server answers whatever the default route is. */
-const MODEL = ['--model', 'lightning-v2'];
 
 /** Runs the CLI in a real pseudo-terminal of the given size; returns what the terminal received. */
 function inTerminal(size: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: Buffer }> {
@@ -51,7 +49,7 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
     const dir = tempDir(t);
     writeFileSync(join(dir, 'chapter.txt'), LONG_TEXT);
     const out = join(dir, 'chapter.wav');
-    const r = await inTerminal('cols 100 rows 30', ['say', '-f', join(dir, 'chapter.txt'), '-o', out, ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const r = await inTerminal('cols 100 rows 30', ['say', '-f', join(dir, 'chapter.txt'), '-o', out, ...serverArgs(server)], isolatedEnv(t));
     const text = r.output.toString('utf8');
     assert.equal(r.code, 0, text);
     assert.match(text, /\d+% · \d+:\d\d of audio · ETA (\d+:\d\d|…)/);
@@ -64,7 +62,7 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
   test('0×0 (stty cols 0 rows 0): finishes normally, with bounded output (regression: the spinner flooded it)', async (t) => {
     const server = await slowServer(t);
     const dir = tempDir(t);
-    const r = await inTerminal('cols 0 rows 0', ['say', LONG_TEXT, '-o', join(dir, 'out.flac'), ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const r = await inTerminal('cols 0 rows 0', ['say', LONG_TEXT, '-o', join(dir, 'out.flac'), ...serverArgs(server)], isolatedEnv(t));
     assert.equal(r.code, 0, r.output.toString('utf8').slice(-2000));
     assert.ok(r.output.length < 32_000, `${r.output.length} bytes written to the terminal`);
     assert.match(r.output.toString('utf8'), /wrote .*out\.flac — \d+:\d\d of audio/);
@@ -73,7 +71,7 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
   test('10 columns: every redraw fits in 9 characters', async (t) => {
     const server = await slowServer(t);
     const dir = tempDir(t);
-    const r = await inTerminal('cols 10 rows 5', ['say', LONG_TEXT, '-o', join(dir, 'out.wav'), ...MODEL, ...serverArgs(server)], isolatedEnv(t));
+    const r = await inTerminal('cols 10 rows 5', ['say', LONG_TEXT, '-o', join(dir, 'out.wav'), ...serverArgs(server)], isolatedEnv(t));
     const text = r.output.toString('utf8');
     assert.equal(r.code, 0, text);
     const draws = text.split('\r\x1b[K').map((d) => d.replace(/\r?\n?$/, '')).filter((d) => d && !d.startsWith('wrote'));
@@ -83,7 +81,7 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
 
   test('in a pipe: nothing on stderr on success', async (t) => {
     const server = await slowServer(t);
-    const r = await runCli(['say', LONG_TEXT.slice(0, 400), '-o', join(tempDir(t), 'out.mp3'), ...MODEL, ...serverArgs(server)]);
+    const r = await runCli(['say', LONG_TEXT.slice(0, 400), '-o', join(tempDir(t), 'out.mp3'), ...serverArgs(server)]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
   });

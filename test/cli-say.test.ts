@@ -36,7 +36,8 @@ describe('say → WAV file', () => {
     const out = join(tempDir(t), 'out.wav');
     const r = await runCli(['say', '-o', out, ...serverArgs(server)], { stdin: 'Piped in\nover two lines.\n' });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(server.requests.map((r) => r.body.text), ['Piped in over two lines.']);
+    assert.deepEqual(server.requests.map((r) => r.text), ['Piped in over two lines.']);
+    assert.equal(server.requests[0].body.continue, true, 'piped text goes out as a continuation');
     assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server));
   });
 
@@ -48,20 +49,22 @@ describe('say → WAV file', () => {
     const r2 = await runCli(['say', '-f', '-', '-o', join(dir, 'b.wav'), ...serverArgs(server)], { stdin: 'Dash means stdin.' });
     assert.equal(r1.code, 0, r1.stderr);
     assert.equal(r2.code, 0, r2.stderr);
-    assert.deepEqual(server.requests.map((r) => r.body.text), ['Read from a file.', 'Dash means stdin.']);
+    assert.deepEqual(server.requests.map((r) => r.text), ['Read from a file.', 'Dash means stdin.']);
   });
 
-  test('long text is split into bounded requests on one socket and rejoined exactly', async (t) => {
+  test('long text goes out as one continuation of bounded fragments on one socket, and comes back exact', async (t) => {
     const server = await startServer(t, { chunkBytes: 999 });
     const dir = tempDir(t);
     writeFileSync(join(dir, 'long.txt'), LONG_TEXT);
     const out = join(dir, 'long.wav');
     const r = await runCli(['say', '-f', join(dir, 'long.txt'), '-o', out, ...serverArgs(server)]);
     assert.equal(r.code, 0, r.stderr);
-    const texts = server.requests.map((r) => r.body.text as string);
-    assert.ok(texts.length > 5, `${texts.length} requests`);
+    const texts = server.requests.map((r) => r.text);
+    assert.ok(texts.length > 5, `${texts.length} segments`);
     assert.ok(texts.every((text) => text.length <= 250));
     assert.equal(texts.join(' '), LONG_TEXT);
+    assert.equal(new Set(server.requests.map((r) => r.contextId)).size, 1, 'one context');
+    assert.ok(server.requests[0].contextId);
     assert.equal(server.connections(), 1);
     const expected = Buffer.concat(server.requests.map((r) => r.pcm!));
     assert.deepEqual(parseWav(readFileSync(out)).data, expected);
@@ -178,13 +181,13 @@ describe('say: errors, exit codes and the key', () => {
   });
 
   test('an error frame: exit 1 with the server\'s message; an existing file is untouched', async (t) => {
-    const server = await startServer(t, { refuseVoices: ['ghost'] });
+    const server = await startServer(t, { refuseVoices: ['emily'] });
     const dir = tempDir(t);
     const out = join(dir, 'keep.wav');
     writeFileSync(out, 'old contents');
-    const r = await runCli(['say', 'Boo.', '--voice', 'ghost', '-o', out, ...serverArgs(server)]);
+    const r = await runCli(['say', 'Boo.', '--voice', 'emily', '-o', out, ...serverArgs(server)]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /voice ghost is not available/);
+    assert.match(r.stderr, /voice "emily" was not found/);
     assert.equal(readFileSync(out, 'utf8'), 'old contents');
     assert.deepEqual(readdirSync(dir), ['keep.wav'], 'no temporary file left');
   });

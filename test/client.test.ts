@@ -88,10 +88,10 @@ describe('WavesClient against the local server', () => {
   });
 
   test('an error frame fails that request only; the socket goes on', async (t) => {
-    const server = await startServer(t, { refuseVoices: ['ghost'] });
+    const server = await startServer(t, { refuseVoices: ['emily'] });
     const c = client(t, server);
-    c.updateSettings({ voice: 'ghost' });
-    await assert.rejects(collect(c.synthesize('Boo.')), (e: unknown) => e instanceof ApiError && /voice ghost is not available/.test(e.message));
+    c.updateSettings({ voice: 'emily' });
+    await assert.rejects(collect(c.synthesize('Boo.')), (e: unknown) => e instanceof ApiError && /voice "emily" was not found/.test(e.message));
     c.updateSettings({ voice: 'sophia' });
     assert.ok((await collect(c.synthesize('Fine.'))).length > 0);
     assert.equal(server.connections(), 1);

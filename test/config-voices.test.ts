@@ -40,7 +40,7 @@ describe('voices', () => {
   });
 
   test('the REST call reads the one current catalogue with the Bearer key; Pro shares its cache; --refresh fetches again', async (t) => {
-    const server = await startServer(t);
+    const server = await startServer(t, { retiredModels: [] });
     const env = isolatedEnv(t);
     for (const extra of [[], ['--model', 'lightning-v3.1-pro'], ['--model', 'lightning_v3.1_pro', '--refresh'], ['--model', 'lightning-v2']]) {
       const r = await runCli(['voices', ...extra, ...serverArgs(server)], { env });
@@ -78,7 +78,7 @@ describe('voices', () => {
     await runCli(['voices', ...serverArgs(server)], { env });
     const r = await runCli(['say', 'Hi.', '--voice', 'nobody', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { env });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /voice nobody is not available/);
+    assert.match(r.stderr, /voice "nobody" was not found/);
     assert.match(r.stderr, /"nobody" is not in the voice list of lightning_v3\.1: sophia, emily, ryan/);
   });
 });
@@ -170,7 +170,7 @@ describe('config', () => {
   });
 
   test('a lightning-v2 value in the config does not break lightning-v3.1 runs', async (t) => {
-    const server = await startServer(t);
+    const server = await startServer(t, { retiredModels: [] });
     const env = isolatedEnv(t);
     await runCli(['config', 'set', 'model', 'lightning-v2'], { env });
     await runCli(['config', 'set', 'consistency', '0.3'], { env });

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli, sentPcm, serverArgs, speakerInstalled, startServer, tempDir, type TestContextLike } from './helpers.js';
 
-/** lightning-v2 is served on its per-model route, which the test server answers whatever the default route is. */
-const MODEL = ['--model', 'lightning-v2'];
 
 /** A HOME whose ALSA config has a named device `tap` and a default, each captured to its own file. */
 function twoDevices(t: TestContextLike): { home: string; tap: string; fallback: string } {
@@ -26,7 +24,7 @@ describe('--device', { skip: speakerInstalled ? false : 'the optional speaker pa
   test('say --device tap: exactly the audio on tap, nothing on the default device', async (t) => {
     const server = await startServer(t, { chunkBytes: 1234 });
     const { home, tap, fallback } = twoDevices(t);
-    const r = await runCli(['say', 'Played on a named device.', '--device', 'tap', ...MODEL, ...serverArgs(server)], { env: { HOME: home } });
+    const r = await runCli(['say', 'Played on a named device.', '--device', 'tap', ...serverArgs(server)], { env: { HOME: home } });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(sentPcm(server).length > 0);
     assert.deepEqual(played(tap), sentPcm(server));
@@ -36,7 +34,7 @@ describe('--device', { skip: speakerInstalled ? false : 'the optional speaker pa
   test('a device that does not exist: a clear error naming it, exit 1, and no request spent', async (t) => {
     const server = await startServer(t);
     const { home } = twoDevices(t);
-    const r = await runCli(['say', 'Hello.', '--device', 'nosuch', ...MODEL, ...serverArgs(server)], { env: { HOME: home } });
+    const r = await runCli(['say', 'Hello.', '--device', 'nosuch', ...serverArgs(server)], { env: { HOME: home } });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ALSA device "nosuch" does not exist or cannot be opened \(`aplay -L` lists the devices\)/);
     assert.equal(server.requests.length, 0);
@@ -47,7 +45,7 @@ describe('--device', { skip: speakerInstalled ? false : 'the optional speaker pa
     const { home, tap, fallback } = twoDevices(t);
     const env = { HOME: home, SMALLEST_TTS_CONFIG: join(home, 'config.json') };
     assert.equal((await runCli(['config', 'set', 'device', 'tap'], { env })).code, 0);
-    const r = await runCli(['say', 'From the config file.', ...MODEL, ...serverArgs(server)], { env });
+    const r = await runCli(['say', 'From the config file.', ...serverArgs(server)], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(played(tap), sentPcm(server));
     assert.equal(played(fallback).length, 0);
@@ -56,7 +54,7 @@ describe('--device', { skip: speakerInstalled ? false : 'the optional speaker pa
   test('repl --device tap plays the lines on tap', async (t) => {
     const server = await startServer(t);
     const { home, tap, fallback } = twoDevices(t);
-    const r = await runCli(['repl', '--device', 'tap', ...MODEL, ...serverArgs(server)], { env: { HOME: home }, stdin: 'First line.\nSecond line.\n' });
+    const r = await runCli(['repl', '--device', 'tap', ...serverArgs(server)], { env: { HOME: home }, stdin: 'First line.\nSecond line.\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(played(tap), sentPcm(server));
     assert.equal(played(fallback).length, 0);

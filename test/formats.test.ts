@@ -27,7 +27,7 @@ async function speechLike(sampleRate: number, seconds: number): Promise<Buffer> 
   let seed = 7;
   const noise = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 601) - 300;
   for (let i = 0; total < sampleRate * seconds * 2; i++) {
-    for await (const samples of new ToneEngine().synthesize({ text: words[i % words.length], sampleRate, voice: 'sophia' } as never)) {
+    for await (const { samples } of new ToneEngine().synthesize({ text: words[i % words.length], sampleRate, voice: 'sophia' } as never)) {
       const b = Buffer.alloc(samples.length * 2);
       for (let j = 0; j < samples.length; j++) b.writeInt16LE(Math.max(-32768, Math.min(32767, samples[j] + (i % 3 === 0 ? noise() : 0))), j * 2);
       parts.push(b);

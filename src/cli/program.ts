@@ -44,7 +44,16 @@ Examples:
   $ smallest-tts serve                                  # ws://127.0.0.1:8765, no key needed
   $ smallest-tts serve --port 9000 --api-key test-key
   $ SMALLEST_BASE_URL=ws://127.0.0.1:8765 SMALLEST_API_KEY=x smallest-tts say "hi" -o hi.wav
-  $ smallest-tts serve --first-chunk-delay 250 --realtime-factor 3   # behave like a far-away API`;
+  $ smallest-tts serve --first-chunk-delay 250 --realtime-factor 3   # behave like a far-away API
+  $ smallest-tts serve --engine tone --max-active 1 --max-connections 5   # the account limits
+  $ smallest-tts serve --engine tone --stall-after-chunks 2             # a server that goes silent
+  $ smallest-tts serve --engine tone --close-with 4401:unauthorised     # a server that hangs up
+
+Routes: /waves/v1/tts/live (model in each request), /waves/v1/{model}/get_speech/stream and
+/api/v1/{model}/get_speech/stream (lightning-v3.1, lightning-v3.1-pro; lightning-v2 answers 410
+unless --retire-model none), GET …/{model}/get_voices. Continuations (context_id) release text at a
+sentence end once 30 characters are buffered, at 250 characters, after max_buffer_delay_ms, or on
+continue: false. Voices liam, meher and avery send word timestamps (engine tone).`;
 
 const VOICES_EXAMPLES = `
 Examples:
@@ -80,6 +89,14 @@ function modelName(raw: string): string {
   const id = canonicalModel(raw);
   if (!modelSpec(id)) throw new InvalidArgumentError(`must be one of ${MODELS.join(', ')} (got ${JSON.stringify(raw)})`);
   return id;
+}
+
+function port(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new InvalidArgumentError(`--port must be 0–65535 (got ${JSON.stringify(raw)})`);
+  }
+  return value;
 }
 
 /** Config-file values enter as commander's 'config' source before the command runs. */
@@ -191,19 +208,28 @@ export function buildProgram(): Command {
     .command('serve')
     .description('run a local Waves-compatible server with the offline voice, for testing apps without a key')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0: any free port)', integer('--port'), 8765)
+    .option('--port <port>', 'port to listen on (0: any free port)', port, 8765)
     .option('--api-key <key>', 'require this key (Authorization: Bearer); without it any key is accepted')
     .option('--engine <name>', 'flite: the offline voice; tone: fast test tones, not speech', 'flite')
-    .option('--idle-timeout <seconds>', 'close a connection idle this long', integer('--idle-timeout'), 60)
+    .option('--idle-timeout <seconds>', 'close a connection idle this long (a client may ask for another with ?timeout=)', integer('--idle-timeout'), 60)
     .option('--chunk-bytes <n>', 'PCM bytes per chunk frame', integer('--chunk-bytes'), 4800)
+    .option('--max-active <n>', 'account-wide active requests (a context counts once); over it: a CONCURRENCY_LIMIT error frame', integer('--max-active'))
+    .option('--max-connections <n>', 'open sockets at most; over it an upgrade gets HTTP 429', integer('--max-connections'))
+    .addOption(new Option('--handshake-timeout <ms>', 'close raw sockets that have not finished their HTTP request in this long').argParser(integer('--handshake-timeout')).default(10_000))
+    .addOption(new Option('--retire-model <model...>', 'answer these models with HTTP 410, as the API does; "none" serves lightning-v2 (default: lightning-v2)'))
     .addOption(new Option('--first-chunk-delay <ms>', "fault: wait this long before each request's first chunk").argParser(integer('--first-chunk-delay')))
     .addOption(new Option('--realtime-factor <x>', 'fault: pace audio at this many times real time (0: as fast as possible)').argParser(Number))
-    .addOption(new Option('--drop-after-chunks <n>', 'fault: drop the connection after this many chunks').argParser(integer('--drop-after-chunks')))
+    .addOption(new Option('--drop-after-chunks <n>', 'fault: drop the connection (no close frame) after this many chunks').argParser(integer('--drop-after-chunks')))
     .addOption(new Option('--drop-connections <n>', 'fault: how many connections --drop-after-chunks applies to').argParser(integer('--drop-connections')).default(1))
-    .addOption(new Option('--refuse-voice <id...>', 'fault: answer these voices with an error frame'))
-    .addOption(new Option('--retire-model <model...>', 'fault: answer these models with HTTP 410, as retired models are'))
+    .addOption(new Option('--stall-after-chunks <n>', 'fault: send this many chunks of a request (0: none), then nothing, never closing').argParser(integer('--stall-after-chunks')))
+    .addOption(new Option('--close-with <code[:reason]>', 'fault: close the socket with this code and reason when a request arrives (e.g. 1008:policy, 4401:unauthorised)'))
+    .addOption(new Option('--close-after-chunks <n>', 'fault: with --close-with, close after this many chunks instead').argParser(integer('--close-after-chunks')))
+    .addOption(new Option('--refuse-voice <id...>', 'fault: answer these voices with a VOICE_NOT_FOUND error frame'))
+    .option('--ignore-blank', 'fault: never answer a request whose text is blank (keepalives)')
+    .option('--foreign-frames', "fault: before each chunk, send a junk chunk with another request's ids, which clients must drop")
+    .addOption(new Option('--segment-delay <ms>', 'fault: wait this long before each continuation or flush segment').argParser(integer('--segment-delay')))
     .option('--close-after-complete', 'close the socket after each request, as the API specs describe')
-    .option('--word-timestamps', 'send word_timestamp frames before each chunk (unknown to older clients)')
+    .option('--word-timestamps', 'fault: send word_timestamp frames for every request and voice, asked or not (unknown to older clients)')
     .option('-q, --quiet', 'no log lines')
     .addHelpText('after', SERVE_EXAMPLES)
     .action(async (flags) => {

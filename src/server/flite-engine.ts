@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { chunkText } from '../text/chunk.js';
-import type { SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
+import type { EnginePiece, SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
 import { FLITE_VOICES, type FliteVoice } from './flite-voices.js';
 
 const require = createRequire(import.meta.url);
@@ -62,12 +62,12 @@ export class FliteEngine implements SpeechEngine {
     return parseWav(readFileSync(join(this.workDir, 'speech.wav')));
   }
 
-  async *synthesize({ text, voice, sampleRate, speed = 1 }: SynthesisParams): AsyncIterable<Int16Array> {
+  async *synthesize({ text, voice, sampleRate, speed = 1 }: SynthesisParams): AsyncIterable<EnginePiece> {
     const fliteVoice = FLITE_VOICES[voice] ?? FLITE_VOICES.sophia;
     for (const sentence of chunkText(text, { maxChars: 200 })) {
       if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
       const { rate, samples } = this.speak(sentence, fliteVoice, speed);
-      yield toRate(samples, rate, sampleRate);
+      yield { samples: toRate(samples, rate, sampleRate) };
       await new Promise((resolve) => setImmediate(resolve)); // let the socket send between sentences
     }
   }

@@ -1,8 +1,8 @@
 // `smallest-tts serve`: the local Waves-compatible server in the foreground, one log line per event.
 import { once } from 'node:events';
-import { UsageError } from '../../errors.js';
+import { SmallestTtsError, UsageError } from '../../errors.js';
 import { ToneEngine, type SpeechEngine } from '../../server/engine.js';
-import { startWavesServer } from '../../server/waves-server.js';
+import { startWavesServer, type WavesServerOptions } from '../../server/waves-server.js';
 
 export interface ServeFlags {
   host: string;
@@ -11,6 +11,9 @@ export interface ServeFlags {
   engine: string;
   idleTimeout: number;
   chunkBytes: number;
+  maxActive?: number;
+  maxConnections?: number;
+  handshakeTimeout?: number;
   firstChunkDelay?: number;
   realtimeFactor?: number;
   dropAfterChunks?: number;
@@ -19,39 +22,74 @@ export interface ServeFlags {
   retireModel?: string[];
   closeAfterComplete?: boolean;
   wordTimestamps?: boolean;
+  stallAfterChunks?: number;
+  closeWith?: string;
+  closeAfterChunks?: number;
+  ignoreBlank?: boolean;
+  foreignFrames?: boolean;
+  segmentDelay?: number;
   quiet?: boolean;
 }
 
-async function engineNamed(name: string): Promise<SpeechEngine & { dispose?: () => void }> {
+async function engineNamed(name: string): Promise<SpeechEngine> {
   if (name === 'tone') return new ToneEngine();
   if (name === 'flite') return new (await import('../../server/flite-engine.js')).FliteEngine();
   throw new UsageError(`--engine must be flite or tone (got ${JSON.stringify(name)})`);
 }
 
-export async function runServe(flags: ServeFlags): Promise<void> {
+/** `--close-with 4401:unauthorised` → code and reason; codes a server may send are 1000–1014 and 3000–4999. */
+export function parseCloseWith(raw: string): { code: number; reason: string } {
+  const [codeText, ...rest] = raw.split(':');
+  const code = Number(codeText);
+  const reason = rest.join(':');
+  if (!Number.isInteger(code) || !((code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999))) {
+    throw new UsageError(`--close-with must be CODE[:REASON] with a close code of 1000–1014 or 3000–4999 (got ${JSON.stringify(raw)})`);
+  }
+  if (Buffer.byteLength(reason) > 123) throw new UsageError('--close-with: the reason must be at most 123 bytes');
+  return { code, reason };
+}
+
+export function serveOptions(flags: ServeFlags): WavesServerOptions {
   if (flags.realtimeFactor !== undefined && !(flags.realtimeFactor >= 0)) throw new UsageError('--realtime-factor must be a number of 0 or more');
   if (flags.idleTimeout <= 0) throw new UsageError('--idle-timeout must be at least 1 second');
   if (flags.chunkBytes <= 0) throw new UsageError('--chunk-bytes must be at least 1');
-  const engine = await engineNamed(flags.engine);
-  const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  const server = await startWavesServer({
+  if (flags.maxActive === 0 || flags.maxConnections === 0) throw new UsageError('--max-active and --max-connections must be at least 1');
+  if (flags.closeAfterChunks !== undefined && flags.closeWith === undefined) throw new UsageError('--close-after-chunks needs --close-with');
+  const retired = flags.retireModel ?? ['lightning-v2'];
+  return {
     host: flags.host,
     port: flags.port,
     apiKey: flags.apiKey,
-    engine,
     idleTimeoutMs: flags.idleTimeout * 1000,
     chunkBytes: flags.chunkBytes,
+    maxActiveRequests: flags.maxActive,
+    maxConnections: flags.maxConnections,
+    handshakeTimeoutMs: flags.handshakeTimeout,
     firstChunkDelayMs: flags.firstChunkDelay,
     realtimeFactor: flags.realtimeFactor,
     dropAfterChunks: flags.dropAfterChunks,
     dropConnections: flags.dropConnections,
     refuseVoices: flags.refuseVoice,
-    retiredModels: flags.retireModel,
+    retiredModels: retired.includes('none') ? [] : retired,
     closeAfterComplete: flags.closeAfterComplete,
     wordTimestamps: flags.wordTimestamps,
-    log,
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UsageError(`Port ${flags.port} is in use.`, 'Pick another with --port, or --port 0 for any free port.');
+    stallAfterChunks: flags.stallAfterChunks,
+    closeWith: flags.closeWith === undefined ? undefined : { ...parseCloseWith(flags.closeWith), afterChunks: flags.closeAfterChunks },
+    ignoreBlank: flags.ignoreBlank,
+    foreignFrames: flags.foreignFrames,
+    segmentDelayMs: flags.segmentDelay,
+  };
+}
+
+export async function runServe(flags: ServeFlags): Promise<void> {
+  const options = serveOptions(flags);
+  const engine = await engineNamed(flags.engine);
+  const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const server = await startWavesServer({ ...options, engine, log }).catch(async (error: unknown) => {
+    await engine.dispose?.();
+    if (error instanceof SmallestTtsError && /is in use/.test(error.message)) {
+      throw new SmallestTtsError(error.message, { hint: 'Pick another with --port, or --port 0 for any free port.' });
+    }
     throw error;
   });
   // The URL goes to stdout so scripts can read it; everything else is on stderr.
@@ -60,5 +98,5 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   log?.('stopping');
   await server.close();
-  engine.dispose?.();
+  await engine.dispose?.();
 }
