@@ -1,0 +1,56 @@
+// Where one batch item's audio goes: its file name, whether it is already finished, and the sink that writes it.
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AudioSink } from '../audio/sink.js';
+import { WavFileSink } from '../audio/wav.js';
+
+/** Output formats a batch item can ask for. The file-format sinks (mp3, flac, ogg) plug in here. */
+export const ITEM_FORMATS = ['wav', 'raw'] as const;
+export type ItemFormat = (typeof ITEM_FORMATS)[number];
+
+export function isItemFormat(value: string): value is ItemFormat {
+  return (ITEM_FORMATS as readonly string[]).includes(value);
+}
+
+/** `{outDir}/{id}.{format}`: the extension is the format's name. */
+export function itemPath(outDir: string, id: string, format: ItemFormat): string {
+  return join(outDir, `${id}.${format}`);
+}
+
+/**
+ * The one place a batch opens an output. Every sink writes a temporary file beside `path` and
+ * renames it into place at end(), so the final name exists only for a finished item.
+ */
+export async function openItemSink(path: string, format: ItemFormat, sampleRate: number): Promise<AudioSink> {
+  return WavFileSink.open(path, sampleRate, { raw: format === 'raw' });
+}
+
+/** An output counts as finished when its final (renamed) file exists; temporary files have other names. */
+export async function isFinished(path: string): Promise<{ bytes: number } | null> {
+  const info = await stat(path).catch(() => null);
+  return info?.isFile() ? { bytes: info.size } : null;
+}
+
+/** Temporary names the sinks use: `.{name}.{pid}.{8 hex}.part`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.part$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files left in `dir` by a process that no longer runs (a crash, a kill -9); returns how many. */
+export async function sweepStaleTemps(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match || Number(match[1]) === process.pid || processAlive(Number(match[1]))) continue;
+    await unlink(join(dir, name)).then(() => removed++, () => {});
+  }
+  return removed;
+}
