@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ApiError } from '../src/errors.js';
+import { startWavesServer, type WavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
+import { WavesClient } from '../src/waves/client.js';
+import { API_KEY, parseWav, runCli, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
+
+const LINES = [
+  'Mr. Smith arrived at 10 a.m. on Monday, 3 March.',
+  'Dr. Jones said the repair would cost $1,200.',
+  'The train to Edinburgh leaves from platform 9 at 14:35.',
+  'Please call 555 0199 before Friday.',
+  'It rained for 3 days in a row, e.g. from Tuesday to Thursday.',
+  'Our order number is 48213, and it shipped yesterday.',
+  'The meeting with Mrs. Patel moved to Room 204.',
+  'Temperatures reached 38.5 degrees in the afternoon.',
+  'St. Andrews is about 50 miles north of Edinburgh.',
+  'The report lists 7 findings and 2 open questions.',
+  'Prof. Nakamura will present the results at noon.',
+  'Thank you for listening, and good night.',
+];
+
+const wavsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.wav')).sort();
+const tempsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.part'));
+const texts = (server: WavesServer, from = 0) => server.requests.slice(from).map((r) => String(r.body.text));
+
+/** The PCM the server sent for the request with this text (completed, recorded). */
+function pcmFor(server: WavesServer, text: string): Buffer {
+  const matches = server.requests.filter((r) => r.body.text === text && r.outcome === 'complete');
+  assert.equal(matches.length, 1, `one completed request for ${JSON.stringify(text)}`);
+  return matches[0].pcm ?? Buffer.alloc(0);
+}
+
+test('a 12-line .txt becomes 0001.wav … 0012.wav over one socket, each exactly its line’s audio', async (t) => {
+  const server = await startServer(t, { chunkBytes: 1001 });
+  const dir = tempDir(t);
+  const manifest = join(dir, 'lines.txt');
+  writeFileSync(manifest, `${LINES.slice(0, 6).join('\n')}\n\n   \n${LINES.slice(6).join('\r\n')}\n`);
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, ...serverArgs(server)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(wavsIn(out), LINES.map((_, i) => `${String(i + 1).padStart(4, '0')}.wav`));
+  assert.equal(server.connections(), 1);
+  assert.equal(server.upgrades.length, 1);
+  assert.deepEqual(texts(server), LINES);
+  LINES.forEach((line, i) => {
+    const wav = parseWav(readFileSync(join(out, wavsIn(out)[i])));
+    assert.equal(wav.sampleRate, 24000);
+    assert.ok(wav.data.length > 0);
+    assert.ok(wav.data.equals(pcmFor(server, line)), `0${i + 1}: the WAV data is the request's PCM`);
+    assert.equal(wav.dataSize, wav.data.length);
+  });
+  assert.equal(r.stdout.length, 0, 'nothing on stdout without --json');
+});
+
+test('a JSONL batch stopped by SIGTERM after 5 items keeps them; the rerun asks only for the rest, with per-line voices', async (t) => {
+  const server = await startServer(t, { realtimeFactor: 25 });
+  const dir = tempDir(t);
+  const voices = ['emily', 'ryan', undefined];
+  const entries = LINES.map((text, i) => ({ id: `clip-${String.fromCharCode(97 + i)}`, text, ...(voices[i % 3] && { voice: voices[i % 3] }) }));
+  const manifest = join(dir, 'book.jsonl');
+  writeFileSync(manifest, entries.map((e) => JSON.stringify(e)).join('\n'));
+  const out = join(dir, 'out');
+  const first = await runCli(['batch', manifest, '--out-dir', out, ...serverArgs(server)], {
+    onSpawn: (child) => {
+      void waitFor(() => existsSync(out) && wavsIn(out).length >= 5, 15_000, 'five files').then(() => child.kill('SIGTERM'));
+    },
+  });
+  assert.equal(first.code, 143, first.stderr);
+  const kept = wavsIn(out);
+  assert.ok(kept.length >= 5 && kept.length < LINES.length, `kept ${kept.length}`);
+  assert.deepEqual(tempsIn(out), [], 'no temporary file left');
+  for (const file of kept) {
+    const entry = entries.find((e) => `${e.id}.wav` === file)!;
+    assert.ok(parseWav(readFileSync(join(out, file))).data.equals(pcmFor(server, entry.text)), `${file} is whole`);
+  }
+
+  const before = server.requests.length;
+  const second = await runCli(['batch', manifest, '--out-dir', out, '--json', ...serverArgs(server)]);
+  assert.equal(second.code, 0, second.stderr);
+  const rest = entries.filter((e) => !kept.includes(`${e.id}.wav`));
+  assert.deepEqual(texts(server, before), rest.map((e) => e.text));
+  assert.deepEqual(wavsIn(out), entries.map((e) => `${e.id}.wav`).sort());
+  for (const request of server.requests) {
+    const entry = entries.find((e) => e.text === request.body.text)!;
+    assert.equal(request.body.voice_id, entry.voice ?? 'sophia', entry.id);
+  }
+  const report = JSON.parse(second.stdout.toString()) as { written: number; skipped: number; items: { id: string; status: string }[] };
+  assert.equal(report.written, rest.length);
+  assert.equal(report.skipped, kept.length);
+  assert.deepEqual(report.items.map((i) => i.id), entries.map((e) => e.id));
+});
+
+test('duplicate and unusable ids are usage errors naming their lines, and nothing is sent', async (t) => {
+  const server = await startServer(t);
+  const dir = tempDir(t);
+  const manifest = join(dir, 'bad.jsonl');
+  writeFileSync(
+    manifest,
+    [
+      { id: 'intro', text: 'Welcome back, Dr. Watson.' },
+      { id: 'outro', text: 'Goodbye for now.' },
+      { id: 'intro', text: 'Welcome again.' },
+      { id: 'ok', text: 'This line is fine.' },
+      { id: 'chapters/one', text: 'A path in an id.' },
+      { id: '..', text: 'The parent folder.' },
+      { id: '', text: 'No name at all.' },
+      { id: 'fast', text: 'Far too fast.', speed: 9 },
+    ].map((e) => JSON.stringify(e)).join('\n'),
+  );
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, ...serverArgs(server)]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /line 3: the id "intro" is already used on line 1/);
+  assert.match(r.stderr, /line 5: .*path separator/);
+  assert.match(r.stderr, /line 6: .*"\.\."/);
+  assert.match(r.stderr, /line 7: the id is empty/);
+  assert.match(r.stderr, /line 8: speed must be between 0\.5 and 2/);
+  assert.doesNotMatch(r.stderr, /line [124]:/);
+  assert.equal(server.upgrades.length, 0);
+  assert.equal(existsSync(out), false);
+});
+
+test('a CSV manifest: quoted commas, doubled quotes and a line break inside quotes', async (t) => {
+  const server = await startServer(t);
+  const dir = tempDir(t);
+  const manifest = join(dir, 'prompts.csv');
+  writeFileSync(
+    manifest,
+    'id,voice,text\r\n' +
+      'greeting,emily,"Hello, Mr. Brown, and welcome."\r\n' +
+      'quote,,"She said ""No, thank you"" at 9 p.m."\r\n' +
+      'poem,ryan,"Roses are red,\nviolets are blue."\r\n' +
+      'plain,emily,No quotes needed here.\r\n',
+  );
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, '--json', ...serverArgs(server)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(
+    server.requests.map((q) => [q.body.text, q.body.voice_id]),
+    [
+      ['Hello, Mr. Brown, and welcome.', 'emily'],
+      ['She said "No, thank you" at 9 p.m.', 'sophia'],
+      ['Roses are red, violets are blue.', 'ryan'],
+      ['No quotes needed here.', 'emily'],
+    ],
+  );
+  assert.deepEqual(wavsIn(out), ['greeting.wav', 'plain.wav', 'poem.wav', 'quote.wav']);
+  const report = JSON.parse(r.stdout.toString()) as { items: { id: string; line: number; status: string; bytes: number }[] };
+  assert.deepEqual(report.items.map((i) => [i.id, i.line, i.status]), [['greeting', 2, 'done'], ['quote', 3, 'done'], ['poem', 4, 'done'], ['plain', 6, 'done']]);
+  for (const item of report.items) assert.equal(item.bytes, parseWav(readFileSync(join(out, `${item.id}.wav`))).data.length);
+});
+
+test('three --shard K/3 runs cover 20 lines exactly once', async (t) => {
+  const server = await startServer(t);
+  const dir = tempDir(t);
+  const lines = Array.from({ length: 20 }, (_, i) => `Item ${i + 1}: Dr. Rivera checked shelf ${100 + i} on aisle ${(i % 4) + 1}.`);
+  const manifest = join(dir, 'inventory.txt');
+  writeFileSync(manifest, `${lines.join('\n')}\n`);
+  const out = join(dir, 'out');
+  const runs = await Promise.all([1, 2, 3].map((k) => runCli(['batch', manifest, '--out-dir', out, '--shard', `${k}/3`, '--json', ...serverArgs(server)])));
+  for (const [k, r] of runs.entries()) {
+    assert.equal(r.code, 0, r.stderr);
+    const ids = (JSON.parse(r.stdout.toString()) as { items: { id: string }[] }).items.map((i) => i.id);
+    assert.deepEqual(ids, lines.map((_, i) => String(i + 1).padStart(4, '0')).filter((_, i) => i % 3 === k), `shard ${k + 1}/3`);
+  }
+  assert.deepEqual([...texts(server)].sort(), [...lines].sort());
+  assert.equal(new Set(texts(server)).size, 20);
+  assert.equal(wavsIn(out).length, 20);
+});
+
+test('a refused voice fails its item only: the others are written, the summary names it, exit 1', async (t) => {
+  const server = await startServer(t, { refuseVoices: ['ghost'] });
+  const dir = tempDir(t);
+  const manifest = join(dir, 'mixed.jsonl');
+  writeFileSync(manifest, [LINES[0], LINES[1], LINES[2]].map((text, i) => JSON.stringify({ text, ...(i === 1 && { voice: 'ghost' }) })).join('\n'));
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, '--json', ...serverArgs(server)]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(wavsIn(out), ['0001.wav', '0003.wav']);
+  assert.match(r.stderr, /1 item failed:\n {2}0002 \(line 2\): .*ghost/);
+  const report = JSON.parse(r.stdout.toString()) as { failed: number; items: { id: string; status: string; error: { code?: string } | null }[] };
+  assert.equal(report.failed, 1);
+  assert.deepEqual(report.items.map((i) => [i.id, i.status]), [['0001', 'done'], ['0002', 'failed'], ['0003', 'done']]);
+  assert.equal(report.items[1].error?.code, 'VOICE_NOT_FOUND');
+});
+
+test('a manifest on stdin (-) with --manifest-format, and --force redoes finished items', async (t) => {
+  const server = await startServer(t);
+  const dir = tempDir(t);
+  const out = join(dir, 'out');
+  const stdin = `${JSON.stringify({ id: 'a', text: LINES[3] })}\n${JSON.stringify({ id: 'b', text: LINES[4], speed: '1.5' })}\n`;
+  const args = ['batch', '-', '--manifest-format', 'jsonl', '--out-dir', out, ...serverArgs(server)];
+  assert.equal((await runCli(args, { stdin })).code, 0);
+  assert.equal((await runCli(args, { stdin })).code, 0);
+  assert.equal(server.requests.length, 2, 'the second run found both finished');
+  assert.equal(server.requests[1].body.speed, 1.5);
+  const forced = await runCli([...args, '--force'], { stdin });
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.deepEqual(texts(server, 2), [LINES[3], LINES[4]]);
+});
+
+/** Whether the test server enforces an account-wide request limit (the server engineer's `maxActiveRequests`). */
+async function serverHasRequestLimit(): Promise<boolean> {
+  const server = await startWavesServer({ apiKey: API_KEY, firstChunkDelayMs: 100, maxActiveRequests: 1 } as WavesServerOptions);
+  const clients = [0, 1].map(() => new WavesClient({ apiKey: API_KEY, baseUrl: server.url }));
+  try {
+    const outcomes = await Promise.allSettled(clients.map(async (c) => {
+      for await (const _ of c.synthesize('Probe.')) void _;
+    }));
+    return outcomes.some((o) => o.status === 'rejected' && o.reason instanceof ApiError && (o.reason.code === 'CONCURRENCY_LIMIT' || o.reason.status === 429));
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  }
+}
+
+const limited = await serverHasRequestLimit();
+
+test('--concurrency 3 against a server that allows 2 at once: refusals are retried, not failures', { skip: limited ? false : "needs the server's maxActiveRequests" }, async (t) => {
+  const server = await startServer(t, { maxActiveRequests: 2, firstChunkDelayMs: 150 } as WavesServerOptions);
+  const dir = tempDir(t);
+  const manifest = join(dir, 'lines.txt');
+  writeFileSync(manifest, LINES.slice(0, 9).join('\n'));
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, '--concurrency', '3', '--retry-base-ms', '20', '--json', ...serverArgs(server)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(wavsIn(out).length, 9);
+  const report = JSON.parse(r.stdout.toString()) as { failed: number; items: { retries: number }[] };
+  assert.equal(report.failed, 0);
+  assert.ok(report.items.reduce((sum, i) => sum + i.retries, 0) >= 1, 'the third request at once was refused and retried');
+  assert.ok(server.connections() <= 3);
+  for (const line of LINES.slice(0, 9)) assert.ok(parseWav(readFileSync(join(out, `${String(LINES.indexOf(line) + 1).padStart(4, '0')}.wav`))).data.equals(pcmFor(server, line)));
+});
+
+test('--concurrency above the socket limit is a usage error unless --max-sockets raises it', async (t) => {
+  const server = await startServer(t);
+  const dir = tempDir(t);
+  const manifest = join(dir, 'one.txt');
+  writeFileSync(manifest, `${LINES[0]}\n`);
+  const refused = await runCli(['batch', manifest, '--out-dir', join(dir, 'out'), '--concurrency', '6', ...serverArgs(server)]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--max-sockets 6/);
+  assert.equal(server.upgrades.length, 0);
+  const raised = await runCli(['batch', manifest, '--out-dir', join(dir, 'out'), '--concurrency', '6', '--max-sockets', '6', ...serverArgs(server)]);
+  assert.equal(raised.code, 0, raised.stderr);
+  assert.equal(server.connections(), 1, 'a worker with nothing to do opens no socket');
+});
