@@ -1,4 +1,4 @@
-// `node dist/bench/batch.js [items] [manifest-lines]`: batch throughput and memory, each beside a baseline measured in the same run. Prints; never fails.
+// `node dist/bench/batch.js [items] [manifest-lines]` (0 skips a part): batch throughput and memory, each beside a baseline measured in the same run. Prints; never fails.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -52,32 +52,43 @@ function batch(server: WavesServer, manifest: string, outDir: string, extra: str
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-console.log(`batch benchmarks on ${cpus().length} core(s); ${ITEMS} short items; server: tone engine, 150 ms before each first chunk`);
-const delayed = await startWavesServer({ apiKey: KEY, firstChunkDelayMs: 150, engine: new ToneEngine({ letterSeconds: 0.01, gapSeconds: 0.01 }) });
-try {
-  const manifest = join(work, `items-${ITEMS}.txt`);
-  writeFileSync(manifest, Array.from({ length: ITEMS }, (_, i) => line(i)).join('\n') + '\n');
-  const loop = await sayLoop(delayed, ITEMS, join(work, 'loop-out'));
-  const one = await batch(delayed, manifest, join(work, 'c1'));
-  const four = await batch(delayed, manifest, join(work, 'c4'), ['--concurrency', '4']);
-  console.log(`  batch --concurrency 1: ${seconds(one)} | baseline: a shell loop of ${ITEMS} say invocations ${seconds(loop)} | ${ratio(one, loop)} | target ≤ 0.5×`);
-  console.log(`  batch --concurrency 4: ${seconds(four)} | baseline: batch --concurrency 1 ${seconds(one)} | ${ratio(four, one)} | target ≤ 0.35×`);
-} finally {
-  await delayed.close();
+/** batch --concurrency 1 against a loop of say processes, and --concurrency 4 against 1. */
+async function throughput(): Promise<void> {
+  const delayed = await startWavesServer({ apiKey: KEY, firstChunkDelayMs: 150, engine: new ToneEngine({ letterSeconds: 0.01, gapSeconds: 0.01 }) });
+  try {
+    const manifest = join(work, `items-${ITEMS}.txt`);
+    writeFileSync(manifest, Array.from({ length: ITEMS }, (_, i) => line(i)).join('\n') + '\n');
+    const loop = await sayLoop(delayed, ITEMS, join(work, 'loop-out'));
+    const one = await batch(delayed, manifest, join(work, 'c1'));
+    const four = await batch(delayed, manifest, join(work, 'c4'), ['--concurrency', '4']);
+    console.log(`  batch --concurrency 1: ${seconds(one)} | baseline: a shell loop of ${ITEMS} say invocations ${seconds(loop)} | ${ratio(one, loop)} | target ≤ 0.5×`);
+    console.log(`  batch --concurrency 4: ${seconds(four)} | baseline: batch --concurrency 1 ${seconds(one)} | ${ratio(four, one)} | target ≤ 0.35×`);
+  } finally {
+    await delayed.close();
+  }
 }
 
-const fast = await startWavesServer({ apiKey: KEY, engine: new ToneEngine({ letterSeconds: 0.001, gapSeconds: 0.001 }) });
-try {
-  const big = join(work, 'big.txt');
-  writeFileSync(big, Array.from({ length: MANIFEST_LINES }, (_, i) => line(i)).join('\n') + '\n');
-  const small = join(work, 'small.txt');
-  writeFileSync(small, Array.from({ length: 100 }, (_, i) => line(i)).join('\n') + '\n');
-  const rssBig = join(work, 'rss-big');
-  const rssSmall = join(work, 'rss-small');
-  const ms = await batch(fast, big, join(work, 'big-out'), ['--sample-rate', '8000', '--concurrency', '4', '--json'], { BENCH_RSS_FILE: rssBig });
-  await batch(fast, small, join(work, 'small-out'), ['--sample-rate', '8000', '--concurrency', '4', '--json'], { BENCH_RSS_FILE: rssSmall });
-  const mb = (file: string) => Number(readFileSync(file, 'utf8'));
-  console.log(`  peak RSS, ${MANIFEST_LINES}-line manifest (all written, --json): ${mb(rssBig).toFixed(1)} MiB in ${seconds(ms)} | baseline: 100-line manifest ${mb(rssSmall).toFixed(1)} MiB | ${ratio(mb(rssBig), mb(rssSmall))} | target < 150 MiB`);
-} finally {
-  await fast.close();
+/** Peak RSS of a batch over a huge manifest (every item written, --json on), against a 100-line one. */
+async function memory(): Promise<void> {
+  const fast = await startWavesServer({ apiKey: KEY, engine: new ToneEngine({ letterSeconds: 0.001, gapSeconds: 0.001 }) });
+  try {
+    const big = join(work, 'big.txt');
+    writeFileSync(big, Array.from({ length: MANIFEST_LINES }, (_, i) => line(i)).join('\n') + '\n');
+    const small = join(work, 'small.txt');
+    writeFileSync(small, Array.from({ length: 100 }, (_, i) => line(i)).join('\n') + '\n');
+    const rssBig = join(work, 'rss-big');
+    const rssSmall = join(work, 'rss-small');
+    const flags = ['--sample-rate', '8000', '--concurrency', '4', '--json'];
+    const ms = await batch(fast, big, join(work, 'big-out'), flags, { BENCH_RSS_FILE: rssBig });
+    rmSync(join(work, 'big-out'), { recursive: true, force: true });
+    await batch(fast, small, join(work, 'small-out'), flags, { BENCH_RSS_FILE: rssSmall });
+    const mb = (file: string) => Number(readFileSync(file, 'utf8'));
+    console.log(`  peak RSS, ${MANIFEST_LINES}-line manifest (all written, --json): ${mb(rssBig).toFixed(1)} MiB in ${seconds(ms)} | baseline: 100-line manifest ${mb(rssSmall).toFixed(1)} MiB | ${ratio(mb(rssBig), mb(rssSmall))} | target < 150 MiB`);
+  } finally {
+    await fast.close();
+  }
 }
+
+console.log(`batch benchmarks on ${cpus().length} core(s); ${ITEMS} short items (150 ms before each first chunk); a ${MANIFEST_LINES}-line manifest`);
+if (ITEMS > 0) await throughput();
+if (MANIFEST_LINES > 0) await memory();

@@ -1,4 +1,5 @@
 // `smallest-tts batch MANIFEST --out-dir DIR`: one file per manifest item, resumable, parallel, shardable; progress and report.
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,23 +94,27 @@ async function* shardItems(items: AsyncIterable<ManifestItem>, shard: Shard | un
   for await (const item of items) if (inShard(item.index, shard)) yield item;
 }
 
-function summary(results: BatchResult[], state: ProgressState, outDir: string, seconds: number): string {
+/** Failures listed on stderr at the end; the rest are only counted (the --json report has them all). */
+const LISTED_FAILURES = 20;
+
+function summary(state: ProgressState, outDir: string, seconds: number): string {
+  const finished = state.written + state.skipped + state.failed;
   return (
     `${state.total} item${state.total === 1 ? '' : 's'}: ${state.written} written, ${state.skipped} already there, ${state.failed} failed; ` +
     `${formatDuration(state.audioSeconds)} of audio in ${formatDuration(seconds)} → ${outDir}` +
-    (results.length < state.total ? ` (${state.total - results.length} not done)` : '')
+    (finished < state.total ? ` (${state.total - finished} not done)` : '')
   );
 }
 
-function failureList(results: BatchResult[]): string {
-  const failed = results.filter((r) => r.status === 'failed').sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const lines = failed.slice(0, 20).map((r) => `  ${clean(r.id)}${r.line !== undefined ? ` (line ${r.line})` : ''}: ${clean(r.error?.message ?? 'failed')}`);
-  if (failed.length > 20) lines.push(`  … and ${failed.length - 20} more (see --json)`);
-  return `${failed.length} item${failed.length === 1 ? '' : 's'} failed:\n${lines.join('\n')}`;
+function failureList(failures: BatchResult[], failed: number): string {
+  const lines = [...failures].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map((r) => `  ${clean(r.id)}${r.line !== undefined ? ` (line ${r.line})` : ''}: ${clean(r.error?.message ?? 'failed')}`);
+  if (failed > failures.length) lines.push(`  … and ${failed - failures.length} more${failures.length > 0 ? ' (see --json)' : ''}`);
+  return `${failed} item${failed === 1 ? '' : 's'} failed:\n${lines.join('\n')}`;
 }
 
-function jsonReport(results: BatchResult[], state: ProgressState, outDir: string, signal: string | undefined) {
-  const items = [...results].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map((r) => ({
+/** One item of the --json report. */
+function reportItem(r: BatchResult) {
+  return {
     id: r.id,
     line: r.line ?? null,
     file: r.file,
@@ -119,19 +124,41 @@ function jsonReport(results: BatchResult[], state: ProgressState, outDir: string
     retries: r.retries,
     subtitles: r.subtitles ?? null,
     error: r.error ?? null,
-  }));
-  return {
-    outDir,
-    total: state.total,
-    written: state.written,
-    skipped: state.skipped,
-    failed: state.failed,
-    notDone: state.total - results.length,
-    interrupted: signal ?? null,
-    audioSeconds: Number(state.audioSeconds.toFixed(3)),
-    bytes: results.reduce((sum, r) => sum + (r.status === 'done' ? r.bytes : 0), 0),
-    items,
   };
+}
+
+/**
+ * The --json report, streamed: each item is written as it finishes (completion order; `line`
+ * gives manifest order), the totals after them, so memory does not grow with the manifest. The
+ * document is complete when the command ends, interrupted or not.
+ */
+class JsonReport {
+  private count = 0;
+  private bytes = 0;
+
+  async item(r: BatchResult): Promise<void> {
+    if (r.status === 'done') this.bytes += r.bytes;
+    await this.write(`${this.count++ === 0 ? '{"items":[' : ','}\n${JSON.stringify(reportItem(r))}`);
+  }
+
+  async end(state: ProgressState, outDir: string, signal: string | undefined): Promise<void> {
+    const totals = {
+      outDir,
+      total: state.total,
+      written: state.written,
+      skipped: state.skipped,
+      failed: state.failed,
+      notDone: state.total - this.count,
+      interrupted: signal ?? null,
+      audioSeconds: Number(state.audioSeconds.toFixed(3)),
+      bytes: this.bytes,
+    };
+    await this.write(`${this.count === 0 ? '{"items":[' : '\n'}],${JSON.stringify(totals).slice(1)}\n`);
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  }
 }
 
 /** Runs the command; returns the exit code: 0 all succeeded, 1 some failed, 130/143 stopped by a signal. */
@@ -169,7 +196,8 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const controller = new AbortController();
     const signals = stopOnSignals(controller);
     const progress = ui.interactive ? new ProgressRenderer(process.stderr) : undefined;
-    const results: BatchResult[] = [];
+    const failures: BatchResult[] = [];
+    const report = flags.json ? new JsonReport() : undefined;
     try {
       progress?.update(state, true);
       const run = runBatch(shardItems(manifest.items(), shard), {
@@ -188,12 +216,12 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
         onRetry: (item, attempt, delayMs) => ui.verbose(`${item.id}: over the concurrency limit; retry ${attempt} in ${delayMs} ms`),
       });
       for await (const result of run) {
-        results.push(result);
         if (result.status === 'done') {
           state.written++;
           state.audioSeconds += result.audioSeconds ?? 0;
         } else if (result.status === 'skipped') state.skipped++;
-        else state.failed++;
+        else if (++state.failed <= LISTED_FAILURES) failures.push(result);
+        await report?.item(result);
         ui.verbose(`${clean(result.id)}: ${result.status}${result.error ? ` (${clean(result.error.message)})` : ''}`);
         progress?.update(state);
       }
@@ -201,11 +229,11 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
       progress?.clear();
       signals.dispose();
       await connection.close();
+      await report?.end(state, flags.outDir, signals.received()); // complete even when a fatal error follows
     }
     const signal = signals.received();
-    ui.info(summary(results, state, flags.outDir, (performance.now() - state.startedAt) / 1000));
-    if (state.failed > 0) process.stderr.write(`${failureList(results)}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify(jsonReport(results, state, flags.outDir, signal))}\n`);
+    ui.info(summary(state, flags.outDir, (performance.now() - state.startedAt) / 1000));
+    if (state.failed > 0) process.stderr.write(`${failureList(failures, state.failed)}\n`);
     if (signal) return SIGNAL_EXIT[signal];
     return state.failed > 0 ? 1 : 0;
   } finally {
