@@ -16,7 +16,8 @@ import { backoffDelay, isOverLimit, type RetryPolicy } from './retry.js';
 export interface BatchOptions {
   outDir: string;
   apiKey: string;
-  baseUrl: string;
+  /** Default: the client's default base URL. */
+  baseUrl?: string;
   route?: Route;
   /** Every item's settings before its own overrides; the sample rate is the batch's. */
   settings: Settings;
