@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCsv } from '../src/batch/csv.js';
 import { idProblem } from '../src/batch/item.js';
+import { subtitlePathFor, writeItemSubtitles } from '../src/batch/item-subtitles.js';
 import { readManifest } from '../src/batch/manifest.js';
 import { manifestFormatFromPath } from '../src/batch/manifest-entries.js';
 import { backoffDelay, isOverLimit } from '../src/batch/retry.js';
@@ -132,4 +133,21 @@ test('the progress line: done, failed, left, audio, ETA; cut to the width; width
   assert.ok(progressLine(state, 64_000, 40).endsWith('…'));
   assert.equal(progressLine(state, 64_000, 0), line.length <= 79 ? line : `${line.slice(0, 78)}…`);
   assert.match(progressLine({ ...state, written: 0, failed: 0 }, 1000, 200), /ETA …$/);
+});
+
+test('--subtitles wiring: an item’s absolute word timings become {id}.srt beside its audio; no timings, no file', async (t) => {
+  const dir = tempDir(t);
+  const audio = join(dir, 'intro.wav');
+  const words = [
+    { word: 'Welcome,', start: 0.12, end: 0.5 },
+    { word: 'Dr.', start: 0.55, end: 0.8 },
+    { word: 'Watson.', start: 0.85, end: 1.3 },
+    { word: 'Sit', start: 3.0005, end: 3.2 },
+    { word: 'down.', start: 3.25, end: 3.6 },
+  ];
+  assert.equal(await writeItemSubtitles(audio, words, 'srt'), join(dir, 'intro.srt'));
+  assert.equal(readFileSync(join(dir, 'intro.srt'), 'utf8'), '1\n00:00:00,120 --> 00:00:01,300\nWelcome, Dr. Watson.\n\n2\n00:00:03,001 --> 00:00:03,600\nSit down.\n');
+  assert.equal(await writeItemSubtitles(join(dir, 'quiet.wav'), [], 'srt'), undefined);
+  assert.deepEqual(readdirSync(dir), ['intro.srt']);
+  assert.equal(subtitlePathFor(join(dir, 'a.b.raw'), 'vtt'), join(dir, 'a.b.vtt'));
 });
