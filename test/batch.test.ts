@@ -248,3 +248,20 @@ test('--concurrency above the socket limit is a usage error unless --max-sockets
   assert.equal(raised.code, 0, raised.stderr);
   assert.equal(server.connections(), 1, 'a worker with nothing to do opens no socket');
 });
+
+test('a refused key stops the batch at once: exit 1, the key never printed, nothing written', async (t) => {
+  const server = await startServer(t);
+  const dir = tempDir(t);
+  const manifest = join(dir, 'lines.txt');
+  writeFileSync(manifest, LINES.slice(0, 4).join('\n'));
+  const out = join(dir, 'out');
+  const wrong = 'sk-wrong-key-9876543210';
+  const r = await runCli(['batch', manifest, '--out-dir', out, '--concurrency', '2', '--json', '--base-url', server.url, '--api-key', wrong]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /API key was refused \(HTTP 401\)/);
+  assert.doesNotMatch(r.stderr + r.stdout.toString(), new RegExp(wrong));
+  assert.deepEqual(readdirSync(out), []);
+  assert.equal(server.requests.length, 0);
+  assert.ok(server.upgrades.length <= 2, 'no retry storm: one attempt per worker');
+  assert.equal((JSON.parse(r.stdout.toString()) as { written: number }).written, 0, 'the report is still a whole JSON document');
+});

@@ -57,7 +57,7 @@ export interface BatchResult {
   error?: { message: string; code?: string };
 }
 
-/** Failures every further item would share: the batch stops (finished files stay; a rerun resumes). */
+/** Failures every further item would share: the batch stops (finished files stay; a rerun resumes). A source that throws stops it too. */
 function isFatal(error: unknown): boolean {
   return error instanceof AuthError || error instanceof ConnectionError;
 }
@@ -109,16 +109,17 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
       }
       return client;
     };
-    while (!stop.signal.aborted) {
-      const next = await source.next();
-      if (next.done || stop.signal.aborted) return;
-      const result = await runItem(next.value, clientFor, options, stop.signal).catch((error: unknown) => {
-        fatal ??= error;
-        stop.abort();
-        return undefined;
-      });
-      if (result) results.push(result);
-      notify();
+    try {
+      while (!stop.signal.aborted) {
+        const next = await source.next(); // a manifest that cannot be read stops the batch too
+        if (next.done || stop.signal.aborted) return;
+        const result = await runItem(next.value, clientFor, options, stop.signal);
+        if (result) results.push(result);
+        notify();
+      }
+    } catch (error) {
+      fatal ??= error;
+      stop.abort();
     }
   };
 
