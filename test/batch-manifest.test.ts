@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCsv } from '../src/batch/csv.js';
 import { idProblem } from '../src/batch/item.js';
+import { sweepStaleTemps } from '../src/batch/item-sink.js';
 import { subtitlePathFor, writeItemSubtitles } from '../src/batch/item-subtitles.js';
 import { readManifest } from '../src/batch/manifest.js';
 import { manifestFormatFromPath } from '../src/batch/manifest-entries.js';
@@ -150,4 +151,13 @@ test('--subtitles wiring: an item’s absolute word timings become {id}.srt besi
   assert.equal(await writeItemSubtitles(join(dir, 'quiet.wav'), [], 'srt'), undefined);
   assert.deepEqual(readdirSync(dir), ['intro.srt']);
   assert.equal(subtitlePathFor(join(dir, 'a.b.raw'), 'vtt'), join(dir, 'a.b.vtt'));
+});
+
+test('temporary files of a process that is gone are swept; those of a live one stay', async (t) => {
+  const dir = tempDir(t);
+  const gone = '.0003.wav.999999999.deadbeef.part';
+  const live = `.0004.wav.${process.pid}.0badf00d.part`;
+  for (const name of [gone, live, '0001.wav', '.hidden']) writeFileSync(join(dir, name), 'x');
+  assert.equal(await sweepStaleTemps(dir), 1);
+  assert.deepEqual(readdirSync(dir).sort(), ['.0004.wav.' + process.pid + '.0badf00d.part', '.hidden', '0001.wav'].sort());
 });

@@ -265,3 +265,36 @@ test('a refused key stops the batch at once: exit 1, the key never printed, noth
   assert.ok(server.upgrades.length <= 2, 'no retry storm: one attempt per worker');
   assert.equal((JSON.parse(r.stdout.toString()) as { written: number }).written, 0, 'the report is still a whole JSON document');
 });
+
+test('a paragraph longer than one request is split at sentences and joined into one file, byte for byte', async (t) => {
+  const server = await startServer(t, { chunkBytes: 777 });
+  const dir = tempDir(t);
+  const paragraph = LINES.join(' ');
+  const manifest = join(dir, 'para.jsonl');
+  writeFileSync(manifest, `${JSON.stringify({ id: 'para', text: paragraph })}\n${JSON.stringify({ id: 'short', text: LINES[0] })}\n`);
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, ...serverArgs(server)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(server.requests.at(-1)?.body.text, LINES[0], 'the short item comes last, in one request');
+  const paraRequests = server.requests.slice(0, -1);
+  assert.ok(paraRequests.length >= 3, `${paraRequests.length} requests for ${paragraph.length} characters`);
+  assert.equal(paraRequests.map((q) => q.body.text).join(' '), paragraph);
+  assert.ok(parseWav(readFileSync(join(out, 'para.wav'))).data.equals(Buffer.concat(paraRequests.map((q) => q.pcm ?? Buffer.alloc(0)))));
+});
+
+test('Ctrl-C (SIGINT) stops with 130: finished files kept, none in progress left', async (t) => {
+  const server = await startServer(t, { realtimeFactor: 25 });
+  const dir = tempDir(t);
+  const manifest = join(dir, 'lines.txt');
+  writeFileSync(manifest, LINES.join('\n'));
+  const out = join(dir, 'out');
+  const r = await runCli(['batch', manifest, '--out-dir', out, '--concurrency', '2', ...serverArgs(server)], {
+    onSpawn: (child) => {
+      void waitFor(() => existsSync(out) && wavsIn(out).length >= 2, 15_000, 'two files').then(() => child.kill('SIGINT'));
+    },
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(wavsIn(out).length >= 2 && wavsIn(out).length < LINES.length);
+  assert.deepEqual(tempsIn(out), []);
+  for (const file of wavsIn(out)) assert.ok(parseWav(readFileSync(join(out, file))).data.equals(pcmFor(server, LINES[Number(file.slice(0, 4)) - 1])), file);
+});
