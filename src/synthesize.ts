@@ -57,7 +57,8 @@ export async function synthesizeToSink(client: WavesClient, chunks: Iterable<str
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (window.length > 0 && !signal?.aborted) client.interrupt(); // a failure: drop what is still queued
+    // A failure: drop what is still queued or in flight; a request that failed alone (an error frame) leaves the socket be.
+    if (!signal?.aborted && window.some((s) => !s.isFinished)) client.interrupt();
   }
   stats.interrupted = signal?.aborted ?? false;
   stats.audioSeconds = stats.bytes / 2 / sampleRate;
