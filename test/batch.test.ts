@@ -185,6 +185,7 @@ test('a refused voice fails its item only: the others are written, the summary n
   assert.equal(report.failed, 1);
   assert.deepEqual(report.items.map((i) => [i.id, i.status]), [['0001', 'done'], ['0002', 'failed'], ['0003', 'done']]);
   assert.equal(report.items[1].error?.code, 'VOICE_NOT_FOUND');
+  assert.equal(server.connections(), 1, 'a refused request does not cost the socket');
 });
 
 test('a manifest on stdin (-) with --manifest-format, and --force redoes finished items', async (t) => {
