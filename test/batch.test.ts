@@ -3,35 +3,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ApiError } from '../src/errors.js';
-import { startWavesServer, type WavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
+import { startWavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
 import { WavesClient } from '../src/waves/client.js';
-import { API_KEY, parseWav, runCli, serverArgs, startServer, tempDir, waitFor } from './helpers.js';
-
-const LINES = [
-  'Mr. Smith arrived at 10 a.m. on Monday, 3 March.',
-  'Dr. Jones said the repair would cost $1,200.',
-  'The train to Edinburgh leaves from platform 9 at 14:35.',
-  'Please call 555 0199 before Friday.',
-  'It rained for 3 days in a row, e.g. from Tuesday to Thursday.',
-  'Our order number is 48213, and it shipped yesterday.',
-  'The meeting with Mrs. Patel moved to Room 204.',
-  'Temperatures reached 38.5 degrees in the afternoon.',
-  'St. Andrews is about 50 miles north of Edinburgh.',
-  'The report lists 7 findings and 2 open questions.',
-  'Prof. Nakamura will present the results at noon.',
-  'Thank you for listening, and good night.',
-];
-
-const wavsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.wav')).sort();
-const tempsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.part'));
-const texts = (server: WavesServer, from = 0) => server.requests.slice(from).map((r) => String(r.body.text));
-
-/** The PCM the server sent for the request with this text (completed, recorded). */
-function pcmFor(server: WavesServer, text: string): Buffer {
-  const matches = server.requests.filter((r) => r.body.text === text && r.outcome === 'complete');
-  assert.equal(matches.length, 1, `one completed request for ${JSON.stringify(text)}`);
-  return matches[0].pcm ?? Buffer.alloc(0);
-}
+import { LINES, pcmFor, texts, wavsIn } from './batch-fixtures.js';
+import { API_KEY, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 
 test('a 12-line .txt becomes 0001.wav … 0012.wav over one socket, each exactly its line’s audio', async (t) => {
   const server = await startServer(t, { chunkBytes: 1001 });
@@ -55,43 +30,6 @@ test('a 12-line .txt becomes 0001.wav … 0012.wav over one socket, each exactly
   assert.equal(r.stdout.length, 0, 'nothing on stdout without --json');
 });
 
-test('a JSONL batch stopped by SIGTERM after 5 items keeps them; the rerun asks only for the rest, with per-line voices', async (t) => {
-  const server = await startServer(t, { realtimeFactor: 25 });
-  const dir = tempDir(t);
-  const voices = ['emily', 'ryan', undefined];
-  const entries = LINES.map((text, i) => ({ id: `clip-${String.fromCharCode(97 + i)}`, text, ...(voices[i % 3] && { voice: voices[i % 3] }) }));
-  const manifest = join(dir, 'book.jsonl');
-  writeFileSync(manifest, entries.map((e) => JSON.stringify(e)).join('\n'));
-  const out = join(dir, 'out');
-  const first = await runCli(['batch', manifest, '--out-dir', out, ...serverArgs(server)], {
-    onSpawn: (child) => {
-      void waitFor(() => existsSync(out) && wavsIn(out).length >= 5, 15_000, 'five files').then(() => child.kill('SIGTERM'));
-    },
-  });
-  assert.equal(first.code, 143, first.stderr);
-  const kept = wavsIn(out);
-  assert.ok(kept.length >= 5 && kept.length < LINES.length, `kept ${kept.length}`);
-  assert.deepEqual(tempsIn(out), [], 'no temporary file left');
-  for (const file of kept) {
-    const entry = entries.find((e) => `${e.id}.wav` === file)!;
-    assert.ok(parseWav(readFileSync(join(out, file))).data.equals(pcmFor(server, entry.text)), `${file} is whole`);
-  }
-
-  const before = server.requests.length;
-  const second = await runCli(['batch', manifest, '--out-dir', out, '--json', ...serverArgs(server)]);
-  assert.equal(second.code, 0, second.stderr);
-  const rest = entries.filter((e) => !kept.includes(`${e.id}.wav`));
-  assert.deepEqual(texts(server, before), rest.map((e) => e.text));
-  assert.deepEqual(wavsIn(out), entries.map((e) => `${e.id}.wav`).sort());
-  for (const request of server.requests) {
-    const entry = entries.find((e) => e.text === request.body.text)!;
-    assert.equal(request.body.voice_id, entry.voice ?? 'sophia', entry.id);
-  }
-  const report = JSON.parse(second.stdout.toString()) as { written: number; skipped: number; items: { id: string; status: string }[] };
-  assert.equal(report.written, rest.length);
-  assert.equal(report.skipped, kept.length);
-  assert.deepEqual(report.items.map((i) => i.id), entries.map((e) => e.id));
-});
 
 test('duplicate and unusable ids are usage errors naming their lines, and nothing is sent', async (t) => {
   const server = await startServer(t);
@@ -188,20 +126,6 @@ test('a refused voice fails its item only: the others are written, the summary n
   assert.equal(server.connections(), 1, 'a refused request does not cost the socket');
 });
 
-test('a manifest on stdin (-) with --manifest-format, and --force redoes finished items', async (t) => {
-  const server = await startServer(t);
-  const dir = tempDir(t);
-  const out = join(dir, 'out');
-  const stdin = `${JSON.stringify({ id: 'a', text: LINES[3] })}\n${JSON.stringify({ id: 'b', text: LINES[4], speed: '1.5' })}\n`;
-  const args = ['batch', '-', '--manifest-format', 'jsonl', '--out-dir', out, ...serverArgs(server)];
-  assert.equal((await runCli(args, { stdin })).code, 0);
-  assert.equal((await runCli(args, { stdin })).code, 0);
-  assert.equal(server.requests.length, 2, 'the second run found both finished');
-  assert.equal(server.requests[1].body.speed, 1.5);
-  const forced = await runCli([...args, '--force'], { stdin });
-  assert.equal(forced.code, 0, forced.stderr);
-  assert.deepEqual(texts(server, 2), [LINES[3], LINES[4]]);
-});
 
 /** Whether the test server enforces an account-wide request limit (the server engineer's `maxActiveRequests`). */
 async function serverHasRequestLimit(): Promise<boolean> {
@@ -257,13 +181,13 @@ test('a refused key stops the batch at once: exit 1, the key never printed, noth
   writeFileSync(manifest, LINES.slice(0, 4).join('\n'));
   const out = join(dir, 'out');
   const wrong = 'sk-wrong-key-9876543210';
-  const r = await runCli(['batch', manifest, '--out-dir', out, '--concurrency', '2', '--json', '--base-url', server.url, '--api-key', wrong]);
+  const r = await runCli(['batch', manifest, '--out-dir', out, '--json', '--base-url', server.url, '--api-key', wrong]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /API key was refused \(HTTP 401\)/);
   assert.doesNotMatch(r.stderr + r.stdout.toString(), new RegExp(wrong));
   assert.deepEqual(readdirSync(out), []);
   assert.equal(server.requests.length, 0);
-  assert.ok(server.upgrades.length <= 2, 'no retry storm: one attempt per worker');
+  assert.equal(server.upgrades.length, 1, 'no retry: one attempt');
   assert.equal((JSON.parse(r.stdout.toString()) as { written: number }).written, 0, 'the report is still a whole JSON document');
 });
 
@@ -283,19 +207,3 @@ test('a paragraph longer than one request is split at sentences and joined into 
   assert.ok(parseWav(readFileSync(join(out, 'para.wav'))).data.equals(Buffer.concat(paraRequests.map((q) => q.pcm ?? Buffer.alloc(0)))));
 });
 
-test('Ctrl-C (SIGINT) stops with 130: finished files kept, none in progress left', async (t) => {
-  const server = await startServer(t, { realtimeFactor: 25 });
-  const dir = tempDir(t);
-  const manifest = join(dir, 'lines.txt');
-  writeFileSync(manifest, LINES.join('\n'));
-  const out = join(dir, 'out');
-  const r = await runCli(['batch', manifest, '--out-dir', out, '--concurrency', '2', ...serverArgs(server)], {
-    onSpawn: (child) => {
-      void waitFor(() => existsSync(out) && wavsIn(out).length >= 2, 15_000, 'two files').then(() => child.kill('SIGINT'));
-    },
-  });
-  assert.equal(r.code, 130, r.stderr);
-  assert.ok(wavsIn(out).length >= 2 && wavsIn(out).length < LINES.length);
-  assert.deepEqual(tempsIn(out), []);
-  for (const file of wavsIn(out)) assert.ok(parseWav(readFileSync(join(out, file))).data.equals(pcmFor(server, LINES[Number(file.slice(0, 4)) - 1])), file);
-});

@@ -23,12 +23,14 @@ export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator
   let line = 0;
   for await (const chunk of chunks) {
     rest += chunk;
+    let start = 0;
     let at: number;
-    while ((at = rest.indexOf('\n')) !== -1) {
-      const text = rest.slice(0, at);
-      rest = rest.slice(at + 1);
+    while ((at = rest.indexOf('\n', start)) !== -1) {
+      const text = rest.slice(start, at);
+      start = at + 1;
       yield { line: ++line, text: text.endsWith('\r') ? text.slice(0, -1) : text };
     }
+    rest = rest.slice(start);
   }
   if (rest !== '') yield { line: ++line, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
 }
