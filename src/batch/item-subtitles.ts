@@ -5,11 +5,11 @@ import type { WordTimestamp } from '../waves/protocol.js';
 
 /**
  * The word timings of one item's whole audio, made absolute (each request's audio offset added).
- * The client does not expose word timings yet, so this is empty and no subtitle file is written;
- * when SynthesisStats carries them, this is the one line to change.
+ * The client on this branch does not collect them, so this is empty and no subtitle file is
+ * written; a client whose stats carry `words` (timed against the audio written) is used as is.
  */
-export function itemWordTimings(_stats: SynthesisStats): WordTimestamp[] {
-  return [];
+export function itemWordTimings(stats: SynthesisStats & { words?: readonly WordTimestamp[] }): WordTimestamp[] {
+  return stats.words ? [...stats.words] : [];
 }
 
 /** `{audio path without its extension}.{format}`. */
