@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { parseCsv } from '../src/batch/csv.js';
 import { idProblem } from '../src/batch/item.js';
 import { sweepStaleTemps } from '../src/batch/item-sink.js';
-import { subtitlePathFor, writeItemSubtitles } from '../src/batch/item-subtitles.js';
+import { itemWordTimings, subtitlePathFor, writeItemSubtitles } from '../src/batch/item-subtitles.js';
 import { readManifest } from '../src/batch/manifest.js';
 import { manifestFormatFromPath } from '../src/batch/manifest-entries.js';
 import { backoffDelay, isOverLimit } from '../src/batch/retry.js';
@@ -151,6 +151,9 @@ test('--subtitles wiring: an item’s absolute word timings become {id}.srt besi
   assert.equal(await writeItemSubtitles(join(dir, 'quiet.wav'), [], 'srt'), undefined);
   assert.deepEqual(readdirSync(dir), ['intro.srt']);
   assert.equal(subtitlePathFor(join(dir, 'a.b.raw'), 'vtt'), join(dir, 'a.b.vtt'));
+  const stats = { requests: 1, bytes: 0, audioSeconds: 0, totalMs: 0, interrupted: false };
+  assert.deepEqual(itemWordTimings(stats), []);
+  assert.deepEqual(itemWordTimings({ ...stats, words }), words);
 });
 
 test('temporary files of a process that is gone are swept; those of a live one stay', async (t) => {
