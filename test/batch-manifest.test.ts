@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCsv } from '../src/batch/csv.js';
@@ -156,11 +156,14 @@ test('--subtitles wiring: an item’s absolute word timings become {id}.srt besi
   assert.deepEqual(itemWordTimings({ ...stats, words }), words);
 });
 
-test('temporary files of a process that is gone are swept; those of a live one stay', async (t) => {
+test('temporary files of a process that is gone and untouched for 10 minutes are swept; others stay', async (t) => {
   const dir = tempDir(t);
-  const gone = '.0003.wav.999999999.deadbeef.part';
+  const stale = '.0003.wav.999999999.deadbeef.part';
+  const fresh = '.0005.wav.999999999.0000beef.part'; // another host's file in progress, perhaps
   const live = `.0004.wav.${process.pid}.0badf00d.part`;
-  for (const name of [gone, live, '0001.wav', '.hidden']) writeFileSync(join(dir, name), 'x');
+  for (const name of [stale, fresh, live, '0001.wav', '.hidden']) writeFileSync(join(dir, name), 'x');
+  const old = new Date(Date.now() - 11 * 60_000);
+  for (const name of [stale, live, '.hidden']) utimesSync(join(dir, name), old, old);
   assert.equal(await sweepStaleTemps(dir), 1);
-  assert.deepEqual(readdirSync(dir).sort(), ['.0004.wav.' + process.pid + '.0badf00d.part', '.hidden', '0001.wav'].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [fresh, live, '.hidden', '0001.wav'].sort());
 });

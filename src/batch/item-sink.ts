@@ -43,14 +43,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Removes temporary files left in `dir` by a process that no longer runs (a crash, a kill -9); returns how many. */
-export async function sweepStaleTemps(dir: string): Promise<number> {
+/**
+ * Removes temporary files left in `dir` by a process that no longer runs (a crash, a kill -9) and
+ * untouched for `minAgeMs` (default 10 minutes): a folder shared by several machines or containers
+ * holds other hosts' files in progress, whose process ids mean nothing here, and a file being
+ * written is touched at every chunk. Returns how many it removed.
+ */
+export async function sweepStaleTemps(dir: string, minAgeMs = 10 * 60_000): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   let removed = 0;
   for (const name of names) {
     const match = TEMP_NAME.exec(name);
     if (!match || Number(match[1]) === process.pid || processAlive(Number(match[1]))) continue;
-    await unlink(join(dir, name)).then(() => removed++, () => {});
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile() || Date.now() - info.mtimeMs < minAgeMs) continue;
+    await unlink(path).then(() => removed++, () => {});
   }
   return removed;
 }
