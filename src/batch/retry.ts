@@ -6,7 +6,7 @@ export interface RetryPolicy {
   baseMs?: number;
   /** Longest delay. Default 8000 ms. */
   maxMs?: number;
-  /** Retries of one item before its over-limit error counts as its failure. Default 12. */
+  /** Retries of one item before its over-limit error counts as its failure. Default 20 (about two minutes of waiting). */
   attempts?: number;
 }
 

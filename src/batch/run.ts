@@ -165,7 +165,7 @@ async function runItem(item: BatchItem, clientFor: () => WavesClient, options: B
     } catch (error) {
       if (signal.aborted) return undefined;
       if (isFatal(error)) throw error;
-      if (isOverLimit(error) && attempt < (options.retry?.attempts ?? 12)) {
+      if (isOverLimit(error) && attempt < (options.retry?.attempts ?? 20)) {
         const delay = backoffDelay(attempt, options.retry);
         options.onRetry?.(item, attempt + 1, delay, error as Error);
         const slept = await sleep(delay, true, { signal }).catch(() => false);
