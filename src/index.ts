@@ -17,6 +17,16 @@ export { SpeakerSink, probePlayback, type PlaybackDevice } from './audio/speaker
 export { PlaybackClock } from './audio/playback-clock.js';
 export { chunkText, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';
+export {
+  buildCues, formatSrt, formatVtt, formatSubtitles, subtitleFormatFromPath, writeSubtitleFile,
+  type Cue, type CueOptions, type SubtitleFormat,
+} from './text/subtitles.js';
+export { runBatch, type BatchOptions, type BatchResult } from './batch/run.js';
+export type { BatchItem } from './batch/item.js';
+export { readManifest, type Manifest, type ManifestItem } from './batch/manifest.js';
+export { manifestFormatFromPath, MANIFEST_FORMATS, type ManifestFormat } from './batch/manifest-entries.js';
+export { ITEM_FORMATS, type ItemFormat } from './batch/item-sink.js';
+export { parseShard, inShard, type Shard } from './batch/shard.js';
 export { startWavesServer, type WavesServer, type WavesServerOptions, type Faults, type RequestRecord, type ServerStats } from './server/waves-server.js';
 export { ToneEngine, type SpeechEngine, type SynthesisParams, type VoiceInfo, type EnginePiece, type WordTiming } from './server/engine.js';
 export { startOfflineServer, type OfflineServer } from './server/offline.js';

@@ -1,0 +1,191 @@
+// runBatch: items from one shared cursor → N workers, each with its own client and socket → one file per item, resumably.
+import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError, AuthError, ConnectionError } from '../errors.js';
+import { mergeSettings, type Settings } from '../settings.js';
+import { synthesizeToSink } from '../synthesize.js';
+import type { SubtitleFormat } from '../text/subtitles.js';
+import { WavesClient, type WavesClientOptions } from '../waves/client.js';
+import type { Route } from '../waves/url.js';
+import { itemProblems, type BatchItem } from './item.js';
+import { isFinished, itemPath, openItemSink, sweepStaleTemps, type ItemFormat } from './item-sink.js';
+import { itemWordTimings, writeItemSubtitles } from './item-subtitles.js';
+import { backoffDelay, isOverLimit, type RetryPolicy } from './retry.js';
+
+export interface BatchOptions {
+  outDir: string;
+  apiKey: string;
+  /** Default: the client's default base URL. */
+  baseUrl?: string;
+  route?: Route;
+  /** Every item's settings before its own overrides; the sample rate is the batch's. */
+  settings: Settings;
+  /** Default 'wav'; an item's `format` overrides it. */
+  format?: ItemFormat;
+  /** Requests at once, each worker on its own socket. Default 1. */
+  concurrency?: number;
+  /** Redo items whose output exists. */
+  force?: boolean;
+  /** Also write `{id}.srt` (or .vtt) where the voice gives word timings. */
+  subtitles?: SubtitleFormat;
+  /** Aborting stops at once: finished files stay, the ones in progress are removed. */
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+  /** Extra client options (keepalive, timeouts). */
+  client?: Partial<WavesClientOptions>;
+  /** Each worker's client as it is created (to listen to its events). */
+  onClient?: (client: WavesClient, worker: number) => void;
+  /** An item refused for the concurrency limit waits `delayMs` before retry number `attempt` (1-based). */
+  onRetry?: (item: BatchItem, attempt: number, delayMs: number, error: Error) => void;
+}
+
+export interface BatchResult {
+  id: string;
+  /** The manifest line, when the item has one. */
+  line?: number;
+  file: string;
+  /** done: written now; skipped: its file already existed (not requested); failed: see error. */
+  status: 'done' | 'skipped' | 'failed';
+  /** Seconds of audio written now (null for a skipped item). */
+  audioSeconds: number | null;
+  /** Size of the output: PCM bytes written, or the existing file's size when skipped. */
+  bytes: number;
+  /** Retries after the concurrency limit refused it. */
+  retries: number;
+  subtitles?: string;
+  error?: { message: string; code?: string };
+}
+
+/** Failures every further item would share: the batch stops (finished files stay; a rerun resumes). A source that throws stops it too. */
+function isFatal(error: unknown): boolean {
+  return error instanceof AuthError || error instanceof ConnectionError;
+}
+
+function failure(error: unknown): { message: string; code?: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof ApiError && error.code ? { message, code: error.code } : { message };
+}
+
+/**
+ * Runs every item and yields one result per item as it finishes (in completion order, not input
+ * order). Items are taken from one shared cursor, so `items` may be a lazy stream of any length.
+ * Throws an AuthError or ConnectionError that would fail every item, after the workers stop.
+ * When `signal` aborts, items in progress are discarded (no result) and the iteration ends.
+ */
+export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<BatchItem>, options: BatchOptions): AsyncGenerator<BatchResult> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  await mkdir(options.outDir, { recursive: true });
+  await sweepStaleTemps(options.outDir);
+
+  const source: AsyncIterator<BatchItem> | Iterator<BatchItem> =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<BatchItem>)[Symbol.iterator]();
+  const clients: WavesClient[] = [];
+  const results: BatchResult[] = [];
+  let wake: (() => void) | null = null;
+  let fatal: unknown;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  const worker = async (n: number): Promise<void> => {
+    let client: WavesClient | undefined;
+    const clientFor = () => {
+      if (!client) {
+        client = new WavesClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, route: options.route, settings: options.settings, ...options.client });
+        clients.push(client);
+        options.onClient?.(client, n);
+      }
+      return client;
+    };
+    try {
+      while (!stop.signal.aborted) {
+        const next = await source.next(); // a manifest that cannot be read stops the batch too
+        if (next.done || stop.signal.aborted) return;
+        const result = await runItem(next.value, clientFor, options, stop.signal);
+        if (result) results.push(result);
+        notify();
+      }
+    } catch (error) {
+      fatal ??= error;
+      stop.abort();
+    }
+  };
+
+  let running = concurrency;
+  const workers = Array.from({ length: concurrency }, (_, n) =>
+    worker(n).finally(() => {
+      running--;
+      notify();
+    }),
+  );
+  try {
+    while (running > 0 || results.length > 0) {
+      const result = results.shift();
+      if (result) yield result;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    stop.abort(); // the consumer stopped early (or everything ended): interrupt what is in flight
+    options.signal?.removeEventListener('abort', onAbort);
+    await Promise.allSettled(workers);
+    await Promise.allSettled(clients.map((c) => c.close()));
+  }
+  if (fatal !== undefined && !options.signal?.aborted) throw fatal;
+}
+
+/** One item, start to end: checked, skipped when finished, written atomically, retried while over the limit. */
+async function runItem(item: BatchItem, clientFor: () => WavesClient, options: BatchOptions, signal: AbortSignal): Promise<BatchResult | undefined> {
+  const format = item.format ?? options.format ?? 'wav';
+  const base = { id: item.id, ...(item.line !== undefined && { line: item.line }) };
+  const problems = itemProblems(item, options.settings);
+  if (problems.length > 0) return { ...base, file: '', status: 'failed', audioSeconds: null, bytes: 0, retries: 0, error: { message: problems.join('; ') } };
+  const file = itemPath(options.outDir, item.id, format);
+  if (!options.force) {
+    const existing = await isFinished(file);
+    if (existing) return { ...base, file, status: 'skipped', audioSeconds: null, bytes: existing.bytes, retries: 0 };
+  }
+  const settings = mergeSettings(options.settings, { ...item.settings, ...(options.subtitles && { wordTimestamps: true }) });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const written = await writeItem(clientFor(), item.text, settings, file, format, options.subtitles, signal);
+      if (!written) return undefined; // interrupted: nothing kept
+      return { ...base, file, status: 'done', retries: attempt, ...written };
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      if (isFatal(error)) throw error;
+      if (isOverLimit(error) && attempt < (options.retry?.attempts ?? 20)) {
+        const delay = backoffDelay(attempt, options.retry);
+        options.onRetry?.(item, attempt + 1, delay, error as Error);
+        const slept = await sleep(delay, true, { signal }).catch(() => false);
+        if (!slept) return undefined;
+        continue;
+      }
+      return { ...base, file, status: 'failed', audioSeconds: null, bytes: 0, retries: attempt, error: failure(error) };
+    }
+  }
+}
+
+/** Synthesizes one item into its file; undefined when interrupted (the temporary file removed). */
+async function writeItem(
+  client: WavesClient, text: string, settings: Settings, file: string, format: ItemFormat, subtitles: SubtitleFormat | undefined, signal: AbortSignal,
+): Promise<{ audioSeconds: number; bytes: number; subtitles?: string } | undefined> {
+  const sink = await openItemSink(file, format, settings.sampleRate);
+  let finished = false;
+  try {
+    const stats = await synthesizeToSink(client, text, sink, { signal, settings });
+    if (stats.interrupted || signal.aborted) return undefined;
+    // Subtitles first: the audio's final name is what marks the item finished.
+    const subtitlePath = subtitles ? await writeItemSubtitles(file, itemWordTimings(stats), subtitles) : undefined;
+    await sink.end();
+    finished = true;
+    return { audioSeconds: stats.audioSeconds, bytes: stats.bytes, ...(subtitlePath && { subtitles: subtitlePath }) };
+  } finally {
+    if (!finished) await sink.abort();
+  }
+}

@@ -1,0 +1,62 @@
+// The batch's progress line on a terminal: items done/failed/left, audio produced, ETA; redrawn in place at most a few times a second.
+
+export interface ProgressState {
+  /** Items in this run (the shard's share of the manifest). */
+  total: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  audioSeconds: number;
+  /** performance.now() when the run started. */
+  startedAt: number;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
+
+/** One line, at most `width − 1` characters (a terminal reporting width 0 counts as 80). */
+export function progressLine(state: ProgressState, now: number, width: number): string {
+  const finished = state.written + state.skipped + state.failed;
+  const left = Math.max(0, state.total - finished);
+  const requested = state.written + state.failed; // skipped items cost no time: they do not predict the rest
+  const elapsed = (now - state.startedAt) / 1000;
+  const eta = requested > 0 && left > 0 ? `ETA ${formatDuration((elapsed / requested) * left)}` : left > 0 ? 'ETA …' : 'finishing';
+  const parts = [
+    `${finished}/${state.total} done${state.skipped > 0 ? ` (${state.skipped} already there)` : ''}`,
+    ...(state.failed > 0 ? [`${state.failed} failed`] : []),
+    `${left} left`,
+    `${formatDuration(state.audioSeconds)} of audio`,
+    eta,
+  ];
+  const line = `batch: ${parts.join(' · ')}`;
+  const room = Math.max(10, (width > 0 ? width : 80) - 1);
+  return line.length > room ? `${line.slice(0, room - 1)}…` : line;
+}
+
+/** Redraws one `\r` line on a terminal stream, no more often than `intervalMs`; clear() leaves the line empty. */
+export class ProgressRenderer {
+  private lastDrawn = Number.NEGATIVE_INFINITY;
+  private drawn = false;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly intervalMs = 250,
+  ) {}
+
+  update(state: ProgressState, force = false): void {
+    const now = performance.now();
+    if (!force && now - this.lastDrawn < this.intervalMs) return;
+    this.lastDrawn = now;
+    this.drawn = true;
+    this.stream.write(`\r\x1b[2K${progressLine(state, now, this.stream.columns ?? 80)}`);
+  }
+
+  clear(): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,242 @@
+// `smallest-tts batch MANIFEST --out-dir DIR`: one file per manifest item, resumable, parallel, shardable; progress and report.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { UsageError } from '../../errors.js';
+import { isItemFormat, ITEM_FORMATS, type ItemFormat } from '../../batch/item-sink.js';
+import { readManifest, type ManifestItem } from '../../batch/manifest.js';
+import { manifestFormatFromPath, type ManifestFormat } from '../../batch/manifest-entries.js';
+import { runBatch, type BatchResult } from '../../batch/run.js';
+import { inShard, parseShard, shardSize, type Shard } from '../../batch/shard.js';
+import type { SubtitleFormat } from '../../text/subtitles.js';
+import { ProgressRenderer, formatDuration, type ProgressState } from '../batch-progress.js';
+import type { ValueOrigins } from '../config-apply.js';
+import { openConnection, reportClientEvents } from '../connect.js';
+import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { Ui } from '../ui.js';
+
+export interface BatchFlags extends SettingsFlags, ConnectionFlags {
+  outDir: string;
+  manifestFormat?: string;
+  format?: string;
+  subtitles?: SubtitleFormat;
+  concurrency?: number;
+  maxSockets?: number;
+  shard?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  retryBaseMs?: number;
+}
+
+/** The API's limit of open sockets per account. */
+const DEFAULT_MAX_SOCKETS = 5;
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Control characters from a server or a manifest never reach the terminal. */
+const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+
+/**
+ * The first SIGINT or SIGTERM stops the batch (files in progress are removed, finished ones kept);
+ * a second one exits at once (a temporary file may stay; the next run sweeps it).
+ */
+function stopOnSignals(controller: AbortController): { received: () => NodeJS.Signals | undefined; dispose: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) process.exit(SIGNAL_EXIT[received]);
+    received = signal;
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    received: () => received,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** stdin is read twice (a checking pass, then the run): it is copied to a temporary file first. */
+async function spoolStdin(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'smallest-tts-manifest-'));
+  const path = join(dir, 'manifest');
+  await pipeline(process.stdin, createWriteStream(path));
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function checkReadable(path: string): Promise<void> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot read the manifest ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+  });
+  if (info.isDirectory()) throw new UsageError(`Cannot read the manifest ${path}: it is a directory.`);
+}
+
+function checkConcurrency(flags: BatchFlags): number {
+  const concurrency = flags.concurrency ?? 1;
+  const limit = flags.maxSockets ?? DEFAULT_MAX_SOCKETS;
+  if (concurrency < 1) throw new UsageError(`--concurrency must be at least 1 (got ${concurrency})`);
+  if (concurrency > limit) {
+    throw new UsageError(
+      `--concurrency ${concurrency} would open ${concurrency} sockets; the API allows ${limit} per account.`,
+      flags.maxSockets === undefined ? `If your plan allows more, raise the limit: --max-sockets ${concurrency}.` : undefined,
+    );
+  }
+  return concurrency;
+}
+
+async function* shardItems(items: AsyncIterable<ManifestItem>, shard: Shard | undefined): AsyncGenerator<ManifestItem> {
+  for await (const item of items) if (inShard(item.index, shard)) yield item;
+}
+
+/** Failures listed on stderr at the end; the rest are only counted (the --json report has them all). */
+const LISTED_FAILURES = 20;
+
+function summary(state: ProgressState, outDir: string, seconds: number): string {
+  const finished = state.written + state.skipped + state.failed;
+  return (
+    `${state.total} item${state.total === 1 ? '' : 's'}: ${state.written} written, ${state.skipped} already there, ${state.failed} failed; ` +
+    `${formatDuration(state.audioSeconds)} of audio in ${formatDuration(seconds)} → ${outDir}` +
+    (finished < state.total ? ` (${state.total - finished} not done)` : '')
+  );
+}
+
+function failureList(failures: BatchResult[], failed: number): string {
+  const lines = [...failures].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map((r) => `  ${clean(r.id)}${r.line !== undefined ? ` (line ${r.line})` : ''}: ${clean(r.error?.message ?? 'failed')}`);
+  if (failed > failures.length) lines.push(`  … and ${failed - failures.length} more${failures.length > 0 ? ' (see --json)' : ''}`);
+  return `${failed} item${failed === 1 ? '' : 's'} failed:\n${lines.join('\n')}`;
+}
+
+/** One item of the --json report. */
+function reportItem(r: BatchResult) {
+  return {
+    id: r.id,
+    line: r.line ?? null,
+    file: r.file,
+    status: r.status,
+    audioSeconds: r.audioSeconds === null ? null : Number(r.audioSeconds.toFixed(3)),
+    bytes: r.bytes,
+    retries: r.retries,
+    subtitles: r.subtitles ?? null,
+    error: r.error ?? null,
+  };
+}
+
+/**
+ * The --json report, streamed: each item is written as it finishes (completion order; `line`
+ * gives manifest order), the totals after them, so memory does not grow with the manifest. The
+ * document is complete when the command ends, interrupted or not.
+ */
+class JsonReport {
+  private count = 0;
+  private bytes = 0;
+
+  async item(r: BatchResult): Promise<void> {
+    if (r.status === 'done') this.bytes += r.bytes;
+    await this.write(`${this.count++ === 0 ? '{"items":[' : ','}\n${JSON.stringify(reportItem(r))}`);
+  }
+
+  async end(state: ProgressState, outDir: string, signal: string | undefined): Promise<void> {
+    const totals = {
+      outDir,
+      total: state.total,
+      written: state.written,
+      skipped: state.skipped,
+      failed: state.failed,
+      notDone: state.total - this.count,
+      interrupted: signal ?? null,
+      audioSeconds: Number(state.audioSeconds.toFixed(3)),
+      bytes: this.bytes,
+    };
+    await this.write(`${this.count === 0 ? '{"items":[' : '\n'}],${JSON.stringify(totals).slice(1)}\n`);
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  }
+}
+
+/** Runs the command; returns the exit code: 0 all succeeded, 1 some failed, 130/143 stopped by a signal. */
+export async function runBatchCommand(manifestPath: string, flags: BatchFlags, origins?: ValueOrigins): Promise<number> {
+  const settings = settingsFromFlags(flags);
+  const concurrency = checkConcurrency(flags);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const format = (flags.format ?? 'wav').toLowerCase();
+  if (!isItemFormat(format)) throw new UsageError(`--format must be one of ${ITEM_FORMATS.join(', ')} (got ${JSON.stringify(flags.format)})`);
+  if (!flags.outDir?.trim()) throw new UsageError('--out-dir needs a folder.');
+  const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
+  if (origins) ui.verbose(`settings: ${origins.describe()}`);
+
+  let manifestFormat: ManifestFormat;
+  let spooled: Awaited<ReturnType<typeof spoolStdin>> | undefined;
+  let path = manifestPath;
+  if (manifestPath === '-') {
+    manifestFormat = manifestFormatFromPath('-', flags.manifestFormat ?? 'txt');
+    spooled = await spoolStdin();
+    path = spooled.path;
+  } else {
+    manifestFormat = manifestFormatFromPath(manifestPath, flags.manifestFormat);
+    await checkReadable(manifestPath);
+  }
+  try {
+    const manifest = await readManifest(path, manifestFormat, settings).catch((error: unknown) => {
+      throw error instanceof UsageError && manifestPath === '-' ? new UsageError(error.message.replace(path, 'on stdin'), error.hint) : error;
+    });
+    await mkdir(flags.outDir, { recursive: true }).catch((error: Error) => {
+      throw new UsageError(`Cannot create the output folder ${flags.outDir}: ${error.message}`);
+    });
+    const state: ProgressState = { total: shardSize(manifest.count, shard), written: 0, skipped: 0, failed: 0, audioSeconds: 0, startedAt: performance.now() };
+    ui.verbose(`manifest: ${manifest.count} items (${manifestFormat})${shard ? `, shard ${shard.index}/${shard.count}: ${state.total}` : ''}; ${concurrency} at once`);
+    const connection = await openConnection(flags, ui);
+    const controller = new AbortController();
+    const signals = stopOnSignals(controller);
+    const progress = ui.interactive ? new ProgressRenderer(process.stderr) : undefined;
+    const failures: BatchResult[] = [];
+    const report = flags.json ? new JsonReport() : undefined;
+    try {
+      progress?.update(state, true);
+      const run = runBatch(shardItems(manifest.items(), shard), {
+        outDir: flags.outDir,
+        apiKey: connection.apiKey,
+        baseUrl: connection.baseUrl,
+        route: connection.route,
+        settings,
+        format: format as ItemFormat,
+        concurrency,
+        force: flags.force,
+        subtitles: flags.subtitles,
+        signal: controller.signal,
+        retry: flags.retryBaseMs === undefined ? undefined : { baseMs: flags.retryBaseMs },
+        onClient: (client) => reportClientEvents(client, ui),
+        onRetry: (item, attempt, delayMs) => ui.verbose(`${item.id}: over the concurrency limit; retry ${attempt} in ${delayMs} ms`),
+      });
+      for await (const result of run) {
+        if (result.status === 'done') {
+          state.written++;
+          state.audioSeconds += result.audioSeconds ?? 0;
+        } else if (result.status === 'skipped') state.skipped++;
+        else if (++state.failed <= LISTED_FAILURES) failures.push(result);
+        await report?.item(result);
+        ui.verbose(`${clean(result.id)}: ${result.status}${result.error ? ` (${clean(result.error.message)})` : ''}`);
+        progress?.update(state);
+      }
+    } finally {
+      progress?.clear();
+      signals.dispose();
+      await connection.close();
+      await report?.end(state, flags.outDir, signals.received()); // complete even when a fatal error follows
+    }
+    const signal = signals.received();
+    ui.info(summary(state, flags.outDir, (performance.now() - state.startedAt) / 1000));
+    if (state.failed > 0) process.stderr.write(`${failureList(failures, state.failed)}\n`);
+    if (signal) return SIGNAL_EXIT[signal];
+    return state.failed > 0 ? 1 : 0;
+  } finally {
+    await spooled?.remove();
+  }
+}
