@@ -8,17 +8,33 @@ export interface SynthesisParams {
   speed?: number;
 }
 
+/** Seconds, relative to the start of this piece's samples. */
+export interface WordTiming {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** s16 mono PCM at params.sampleRate, with the timings of the words it speaks when the voice has them. */
+export interface EnginePiece {
+  samples: Int16Array;
+  words?: WordTiming[];
+}
+
 export interface VoiceInfo {
   voiceId: string;
   displayName: string;
   tags: { language?: string[]; accent?: string; gender?: string; age?: string; usecases?: string[] };
+  /** True: the voice emits word timings. */
+  wordTimestamps?: boolean;
 }
 
 export interface SpeechEngine {
   readonly name: string;
-  /** Yields s16 mono PCM at params.sampleRate, piece by piece as it is produced. */
-  synthesize(params: SynthesisParams): AsyncIterable<Int16Array>;
+  /** Yields audio piece by piece as it is produced. */
+  synthesize(params: SynthesisParams, signal?: AbortSignal): AsyncIterable<EnginePiece>;
   voices(): VoiceInfo[];
+  dispose?(): void | Promise<void>;
 }
 
 function wordPitch(word: string): number {
@@ -42,7 +58,7 @@ export class ToneEngine implements SpeechEngine {
     this.gapSeconds = options.gapSeconds ?? 0.04;
   }
 
-  async *synthesize({ text, sampleRate, speed = 1 }: SynthesisParams): AsyncIterable<Int16Array> {
+  async *synthesize({ text, sampleRate, speed = 1 }: SynthesisParams): AsyncIterable<EnginePiece> {
     const words = text.split(/\s+/).filter(Boolean);
     const gap = Math.round((this.gapSeconds * sampleRate) / speed);
     for (const word of words) {
@@ -50,7 +66,7 @@ export class ToneEngine implements SpeechEngine {
       const samples = new Int16Array(length + gap);
       const step = (2 * Math.PI * wordPitch(word)) / sampleRate;
       for (let i = 0; i < length; i++) samples[i] = Math.round(8000 * Math.sin(step * i));
-      yield samples;
+      yield { samples };
     }
   }
 

@@ -139,7 +139,9 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
     };
     log(`#${id} connected ${model}`);
     resetIdle();
+    const gone = new AbortController();
     ws.on('close', () => {
+      gone.abort();
       clearTimeout(idleTimer);
       log(`#${id} closed`);
     });
@@ -165,7 +167,7 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
       requests.push(record);
       const requestId = `req_${id}_${requests.length}`;
       const checked = checkRequest(body, model);
-      const refused = checked.ok && options.refuseVoices?.includes(checked.params.voice);
+      const refused = checked.ok && (options.refuseVoices?.includes(checked.params.voice) || !engine.voices().some((v) => v.voiceId === checked.params.voice));
       if (!checked.ok || refused) {
         const error = checked.ok ? { message: `voice ${checked.params.voice} is not available`, code: 'VOICE_NOT_FOUND' } : { message: checked.message, code: checked.code };
         record.outcome = 'error';
@@ -206,19 +208,29 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
         return true;
       };
       let alive = true;
-      for await (const samples of engine.synthesize(params)) {
-        if (ws.readyState !== ws.OPEN) {
-          alive = false;
-          break;
+      try {
+        for await (const { samples } of engine.synthesize(params, gone.signal)) {
+          if (ws.readyState !== ws.OPEN) {
+            alive = false;
+            break;
+          }
+          const bytes = Buffer.alloc(samples.length * 2);
+          for (let i = 0; i < samples.length; i++) bytes.writeInt16LE(samples[i], i * 2);
+          pending = pending.length ? Buffer.concat([pending, bytes]) : bytes;
+          while (alive && pending.length >= chunkBytes) {
+            alive = await sendChunk(pending.subarray(0, chunkBytes));
+            pending = pending.subarray(chunkBytes);
+          }
+          if (!alive) break;
         }
-        const bytes = Buffer.alloc(samples.length * 2);
-        for (let i = 0; i < samples.length; i++) bytes.writeInt16LE(samples[i], i * 2);
-        pending = pending.length ? Buffer.concat([pending, bytes]) : bytes;
-        while (alive && pending.length >= chunkBytes) {
-          alive = await sendChunk(pending.subarray(0, chunkBytes));
-          pending = pending.subarray(chunkBytes);
-        }
-        if (!alive) break;
+      } catch (failure) {
+        // The engine failed on this request only: the connection and later requests carry on.
+        const message = failure instanceof Error ? failure.message : String(failure);
+        const code = (failure as { code?: unknown }).code;
+        record.outcome = 'error';
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ status: 'error', request_id: requestId, error: { message, code: typeof code === 'string' ? code : 'ENGINE_ERROR' } }));
+        log(`#${id} engine ${engine.name} failed: ${message}`);
+        return;
       }
       if (alive && pending.length > 0) alive = await sendChunk(pending);
       if (options.record) record.pcm = Buffer.concat(pcmParts);

@@ -22,7 +22,7 @@ export interface ServeFlags {
   quiet?: boolean;
 }
 
-async function engineNamed(name: string): Promise<SpeechEngine & { dispose?: () => void }> {
+async function engineNamed(name: string): Promise<SpeechEngine> {
   if (name === 'tone') return new ToneEngine();
   if (name === 'flite') return new (await import('../../server/flite-engine.js')).FliteEngine();
   throw new UsageError(`--engine must be flite or tone (got ${JSON.stringify(name)})`);
@@ -60,5 +60,5 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   log?.('stopping');
   await server.close();
-  engine.dispose?.();
+  await engine.dispose?.();
 }

@@ -1,0 +1,52 @@
+// `say --offline -f FILE -o OUT` without the CLI's client (being rewritten for new routes): the offline
+// server, a plain `ws` client on the route it serves, requests chunked as `say` chunks them, a WAV file.
+// Prints one JSON line: {ms, requests, bytes, maxRssMB}. Used by bench/run.ts and the endurance test.
+// Usage: node dist/bench/offline-say.js FILE OUT [VOICE] [SAMPLE_RATE]
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { WavFileSink } from '../src/audio/wav.js';
+import { startOfflineServer } from '../src/server/offline.js';
+import { chunkText } from '../src/text/chunk.js';
+
+const [file, out, voice = 'sophia', rate = '24000'] = process.argv.slice(2);
+if (!file || !out) throw new Error('usage: offline-say.js FILE OUT [VOICE] [SAMPLE_RATE]');
+const sampleRate = Number(rate);
+const started = performance.now();
+const server = await startOfflineServer();
+const sink = await WavFileSink.open(out, sampleRate);
+const ws = new WebSocket(`${server.url}/api/v1/lightning_v3.1/get_speech/stream`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+let requests = 0;
+let bytes = 0;
+try {
+  for (const text of chunkText(readFileSync(file, 'utf8'))) {
+    requests++;
+    ws.send(JSON.stringify({ text, voice_id: voice, sample_rate: sampleRate, complete_backoff_ms: 0 }));
+    // One request at a time, its chunks written in order until `complete`.
+    await new Promise<void>((resolve, reject) => {
+      let writing = Promise.resolve();
+      const onMessage = (data: WebSocket.RawData) => {
+        const frame = JSON.parse(data.toString()) as { status: string; data?: { audio: string }; error?: unknown };
+        if (frame.status === 'chunk' && frame.data) {
+          const pcm = Buffer.from(frame.data.audio, 'base64');
+          bytes += pcm.length;
+          writing = writing.then(() => sink.write(pcm));
+        } else if (frame.status === 'complete' || frame.status === 'error') {
+          ws.off('message', onMessage);
+          if (frame.status === 'error') reject(new Error(`server error: ${JSON.stringify(frame.error)}`));
+          else writing.then(resolve, reject);
+        }
+      };
+      ws.on('message', onMessage);
+    });
+  }
+  await sink.end();
+} catch (error) {
+  await sink.abort();
+  throw error;
+} finally {
+  ws.close();
+  await server.close();
+}
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+console.log(JSON.stringify({ ms: Math.round(performance.now() - started), requests, bytes, maxRssMB: Math.round(maxRssMB) }));
