@@ -5,9 +5,11 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import WebSocket from 'ws';
 import type { EnginePiece } from '../src/server/engine.js';
 import { FliteEngine, UnknownVoiceError } from '../src/server/flite-engine.js';
 import { removeStaleFliteDirs } from '../src/server/flite/stale-dirs.js';
+import { startOfflineServer } from '../src/server/offline.js';
 import { parseWav, ROOT, tempDir } from './helpers.js';
 
 const RATE = 24000;
@@ -183,4 +185,34 @@ test('endurance: three offline runs of an 1,800-word chapter in a row exit 0 wit
     assert.deepEqual(readdirSync(join(tmp, 'private')), []);
     assert.deepEqual(readdirSync(tmp).filter((name) => name.includes('.part')), []);
   }
+});
+
+test('the offline server lists the word-timestamp voices, refuses a voice Flite does not have, and speaks one it has', async (t) => {
+  const server = await startOfflineServer();
+  t.after(() => server.close());
+  const base = `${server.url.replace('ws:', 'http:')}/api/v1/lightning_v3.1`;
+  const listed = (await (await fetch(`${base}/get_voices`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as { voices: { voiceId: string; wordTimestamps?: boolean }[] };
+  assert.deepEqual(listed.voices.filter((v) => v.wordTimestamps).map((v) => v.voiceId).sort(), ['avery', 'devansh', 'kartik', 'liam', 'maithili', 'meher']);
+  const ws = new WebSocket(`${server.url}/api/v1/lightning_v3.1/get_speech/stream`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+  await once(ws, 'open');
+  const ask = (voice: string) =>
+    new Promise<{ status: string; bytes: number; error?: { code: string } }>((resolve) => {
+      let bytes = 0;
+      const onMessage = (data: WebSocket.RawData) => {
+        const frame = JSON.parse(data.toString()) as { status: string; data?: { audio: string }; error?: { code: string } };
+        if (frame.status === 'chunk') bytes += Buffer.from(frame.data!.audio, 'base64').length;
+        if (frame.status === 'chunk' || frame.status === 'word_timestamp') return;
+        ws.off('message', onMessage);
+        resolve({ status: frame.status, bytes, error: frame.error });
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ text: 'Mr. Rowe paid £14 and 6 shillings.', voice_id: voice, sample_rate: RATE, complete_backoff_ms: 0 }));
+    });
+  const refused = await ask('nobody');
+  assert.equal(refused.status, 'error');
+  assert.equal(refused.error?.code, 'VOICE_NOT_FOUND');
+  const spoken = await ask('liam');
+  assert.equal(spoken.status, 'complete');
+  assert.ok(spoken.bytes / (2 * RATE) > 1, `${spoken.bytes} bytes`);
+  ws.close();
 });
