@@ -1,8 +1,9 @@
 // `say --offline -f FILE -o OUT` without the CLI's client (being rewritten for new routes): the offline
 // server, a plain `ws` client on the route it serves, requests chunked as `say` chunks them, a WAV file.
-// Prints one JSON line: {ms, requests, bytes, maxRssMB}. Used by bench/run.ts and the endurance test.
+// Prints one JSON line: {ms, requests, bytes, maxRssMB, workersPeakMB}. Used by bench/offline.ts and
+// the endurance test. workersPeakMB: the highest summed RSS of the child processes (Linux), else null.
 // Usage: node dist/bench/offline-say.js FILE OUT [VOICE] [SAMPLE_RATE]
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { WavFileSink } from '../src/audio/wav.js';
 import { startOfflineServer } from '../src/server/offline.js';
@@ -11,6 +12,21 @@ import { chunkText } from '../src/text/chunk.js';
 const [file, out, voice = 'sophia', rate = '24000'] = process.argv.slice(2);
 if (!file || !out) throw new Error('usage: offline-say.js FILE OUT [VOICE] [SAMPLE_RATE]');
 const sampleRate = Number(rate);
+
+/** Summed resident memory of this process's children (the Flite workers), from /proc. */
+function childrenRssMB(): number | null {
+  try {
+    const pids = readdirSync('/proc/self/task').flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean));
+    return pids.reduce((sum, pid) => sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, 0);
+  } catch {
+    return null;
+  }
+}
+let workersPeakMB: number | null = null;
+const sampler = setInterval(() => {
+  const now = childrenRssMB();
+  if (now !== null) workersPeakMB = Math.max(workersPeakMB ?? 0, now);
+}, 100);
 const started = performance.now();
 const server = await startOfflineServer();
 const sink = await WavFileSink.open(out, sampleRate);
@@ -45,8 +61,9 @@ try {
   await sink.abort();
   throw error;
 } finally {
+  clearInterval(sampler);
   ws.close();
   await server.close();
 }
 const maxRssMB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ ms: Math.round(performance.now() - started), requests, bytes, maxRssMB: Math.round(maxRssMB) }));
+console.log(JSON.stringify({ ms: Math.round(performance.now() - started), requests, bytes, maxRssMB: Math.round(maxRssMB), workersPeakMB: workersPeakMB === null ? null : Math.round(workersPeakMB) }));
