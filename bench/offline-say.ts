@@ -1,6 +1,6 @@
 // `say --offline -f FILE -o OUT` without the CLI's client (being rewritten for new routes): the offline
 // server, a plain `ws` client on the route it serves, requests chunked as `say` chunks them, a WAV file.
-// Prints one JSON line: {ms, requests, bytes, maxRssMB, workersPeakMB}. Used by bench/offline.ts and
+// Prints one JSON line: {ms, parentCpuMs, requests, bytes, maxRssMB, workersPeakMB}. Used by bench/offline.ts and
 // the endurance test. workersPeakMB: the highest summed RSS of the child processes (Linux), else null.
 // Usage: node dist/bench/offline-say.js FILE OUT [VOICE] [SAMPLE_RATE]
 import { readdirSync, readFileSync } from 'node:fs';
@@ -66,4 +66,5 @@ try {
   await server.close();
 }
 const maxRssMB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ ms: Math.round(performance.now() - started), requests, bytes, maxRssMB: Math.round(maxRssMB), workersPeakMB: workersPeakMB === null ? null : Math.round(workersPeakMB) }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ ms: Math.round(performance.now() - started), parentCpuMs: Math.round((cpu.user + cpu.system) / 1000), requests, bytes, maxRssMB: Math.round(maxRssMB), workersPeakMB: workersPeakMB === null ? null : Math.round(workersPeakMB) }));

@@ -98,7 +98,9 @@ export class FliteWorker extends EventEmitter<FliteWorkerEvents> {
     if (this.running) return this.running;
     if (!existsSync(this.script)) throw new FliteWorkerError(`the Flite worker script is missing: ${this.script}`);
     // Only the script: no --test or --inspect flags of a parent node, nor our CLI's arguments.
-    const child: ChildProcess = spawn(process.execPath, ['--expose-gc', this.script], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], windowsHide: true });
+    // Detached: a Ctrl-C at the terminal is the parent's to handle, not a crash of the worker;
+    // the worker still leaves as soon as the parent (and so its end of fd 3) goes.
+    const child: ChildProcess = spawn(process.execPath, ['--expose-gc', this.script], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
     const channel = child.stdio[3] as Socket;
     const running: Running = { child, channel, stderr: '' };
     this.running = running;
