@@ -49,7 +49,7 @@ export async function offlineVoice(report: Report, root: string, work: string): 
   const espeak = hasEspeak() ? [0, 1, 2].map(() => runEspeak(chapter, join(work, 'espeak.wav'))) : undefined;
   const baseMs = espeak ? median(espeak.map((r) => r.ms)) : undefined;
   const baseline = espeak ? `${(baseMs! / 1000).toFixed(2)} s, ${mb(espeak[0].rssMB)} (espeak-ng)` : 'espeak-ng not installed (apt-get install espeak-ng)';
-  for (const [voice, what] of [['sophia', 'default voice'], ['liam', 'word timings']] as const) {
+  for (const [voice, what] of [['sophia', 'default voice, slt'], ['liam', 'word timings, rms'], ['james', 'diphone voice, kal16']] as const) {
     const ours = await runNode([script, chapter, join(work, `offline-${voice}.wav`), voice]);
     const ratio = baseMs ? `${(ours.ms / baseMs).toFixed(1)}×` : '—';
     report(`offline ${voice} (${what}), wall time`, `${(ours.ms / 1000).toFixed(2)} s`, baseline, ratio, '≤ 10×');

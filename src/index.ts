@@ -16,7 +16,7 @@ export { PlaybackClock } from './audio/playback-clock.js';
 export { chunkText, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';
 export { startWavesServer, type WavesServer, type WavesServerOptions, type Faults, type RequestRecord } from './server/waves-server.js';
-export { ToneEngine, type SpeechEngine, type SynthesisParams, type VoiceInfo } from './server/engine.js';
+export { ToneEngine, type EnginePiece, type SpeechEngine, type SynthesisParams, type VoiceInfo, type WordTiming } from './server/engine.js';
 export { startOfflineServer, type OfflineServer } from './server/offline.js';
 export { UtteranceQueue, type DeferredUtterance, type QueueAction, type UtteranceQueueOptions } from './utterance-queue.js';
 export { fetchVoices, filterVoices, parseVoices, type Voice, type VoiceFilter } from './waves/voices.js';

@@ -167,6 +167,7 @@ test('endurance: three offline runs of an 1,800-word chapter in a row exit 0 wit
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'offline-say.js'), chapter, out, 'james'], {
       env: { ...process.env, TMPDIR: join(tmp, 'private') },
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 150_000, // a guard against a hang (SIGTERM, failing the test below), not a speed check
     });
     mkdirSync(join(tmp, 'private'), { recursive: true });
     let stdout = '';

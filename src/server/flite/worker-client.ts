@@ -68,9 +68,10 @@ export class FliteWorker extends EventEmitter<FliteWorkerEvents> {
   run(job: FliteJob): Promise<FliteResult> {
     if (this.closed) return Promise.reject(new FliteWorkerError('the Flite engine was disposed'));
     return new Promise((resolve, reject) => {
+      const running = this.ensureRunning(); // throws (so rejects) when the worker cannot start
       const entry: Pending = { id: this.nextId++, job, attempts: 1, resolve, reject };
       this.pending.set(entry.id, entry);
-      this.send(this.ensureRunning(), entry);
+      this.send(running, entry);
     });
   }
 
