@@ -87,6 +87,10 @@ test('only the word-timestamp voices carry words; an unknown voice is refused', 
   await assert.rejects(speak(engine, 'Hello there.', 'nobody'), (error: unknown) => error instanceof UnknownVoiceError && error.code === 'VOICE_NOT_FOUND');
 });
 
+test('a worker script that is not there is a clear error at start, not a hang', () => {
+  assert.throws(() => new FliteEngine({ script: '/nonexistent/flite-worker.js' }), (error: unknown) => (error as { code?: string }).code === 'ENGINE_CRASHED' && /worker script is missing/.test(String(error)));
+});
+
 test('a worker killed mid-request is replaced and the sentence retried: the audio is the same as undisturbed', async (t) => {
   const engine = engineFor(t);
   const undisturbed = await speak(engine, TEXT, 'meher');
