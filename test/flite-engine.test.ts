@@ -84,7 +84,9 @@ test('only the word-timestamp voices carry words; an unknown voice is refused', 
   const plain = await speak(engine, 'Dr. Jones paid $20 for 3 tickets.', 'sophia');
   assert.ok(seconds(plain) > 1);
   assert.ok(plain.every((p) => p.words === undefined));
-  await assert.rejects(speak(engine, 'Hello there.', 'nobody'), (error: unknown) => error instanceof UnknownVoiceError && error.code === 'VOICE_NOT_FOUND');
+  for (const unknown of ['nobody', 'Liam', 'constructor', '']) {
+    await assert.rejects(speak(engine, 'Hello there.', unknown), (error: unknown) => error instanceof UnknownVoiceError && error.code === 'VOICE_NOT_FOUND', unknown);
+  }
 });
 
 test('a worker script that is not there is a clear error at start, not a hang', () => {

@@ -38,8 +38,8 @@ export class FliteEngine implements SpeechEngine {
    * word-timestamp voice carry `words`: every whitespace-separated word of the piece's text.
    */
   async *synthesize({ text, voice, sampleRate, speed = 1 }: SynthesisParams, signal?: AbortSignal): AsyncIterable<EnginePiece> {
+    if (!Object.hasOwn(FLITE_VOICES, voice)) throw new UnknownVoiceError(voice); // not "constructor" either
     const fliteVoice = FLITE_VOICES[voice];
-    if (!fliteVoice) throw new UnknownVoiceError(voice);
     const wordTimestamps = fliteVoice.wordTimestamps === true;
     const start = (sentence: string): Promise<FliteResult> => {
       if (!/[\p{L}\p{N}]/u.test(sentence)) {
