@@ -160,7 +160,7 @@ test('dispose ends the worker and leaves nothing in TMPDIR; stale folders of dea
   assert.deepEqual(removeStaleFliteDirs(tmp), []);
 });
 
-test('endurance: three offline runs of an 1,800-word chapter in a row exit 0 with valid WAVs, flat memory and an empty TMPDIR', async (t) => {
+test('regression, the offline voice aborted the process: three offline runs of an 1,800-word chapter exit 0 with valid WAVs, flat memory, an empty TMPDIR', async (t) => {
   // `say --offline` on this branch cannot reach the server (the client is being rewritten for new
   // routes), so bench/offline-say.js runs the same pipeline: offline server, socket, WAV file.
   // James is Flite's diphone voice, four times cheaper than the default, to keep this test short;
