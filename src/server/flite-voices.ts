@@ -5,8 +5,10 @@ export interface FliteVoice {
   name: string;
   gender: 'female' | 'male';
   accent: string;
-  /** Mean pitch in Hz, to tell voices that share a Flite voice apart. */
+  /** Mean pitch in Hz, to tell voices that share a Flite voice apart (slt and awb follow it; rms does not). */
   pitch?: number;
+  /** The voice reports when each word is spoken (the API's word-timestamp voices). */
+  wordTimestamps?: boolean;
 }
 
 /** Waves voice ids mapped onto Flite's English voices. */
@@ -16,4 +18,11 @@ export const FLITE_VOICES: Record<string, FliteVoice> = {
   ryan: { flite: 'rms', name: 'Ryan', gender: 'male', accent: 'american' },
   james: { flite: 'kal16', name: 'James', gender: 'male', accent: 'american' },
   arthur: { flite: 'awb', name: 'Arthur', gender: 'male', accent: 'scottish' },
+  // The API's word-timestamp voices.
+  liam: { flite: 'rms', name: 'Liam', gender: 'male', accent: 'american', wordTimestamps: true },
+  devansh: { flite: 'awb', name: 'Devansh', gender: 'male', accent: 'scottish', pitch: 100, wordTimestamps: true },
+  kartik: { flite: 'kal16', name: 'Kartik', gender: 'male', accent: 'american', wordTimestamps: true },
+  meher: { flite: 'slt', name: 'Meher', gender: 'female', accent: 'american', pitch: 190, wordTimestamps: true },
+  maithili: { flite: 'slt', name: 'Maithili', gender: 'female', accent: 'american', pitch: 200, wordTimestamps: true },
+  avery: { flite: 'slt', name: 'Avery', gender: 'female', accent: 'american', pitch: 235, wordTimestamps: true },
 };

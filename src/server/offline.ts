@@ -21,7 +21,7 @@ export async function startOfflineServer(options: WavesServerOptions = {}): Prom
     engine: engine.name,
     close: async () => {
       await server.close();
-      engine.dispose();
+      await engine.dispose();
     },
   };
 }
