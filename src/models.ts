@@ -3,6 +3,9 @@
 export const MODELS = ['lightning_v3.1', 'lightning_v3.1_pro', 'lightning-v2'] as const;
 export type Model = (typeof MODELS)[number];
 
+/** The voices that send word_timestamp frames when asked (the others accept the flag and send none). */
+export const WORD_TIMESTAMP_VOICES = ['meher', 'devansh', 'kartik', 'maithili', 'liam', 'avery'] as const;
+
 /** Language names by code, for every code any model accepts. */
 export const LANGUAGES: Readonly<Record<string, string>> = {
   auto: 'Automatic (from the text)',

@@ -56,7 +56,7 @@ export function addSettingsOptions(command: Command): Command {
     .addOption(new Option('--speed <x>', 'speaking rate: 0.5–2 (0.1–5 on lightning-v2)').argParser(parserFor('speed')))
     .addOption(new Option('--number-language <code>', 'language for reading numbers, amounts and dates').argParser(parserFor('numberLanguage')))
     .addOption(new Option('--math [on|off]', 'read math notation (2×3=6) as words').argParser(parserFor('math')).preset(true))
-    .addOption(new Option('--word-timestamps [on|off]', 'ask for word timings (only some voices give them)').argParser(parserFor('wordTimestamps')).preset(true).hideHelp())
+    .addOption(new Option('--word-timestamps [on|off]', 'ask for word timings (only some voices give them)').argParser(parserFor('wordTimestamps')).preset(true))
     .addOption(new Option('--consistency <x>', 'lightning-v2 only: 0–1').argParser(parserFor('consistency')))
     .addOption(new Option('--similarity <x>', 'lightning-v2 only: 0–1').argParser(parserFor('similarity')))
     .addOption(new Option('--enhancement <n>', 'lightning-v2 only: 0, 1 or 2').argParser(parserFor('enhancement')))

@@ -27,7 +27,12 @@ Examples:
   $ smallest-tts say "Ogg Vorbis on stdout" --format ogg -o - > out.ogg
   $ smallest-tts say "On the USB headset" --device plughw:CARD=Headset,DEV=0
   $ smallest-tts say "Raw PCM" --raw -o - | aplay -f S16_LE -r 24000 -c 1
-  $ smallest-tts say "Older model" --model lightning-v2 --consistency 0.6 -o v2.wav
+  $ smallest-tts say -f chapter.txt -o chapter.mp3 --voice liam --subtitles chapter.srt
+  $ llm "tell me a story" | smallest-tts say               # speaks each sentence as it arrives
+  $ tail -f build.log | smallest-tts say
+  $ smallest-tts say "こんにちは" --model lightning_v3.1_pro --voice meher --language ja
+  $ smallest-tts say "Total: 3×4=12" --math --number-language en
+  $ smallest-tts say "Seed routes" --route per-model --base-url wss://waves-api.smallest.ai
   $ smallest-tts say "Stats for scripts" -o x.wav --json | jq .audioSeconds`;
 
 const REPL_EXAMPLES = `
@@ -135,6 +140,7 @@ export function buildProgram(): Command {
     .option('--format <name>', 'wav, mp3, flac, ogg or raw, whatever the extension (needed with -o - for non-WAV)')
     .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
     .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
+    .option('--subtitles <file>', 'also write subtitles timed against the audio: FILE.srt or FILE.vtt (voices with word timings, e.g. liam)')
     .option('--json', 'print one JSON object of settings and timings (stdout with -o FILE, else stderr)')
     .addHelpText('after', SAY_EXAMPLES);
   addSettingsOptions(say);

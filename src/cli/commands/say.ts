@@ -12,12 +12,14 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
+import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
 
 export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   file?: string;
   json?: boolean;
+  subtitles?: string;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -33,6 +35,7 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
     requests: stats.requests,
     firstAudioMs: stats.firstAudioMs === undefined ? null : Math.round(stats.firstAudioMs),
     totalMs: Math.round(totalMs),
+    ...(settings.wordTimestamps && { words: stats.words.map((w) => ({ word: w.word, start: Number(w.start.toFixed(3)), end: Number(w.end.toFixed(3)) })) }),
   };
 }
 
@@ -53,7 +56,8 @@ async function fileLength(path: string | undefined): Promise<number | undefined>
 }
 
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
-  const settings = settingsFromFlags(flags);
+  const subtitles = subtitlePlan(flags.subtitles, flags.output);
+  const settings = settingsFromFlags(subtitles ? { ...flags, wordTimestamps: true } : flags);
   const output = outputFromFlags(flags, process.stdout.isTTY === true);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
@@ -108,13 +112,18 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     });
     ui.stopStatus();
     if (stats.interrupted) {
-      // A file keeps what arrived (a valid WAV); playback stops at once.
+      // A file keeps what arrived (a valid WAV, and the subtitles of it); playback stops at once.
       await (output.kind === 'speaker' ? audio.abort() : audio.end());
       sink = undefined;
+      if (subtitles && output.kind !== 'speaker') await writeSaySubtitles(subtitles, stats, settings.voice).catch(() => {});
       throw new InterruptedError();
     }
     await audio.end();
     sink = undefined;
+    if (subtitles) {
+      const cues = await writeSaySubtitles(subtitles, stats, settings.voice);
+      ui.verbose(`wrote ${subtitles.path} (${cues} cues)`);
+    }
     const underruns = audio instanceof SpeakerSink ? audio.clock : null;
     if (underruns) ui.verbose(`playback: ${underruns.underruns} underrun(s), ${Math.round(underruns.underrunMs)} ms of silence added`);
     ui.verbose(

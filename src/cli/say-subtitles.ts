@@ -1,0 +1,38 @@
+// say --subtitles: the file and its format checked before anything is sent; cues written from the words heard.
+import { resolve } from 'node:path';
+import { SmallestTtsError, UsageError } from '../errors.js';
+import { WORD_TIMESTAMP_VOICES } from '../settings.js';
+import type { SynthesisStats } from '../synthesize.js';
+import { buildCues, formatSubtitles, subtitleFormatFromPath, writeSubtitleFile, type SubtitleFormat } from '../text/subtitles.js';
+
+export interface SubtitlePlan {
+  path: string;
+  format: SubtitleFormat;
+}
+
+/** Checks `--subtitles FILE` (extension .srt or .vtt, not the audio file itself); null without the flag. */
+export function subtitlePlan(path: string | undefined, audioPath: string | undefined): SubtitlePlan | null {
+  if (path === undefined) return null;
+  if (path.trim() === '' || path === '-') throw new UsageError('--subtitles needs a file name ending in .srt or .vtt.');
+  if (audioPath !== undefined && audioPath !== '-' && resolve(audioPath) === resolve(path)) {
+    throw new UsageError('--subtitles and -o name the same file.');
+  }
+  return { path, format: subtitleFormatFromPath(path) };
+}
+
+/**
+ * Writes the cues of every word heard (timed against the audio written). A voice that sent no word
+ * timings is an error (exit 1): the audio stays, and no empty subtitle file is left.
+ */
+export async function writeSaySubtitles(plan: SubtitlePlan, stats: SynthesisStats, voice: string): Promise<number> {
+  // After an interruption, only words whose audio was written.
+  const words = stats.words.filter((w) => w.start < stats.audioSeconds + 1e-6);
+  if (words.length === 0) {
+    throw new SmallestTtsError(`The voice ${voice} gave no word timings, so ${plan.path} was not written.`, {
+      hint: `Voices that give them: ${WORD_TIMESTAMP_VOICES.join(', ')} (e.g. --voice ${WORD_TIMESTAMP_VOICES[4]}).`,
+    });
+  }
+  const cues = buildCues(words);
+  await writeSubtitleFile(plan.path, formatSubtitles(cues, plan.format));
+  return cues.length;
+}
