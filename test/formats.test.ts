@@ -3,7 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { FlacEncoder } from '../src/audio/flac-encoder.js';
+import { FLAC_STREAMINFO_OFFSET } from '../src/audio/encoders.js';
 import { formatFromPath, parseFormat } from '../src/audio/formats.js';
 import { openFileSink, openStreamSink } from '../src/audio/output.js';
 import type { AudioSink } from '../src/audio/sink.js';
@@ -93,7 +93,7 @@ describe('FLAC', needsSox, () => {
     const sink = await openFileSink(path, { format: 'flac', sampleRate: 16000 });
     await feed(sink, pcm, 1000);
     await sink.end();
-    const info = readFileSync(path).subarray(FlacEncoder.STREAMINFO_OFFSET, FlacEncoder.STREAMINFO_OFFSET + 34);
+    const info = readFileSync(path).subarray(FLAC_STREAMINFO_OFFSET, FLAC_STREAMINFO_OFFSET + 34);
     assert.equal(info.readUInt32BE(14), 16000, 'total samples (low 32 bits)');
     assert.deepEqual(info.subarray(18), (await import('node:crypto')).createHash('md5').update(pcm).digest());
   });
