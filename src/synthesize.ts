@@ -34,6 +34,8 @@ export interface SynthesizeOptions {
   onProgress?: (progress: SynthesisProgress) => void;
   /** Each word as its timing arrives, timed against the audio written. */
   onWord?: (word: TimedWord) => void;
+  /** Each piece of text as its audio begins, with its start in the audio written (seconds). */
+  onSegment?: (segment: { text: string; start: number }) => void;
 }
 
 export async function synthesizeToSink(client: WavesClient, input: TextInput, sink: AudioSink, options: SynthesizeOptions = {}): Promise<SynthesisStats> {
@@ -44,6 +46,7 @@ export async function synthesizeToSink(client: WavesClient, input: TextInput, si
   const textTotal = typeof input === 'string' ? input.replace(/\s+/g, ' ').trim().length : options.textTotal;
   const stream = client.synthesize(input, { settings, signal });
   stream.onWord = options.onWord ?? null;
+  stream.onSegment = options.onSegment ?? null;
   const bytesPerSecond = settings.sampleRate * 2;
   for await (const pcm of stream) {
     if (signal?.aborted) break;

@@ -1,37 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { formatClock } from '../src/cli/progress.js';
 import { ToneEngine } from '../src/server/engine.js';
-import { BIN, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
+import { parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
+import { hasScript, inTerminal } from './terminal.js';
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
-
-/** Runs the CLI in a real pseudo-terminal of the given size; returns what the terminal received. */
-function inTerminal(size: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: Buffer }> {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', `stty ${size}; ${quoted}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    const out: Buffer[] = [];
-    let bytes = 0;
-    child.stdout.on('data', (d: Buffer) => {
-      bytes += d.length;
-      // A flood (the old spinner on a 0×0 terminal wrote megabytes): stop reading and fail.
-      if (bytes > 1 << 20) child.kill('SIGKILL');
-      else out.push(d);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: Buffer.concat(out) });
-    });
-  });
-}
 
 describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is not installed' }, () => {
   /** About 30 s of audio at 20× real time: the run lasts long enough for the progress line. */

@@ -9,6 +9,7 @@ export class PlaybackClock {
   private readonly bytesPerMs: number;
   private playEnd = 0;
   private running = false;
+  private fedMs = 0;
 
   constructor(sampleRate: number) {
     this.bytesPerMs = (sampleRate * 2) / 1000;
@@ -25,6 +26,12 @@ export class PlaybackClock {
       this.playEnd = now;
     }
     this.playEnd += bytes / this.bytesPerMs;
+    this.fedMs += bytes / this.bytesPerMs;
+  }
+
+  /** How much of the audio fed has been heard by now: the position in the stream, in ms. */
+  playedMs(now = performance.now()): number {
+    return this.fedMs - this.bufferedMs(now);
   }
 
   /** Audio fed but not yet played. */

@@ -101,6 +101,16 @@ export class Ui {
   dim(text: string): string {
     return this.chalk?.dim(text) ?? text;
   }
+
+  /** The word being heard, in karaoke: reversed colours (plain brackets where colour is off, e.g. NO_COLOR). */
+  highlight(text: string): string {
+    return this.chalk && this.chalk.level > 0 ? this.chalk.inverse(text) : `[${text}]`;
+  }
+
+  /** Karaoke replaces the progress line while playing. */
+  get karaokeWanted(): boolean {
+    return this.interactive && !this.writeLine;
+  }
 }
 
 /** How an error reaches the user: the message, then what to do about it. */

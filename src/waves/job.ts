@@ -211,6 +211,7 @@ export class Job {
       data = data.subarray(n);
     }
     if (data.length === 0) return;
+    if (this.segmentBytes === 0) this.stream.onSegment?.({ text: this.fragments[0] ?? '', start: this.segmentStart });
     this.segmentBytes += data.length;
     this.stream.push(data);
   }

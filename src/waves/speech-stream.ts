@@ -42,6 +42,8 @@ export class SpeechStream implements AsyncIterable<Buffer> {
   onDrain: (() => void) | null = null;
   /** Called for each word as it arrives. */
   onWord: ((word: TimedWord) => void) | null = null;
+  /** Called as each segment's audio begins: its text and where it starts in this stream's audio. */
+  onSegment: ((segment: { text: string; start: number }) => void) | null = null;
 
   constructor(text: string, sampleRate: number) {
     this.text = text;

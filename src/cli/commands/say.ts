@@ -12,6 +12,7 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
+import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
@@ -57,11 +58,13 @@ async function fileLength(path: string | undefined): Promise<number | undefined>
 
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
   const subtitles = subtitlePlan(flags.subtitles, flags.output);
-  const settings = settingsFromFlags(subtitles ? { ...flags, wordTimestamps: true } : flags);
   const output = outputFromFlags(flags, process.stdout.isTTY === true);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
+  // Subtitles need word timings; so does karaoke (playing on a terminal), where the voice has them.
+  const wantWords = subtitles !== null || (output.kind === 'speaker' && ui.karaokeWanted);
+  const settings = settingsFromFlags(wantWords && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
   if (origins) {
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
@@ -103,15 +106,23 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     if (connected.status === 'rejected') throw connected.reason;
     ui.verbose(`ready in ${Math.round(performance.now() - started)} ms`);
     await ui.status('Synthesizing…');
+    // Playing on a terminal: the text being heard, its current word highlighted, instead of progress.
+    const karaoke = audio instanceof SpeakerSink && ui.karaokeWanted ? new Karaoke(process.stderr, () => audio.clock.playedMs() / 1000, (w) => ui.highlight(w)) : null;
+    if (karaoke) ui.stopStatus();
     const stats = await synthesizeToSink(client, text, audio, {
       signal: controller.signal,
       textTotal: await fileLength(flags.file),
-      onProgress: (p) => ui.progress(p),
-    }).catch((error: unknown) => {
-      throw withVoiceHint(error, connection.baseUrl, settings);
-    });
+      onProgress: karaoke ? undefined : (p) => ui.progress(p),
+      onWord: karaoke ? (w) => karaoke.word(w) : undefined,
+      onSegment: karaoke ? (s) => karaoke.segment(s) : undefined,
+    })
+      .catch((error: unknown) => {
+        karaoke?.stop();
+        throw withVoiceHint(error, connection.baseUrl, settings);
+      });
     ui.stopStatus();
     if (stats.interrupted) {
+      karaoke?.stop();
       // A file keeps what arrived (a valid WAV, and the subtitles of it); playback stops at once.
       await (output.kind === 'speaker' ? audio.abort() : audio.end());
       sink = undefined;
@@ -119,6 +130,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       throw new InterruptedError();
     }
     await audio.end();
+    karaoke?.stop();
     sink = undefined;
     if (subtitles) {
       const cues = await writeSaySubtitles(subtitles, stats, settings.voice);
