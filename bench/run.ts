@@ -14,6 +14,7 @@ import { WavesClient } from '../src/waves/client.js';
 import WebSocket from 'ws';
 import { UtteranceQueue } from '../src/utterance-queue.js';
 import { RealTimeSink } from './realtime-sink.js';
+import { chunkBench } from './chunk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -205,7 +206,13 @@ async function stopLatency(runs = 10): Promise<void> {
   report('Ctrl-C → silence (stop + reconnect started)', `${fmt(median(stops))} ms median, ${fmt(Math.max(...stops))} ms max`, `${runs} stops`, '—', '< 500 ms');
 }
 
-const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency };
+async function chunking(): Promise<void> {
+  console.log('7. chunking: 1 MB against 100 KB of prose through chunkText');
+  const r = await chunkBench();
+  report('chunkText, 1 MB of prose', `${fmt(r.largeMs)} ms`, `${fmt(r.smallMs)} ms for 100 KB`, `${fmt(r.ratio, 1)}×`, '≤ 11×');
+}
+
+const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency, chunk: chunking };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 console.log(`smallest-tts benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB`);
 for (const name of chosen.length ? chosen : Object.keys(sections)) await sections[name]();
