@@ -13,7 +13,7 @@ export { StreamSink, OutputClosedError, type AudioSink } from './audio/sink.js';
 export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
 export { SpeakerSink, probePlayback } from './audio/speaker.js';
 export { PlaybackClock } from './audio/playback-clock.js';
-export { chunkText, type ChunkOptions } from './text/chunk.js';
+export { chunkText, TextChunker, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';
 export { startWavesServer, type WavesServer, type WavesServerOptions, type Faults, type RequestRecord } from './server/waves-server.js';
 export { ToneEngine, type SpeechEngine, type SynthesisParams, type VoiceInfo } from './server/engine.js';

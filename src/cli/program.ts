@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MODELS } from '../settings.js';
+import { polishProgram } from './help.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 
 /** The package's version, found by walking up from this file (it runs compiled and bundled). */
@@ -197,5 +198,5 @@ export function buildProgram(): Command {
       await runServe(flags);
     });
 
-  return program;
+  return polishProgram(program);
 }

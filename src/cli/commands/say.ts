@@ -1,5 +1,4 @@
 // `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a WAV file, or stdout.
-import { once } from 'node:events';
 import type { AudioSink } from '../../audio/sink.js';
 import { StreamSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
@@ -13,6 +12,7 @@ import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { flushStdout } from '../stdout.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
 
@@ -150,6 +150,6 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     if (sink) await sink.abort();
     await client.close();
     await connection.close();
-    if (output.kind === 'stdout' && process.stdout.writableLength > 0) await once(process.stdout, 'drain');
+    if (output.kind === 'stdout') await flushStdout();
   }
 }
