@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, assertValidSettings, parseSettingValue, type SettingKey, type Settings } from '../settings.js';
 import { checkBaseUrl, parseRoute } from '../waves/url.js';
+import { checkApiKey } from './api-key.js';
 import { configDir } from './paths.js';
 
 /** Config keys as users type them → commander option attribute names. */
@@ -78,7 +79,7 @@ export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile):
   if (key === 'route') return parseRoute(raw);
   if (key === 'api-key') {
     if (raw.trim() === '') throw new UsageError('api-key needs a value');
-    return raw.trim();
+    return checkApiKey(raw);
   }
   const value = parseSettingValue(settingOf(key)!, raw);
   const settings: Settings = { ...DEFAULT_SETTINGS };

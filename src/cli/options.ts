@@ -6,6 +6,7 @@ import {
   type SettingKey, type Settings,
 } from '../settings.js';
 import { DEFAULT_BASE_URL, checkBaseUrl } from '../waves/url.js';
+import { checkApiKey } from './api-key.js';
 
 export interface SettingsFlags {
   model?: string;
@@ -58,7 +59,7 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option('--insecure', 'allow a plain ws:// base URL to a host that is not this machine'))
     .addOption(new Option('--offline', 'speak with the built-in offline voice through a local server; no key or network'))
     .addOption(new Option('--profile <name>', 'use a named profile from the config file').env('SMALLEST_PROFILE'))
-    .addOption(new Option('-q, --quiet', 'no spinner or status; errors only'))
+    .addOption(new Option('-q, --quiet', 'no spinner or status; errors only').conflicts('verbose'))
     .addOption(new Option('-v, --verbose', 'connection events and timings on stderr'));
 }
 
@@ -86,5 +87,5 @@ export function connectionFromFlags(flags: ConnectionFlags): Connection {
   if (!apiKey) {
     throw new UsageError('No API key.', 'Set SMALLEST_API_KEY (or pass --api-key), or use --offline to try the local voice.');
   }
-  return { apiKey, baseUrl };
+  return { apiKey: checkApiKey(apiKey), baseUrl };
 }

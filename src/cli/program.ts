@@ -125,6 +125,7 @@ export function buildProgram(): Command {
     .option('--gender <gender>', 'only voices of this gender')
     .option('--json', 'JSON instead of a table')
     .option('--refresh', 'fetch again instead of using the cache')
+    .addOption(new Option('--http-timeout <ms>', 'give up on the voice list after this long (tests)').argParser(integer('--http-timeout')).hideHelp())
     .addHelpText('after', VOICES_EXAMPLES);
   addConnectionOptions(voices);
   voices.action(async (_flags, command: Command) => {

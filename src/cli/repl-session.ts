@@ -10,6 +10,7 @@ import {
 import { chunkText } from '../text/chunk.js';
 import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
+import { didYouMean } from './suggest.js';
 
 /** REPL command → setting. */
 export const SETTING_COMMANDS: Record<string, SettingKey> = {
@@ -104,7 +105,7 @@ export class ReplSession {
       case 'exit':
         return 'quit';
       default:
-        throw new UsageError(`Unknown command /${name}: /help lists the commands.`);
+        throw new UsageError(`Unknown command /${name}.${didYouMean(name, COMMANDS.map((c) => c.slice(1)), '/')} /help lists the commands.`);
     }
   }
 

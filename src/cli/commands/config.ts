@@ -1,9 +1,10 @@
 // `smallest-tts config set|get|unset|list|path`: defaults and profiles in the config file.
 import { UsageError } from '../../errors.js';
+import { didYouMean } from '../suggest.js';
 import { CONFIG_KEYS, configPath, isConfigKey, loadConfig, parseConfigValue, redactKey, saveConfig, type ConfigKey, type Profile } from '../config-file.js';
 
 function keyOf(raw: string): ConfigKey {
-  if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
+  if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.${didYouMean(raw, Object.keys(CONFIG_KEYS))}`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
   return raw;
 }
 

@@ -15,6 +15,7 @@ import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { historyPath } from '../paths.js';
 import { ReplSession, completeLine } from '../repl-session.js';
+import { safeLine, safeText } from '../sanitize.js';
 import { Ui, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
 
@@ -61,8 +62,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   };
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: false, writeLine: (line) => print(line, process.stderr) });
   const out = {
-    info: (message: string) => (interactive ? print(message) : !flags.quiet && print(message, process.stderr)),
-    error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${message}`, process.stderr),
+    info: (message: string) => (interactive ? print(safeText(message, 4000)) : !flags.quiet && print(safeText(message, 4000), process.stderr)),
+    error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${safeText(message)}`, process.stderr),
   };
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
   const output = flags.output ? await WavFileSink.open(flags.output, initial.sampleRate) : null;
@@ -73,9 +74,9 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, settings: initial, keepaliveIntervalMs: flags.keepaliveInterval });
   if (interactive) {
     client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
-    client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${reason}` : ` (code ${code})`}`)));
-    client.on('reconnecting', ({ attempt, reason }) => print(chalk.yellow(`… reconnecting (attempt ${attempt}${reason ? `; ${reason}` : ''})`)));
-    client.on('connection_error', (error) => print(`${chalk.red('connection error:')} ${error.message}`));
+    client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${safeLine(reason)}` : ` (code ${code})`}`)));
+    client.on('reconnecting', ({ attempt, reason }) => print(chalk.yellow(`… reconnecting (attempt ${attempt}${reason ? `; ${safeLine(reason)}` : ''})`)));
+    client.on('connection_error', (error) => print(`${chalk.red('connection error:')} ${safeLine(error.message)}`));
   }
   reportClientEvents(client, ui);
 

@@ -12,6 +12,7 @@ import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { assertOutputIsNotInput } from '../same-file.js';
 import { flushStdout } from '../stdout.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
@@ -78,6 +79,7 @@ function withVoiceHint(error: unknown, baseUrl: string, settings: Settings): unk
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
   const settings = settingsFromFlags(flags);
   const output = outputFromFlags(flags);
+  if (flags.file !== undefined || words.length === 0) assertOutputIsNotInput(flags.file, output.kind === 'file' ? output.path : undefined);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
