@@ -31,7 +31,7 @@ export function describeError(error: unknown): ErrorReport {
       message: safeText(error.message),
       hint: error.hint === undefined ? undefined : safeText(error.hint),
       exitCode: error.exitCode,
-      quiet: error.exitCode === 130 || error.exitCode === 141,
+      quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
       name: error.name,
     };
   }

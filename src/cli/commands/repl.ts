@@ -16,6 +16,7 @@ import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../
 import { historyPath } from '../paths.js';
 import { ReplSession, completeLine } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
+import { onTermination, type Termination } from '../signals.js';
 import { Ui, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
 
@@ -86,6 +87,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
   let interrupted = false;
+  let endedBy: Termination | undefined;
   const stopSpeech = async () => {
     client.interrupt();
     await queue.stop();
@@ -101,30 +103,27 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await queue.close();
     await output?.end();
   } finally {
+    endedBy?.dispose();
     await queue.stop().catch(() => {});
     await output?.abort();
     await client.close();
     await connection.close();
   }
-  return interrupted ? 130 : session.exitCode;
+  return endedBy?.exitCode ?? (interrupted ? 130 : session.exitCode);
 
   /** Lines from a pipe, in order. Ctrl-C stops the speech and the input; the files are still finished. */
   async function pipedLoop(): Promise<void> {
     const lines = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
-    const onSigint = () => {
+    // Ctrl-C, SIGTERM, SIGHUP: stop the speech and the input; the files are still finished.
+    endedBy = onTermination(() => {
       interrupted = true;
       lines.close();
       void stopSpeech();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      for await (const line of lines) {
-        if (interrupted || (await session.handleLine(line)) === 'quit') break;
-      }
-      lines.close();
-    } finally {
-      process.off('SIGINT', onSigint);
+    }, { force: () => output instanceof WavFileSink && output.finishSync() });
+    for await (const line of lines) {
+      if (interrupted || (await session.handleLine(line)) === 'quit') break;
     }
+    lines.close();
   }
 
   function interactiveLoop(): Promise<void> {
@@ -141,6 +140,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       });
       rl = prompt;
       prompt.on('history', saveHistory);
+      // SIGTERM, SIGHUP: leave as Ctrl-D does, without the queued speech (readline has Ctrl-C).
+      endedBy = onTermination(() => void stopSpeech().then(() => prompt.close()), { signals: ['SIGTERM', 'SIGHUP'], force: () => output instanceof WavFileSink && output.finishSync() });
       let chain: Promise<unknown> = Promise.resolve();
       let quitting = false;
       const quit = () => {

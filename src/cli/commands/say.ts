@@ -3,7 +3,7 @@ import type { AudioSink } from '../../audio/sink.js';
 import { StreamSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import { WavFileSink, WavStreamSink } from '../../audio/wav.js';
-import { ApiError, InterruptedError, SmallestTtsError, UsageError } from '../../errors.js';
+import { ApiError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
 import { chunkText } from '../../text/chunk.js';
@@ -13,6 +13,7 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { assertOutputIsNotInput } from '../same-file.js';
+import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
@@ -93,15 +94,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   reportClientEvents(client, ui);
   const controller = new AbortController();
   let sink: AudioSink | undefined;
-  const onSigint = () => {
-    if (controller.signal.aborted) {
-      // A second Ctrl-C does not wait for cleanup, but a file still ends valid.
-      if (sink instanceof WavFileSink) sink.finishSync();
-      process.exit(130);
-    }
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // Ctrl-C, SIGTERM, SIGHUP: stop and keep a valid file; a second signal does not wait, but the file still ends valid.
+  const termination = onTermination(() => controller.abort(), { force: () => sink instanceof WavFileSink && sink.finishSync() });
   try {
     await ui.status(`Connecting to ${new URL(connection.baseUrl).host}…`);
     const started = performance.now();
@@ -112,7 +106,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     if (ready === 'interrupted') {
       // Ctrl-C while connecting: stop now; a file opened meanwhile is removed.
       void opening.then((s) => s.abort(), () => {});
-      throw new InterruptedError();
+      throw termination.error();
     }
     const [opened, connected] = ready;
     if (opened.status === 'rejected') throw opened.reason;
@@ -131,7 +125,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       // A file keeps what arrived (a valid WAV); playback stops at once.
       await (output.kind === 'speaker' ? audio.abort() : audio.end());
       sink = undefined;
-      throw new InterruptedError();
+      throw termination.error();
     }
     await audio.end();
     sink = undefined;
@@ -148,7 +142,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     }
   } finally {
     ui.stopStatus();
-    process.off('SIGINT', onSigint);
+    termination.dispose();
     if (sink) await sink.abort();
     await client.close();
     await connection.close();
