@@ -75,17 +75,24 @@ describe('config set', () => {
     assert.equal((await runCli(['config', 'unset', 'model'], { env })).code, 0);
     const settable: [string, string][] = [
       ['voice', 'emily'], ['speed', '1.3'], ['language', 'de'], ['sample-rate', '16000'], ['number-language', 'en'],
-      ['math', 'on'], ['word-timestamps', 'off'], ['route', 'per-model'], ['similarity', '0.2'], ['api-key', 'sk-test-1234'],
+      ['math', 'on'], ['word-timestamps', 'off'], ['route', 'per-model'], ['api-key', 'sk-test-1234'],
     ];
     for (const [key, value] of settable) {
       const r = await runCli(['config', 'set', key, value], { env });
       assert.equal(r.code, 0, `${key}: ${r.stderr}`);
     }
+    // Setting a lightning-v2 value itself without that model is refused, as its flag is.
     const similarity = await runCli(['config', 'set', 'similarity', '0.3'], { env });
-    assert.match(similarity.stderr, /note: similarity applies to lightning-v2 only; it is ignored with lightning_v3\.1/);
+    assert.equal(similarity.code, 2);
+    assert.match(similarity.stderr, /^error: --similarity works only with model lightning-v2/);
+    // Moving the model away from lightning-v2 keeps its values, with a note.
+    await runCli(['config', 'set', 'model', 'lightning-v2'], { env });
+    const away = await runCli(['config', 'set', 'model', 'lightning_v3.1'], { env });
+    assert.equal(away.code, 0, away.stderr);
+    assert.match(away.stderr, /note: consistency applies to lightning-v2 only; it is ignored with lightning_v3\.1/);
     const bad = await runCli(['config', 'set', 'speed', 'fast', '--profile', 'quick'], { env });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^error: speed must be a number \(got "fast"\)/);
+    assert.match(bad.stderr, /^error: --speed must be a number \(got "fast"\)/);
     const list = await runCli(['config', 'list'], { env });
     assert.match(list.stdout.toString(), /consistency\s+0\.4\n/);
   });

@@ -100,15 +100,16 @@ export function checkConfigSet(key: ConfigKey, raw: string, profile: Profile): {
     if (key === 'base-url') checkBaseUrl(raw.trim());
     return { value: convert(key, raw), notes: [] };
   }
-  const value = parseSettingValue(setting, raw, '');
+  const value = parseSettingValue(setting, raw); // the flag's messages: "--speed must be …"
   const settings = settingsOf({ ...profile, [key]: value });
   const notes: string[] = [];
   for (const issue of validateSettings(settings)) {
-    const mine = issue.key === setting;
+    // Only the value being set can fail; another key's problem is this change's business only
+    // when the model changes (then it is a note).
+    if (issue.key === setting) throw new UsageError(`--${key} ${issue.message}`);
+    if (key !== 'model') continue;
     const v2Elsewhere = (V2_ONLY_KEYS as readonly string[]).includes(issue.key) && !modelSpec(settings.model)?.v2Options;
-    const text = `${issue.key === setting ? key : configKeyOf(issue.key)} ${issue.message}`;
-    if (mine && !v2Elsewhere) throw new UsageError(text);
-    if (!mine && key !== 'model') continue; // another key's old problem: not this change's business
+    const text = `${configKeyOf(issue.key)} ${issue.message}`;
     notes.push(v2Elsewhere ? `${configKeyOf(issue.key)} applies to lightning-v2 only; it is ignored with ${settings.model}` : text);
   }
   return { value, notes };

@@ -71,7 +71,8 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
         lines.push(`[${title}]`);
         const entries = Object.entries(profile) as [ConfigKey, string | number | boolean][];
         if (entries.length === 0) lines.push('  (nothing set)');
-        for (const [key, value] of entries) lines.push(`  ${key.padEnd(16)} ${shown(key, value)}`);
+        const width = Math.max(12, ...entries.map(([key]) => key.length));
+        for (const [key, value] of entries) lines.push(`  ${key.padEnd(width)} ${shown(key, value)}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     }
