@@ -18,7 +18,7 @@ import { chunkBench } from './chunk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
-const BIN = join(ROOT, 'bin', 'smallest-tts');
+const BIN = join(ROOT, 'bin', 'smallest-tts.js');
 const KEY = 'bench-key';
 const work = mkdtempSync(join(tmpdir(), 'smallest-tts-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));

@@ -155,7 +155,7 @@ export class ReplSession {
     const sink = await WavFileSink.open(arg, this.o.client.settings.sampleRate);
     this.recording = { path: arg, sink };
     // Takes effect at this point of the queue: speech typed earlier is not recorded.
-    this.o.queue.then(() => {
+    this.o.queue.after(() => {
       this.o.queue.recorder = sink;
     });
     this.o.out.info(`recording to ${arg}; /save off to finish`);
@@ -168,7 +168,7 @@ export class ReplSession {
     this.recording = null;
     const rate = this.o.client.settings.sampleRate;
     const done = new Promise<void>((resolve, reject) => {
-      this.o.queue.then(async () => {
+      this.o.queue.after(async () => {
         this.o.queue.recorder = null;
         try {
           await recording.sink.end();
