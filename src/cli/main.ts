@@ -30,6 +30,9 @@ async function main(): Promise<number> {
     // Commander has printed it; it exits 0 for --help and --version, non-zero for misuse (even a bare call).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const report = describeError(error);
+    // A usage error always says where to look next.
+    const command = program.commands.find((c) => c.name() === program.args[0]);
+    if (report.exitCode === 2 && !report.hint) report.hint = `Run smallest-tts ${command ? `${command.name()} ` : ''}--help for usage.`;
     if (!report.quiet) {
       const { formatError } = await import('./ui.js');
       process.stderr.write(`${await formatError(report.message, report.hint)}\n`);
