@@ -8,10 +8,10 @@ import { closeSync, existsSync, linkSync, openSync, mkdirSync, readFileSync, rea
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { API_KEY, BIN, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
+import { modelArgs } from './model-args.js';
 import { prose } from './prose.js';
 
-/** The model whose per-model route the local server answers on this branch. */
-const MODEL = ['--model', 'lightning-v2'];
+const MODEL = await modelArgs();
 
 function assertOneError(stderr: string, pattern: RegExp): void {
   const lines = stderr.trimEnd().split('\n');

@@ -5,10 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseWav, runCli, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
+import { modelArgs } from './model-args.js';
 import { prose } from './prose.js';
 
-/** The model whose per-model route the local server answers on this branch. */
-const MODEL = ['--model', 'lightning-v2'];
+const MODEL = await modelArgs();
 const TEXT = prose(1500, 3);
 
 function assertValidPrefix(file: string, sent: Buffer): void {

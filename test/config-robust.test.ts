@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { API_KEY, runCli, startServer, tempDir, type TestContextLike } from './helpers.js';
+import { modelArgs } from './model-args.js';
 
 /** A config file of our own: its path and the environment that points at it. */
 function configAt(t: TestContextLike, data?: object, mode = 0o600): { path: string; env: Record<string, string> } {
@@ -18,12 +19,15 @@ function configAt(t: TestContextLike, data?: object, mode = 0o600): { path: stri
   return { path, env: { SMALLEST_TTS_CONFIG: path, XDG_CACHE_HOME: join(dir, 'cache') } };
 }
 
+const MODEL = await modelArgs();
+/** The model setting, in the config file, that the local server answers (see model-args.ts). */
+const MODEL_CONFIG = MODEL.length ? { model: MODEL[1] } : {};
 const TEXT = 'Dr. Grey checked the 3 reports. Mr. Brown signed them at 4.15 p.m.';
 
 describe('the environment and the config file', () => {
   test('empty SMALLEST_API_KEY, SMALLEST_BASE_URL and SMALLEST_PROFILE count as unset: the config file applies', async (t) => {
     const server = await startServer(t);
-    const { env } = configAt(t, { defaults: { 'api-key': API_KEY, 'base-url': server.url, model: 'lightning-v2', voice: 'emily' } });
+    const { env } = configAt(t, { defaults: { 'api-key': API_KEY, 'base-url': server.url, ...MODEL_CONFIG, voice: 'emily' } });
     const out = join(tempDir(t), 'out.wav');
     const r = await runCli(['say', TEXT, '-o', out], { env: { ...env, SMALLEST_API_KEY: '', SMALLEST_BASE_URL: '', SMALLEST_PROFILE: '' } });
     assert.equal(r.code, 0, r.stderr);
@@ -33,7 +37,7 @@ describe('the environment and the config file', () => {
 
   test('a number given as text in the file is converted, never sent as a string', async (t) => {
     const server = await startServer(t);
-    const { env } = configAt(t, { defaults: { model: 'lightning-v2', speed: '1.5', consistency: 0.4, 'sample-rate': '16000' } });
+    const { env } = configAt(t, { defaults: { ...MODEL_CONFIG, speed: '1.5', 'sample-rate': '16000' } });
     const r = await runCli(['say', TEXT, '-o', join(tempDir(t), 'out.wav'), '--base-url', server.url, '--api-key', API_KEY], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(server.requests[0].body.speed, 1.5);

@@ -1,8 +1,12 @@
-// StreamSink under backpressure and a leaving reader; safeText; suggest.
+// StreamSink under backpressure and a leaving reader; WavFileSink.finishSync during end(); safeText; suggest.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OutputClosedError, OutputWriteError, StreamSink } from '../src/audio/sink.js';
+import { WavFileSink } from '../src/audio/wav.js';
+import { parseWav, tempDir } from './helpers.js';
 import { safeLine, safeText } from '../src/cli/sanitize.js';
 import { editDistance, suggest } from '../src/cli/suggest.js';
 
@@ -43,6 +47,21 @@ test('StreamSink: EPIPE is the reader leaving, another error a write failure wit
   }
   assert.equal(new OutputClosedError().exitCode, 141);
   assert.match(new OutputWriteError(Object.assign(new Error('x'), { code: 'ENOSPC' })).message, /no space left on device/);
+});
+
+test('WavFileSink: regression, a second signal during end() left a .part file', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'out.wav');
+  const sink = await WavFileSink.open(path, 16000);
+  const pcm = Buffer.alloc(3200, 7);
+  await sink.write(pcm);
+  const ending = sink.end().catch(() => {}); // the process would exit before this settles
+  (sink as WavFileSink).finishSync();
+  assert.deepEqual(readdirSync(dir), ['out.wav'], 'in place before the process exits');
+  await ending;
+  const wav = parseWav(readFileSync(path));
+  assert.equal(wav.dataSize, pcm.length);
+  assert.deepEqual(wav.data, pcm);
 });
 
 test('safeText strips escape sequences and control characters, keeps line feeds, cuts with an ellipsis', () => {
