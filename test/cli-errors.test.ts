@@ -108,8 +108,8 @@ describe('connection settings', () => {
     const r = await runCli(['say', 'Hello.', '--speed', 'fast', '--offline', '-o', '-']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: --speed must be a number \(got "fast"\)\n/);
-    const model = await runCli(['say', 'Hello.', '--model', 'lightning', '--offline', '-o', '-']);
-    assert.match(model.stderr, /^error: --model must be one of /);
+    const model = await runCli(['say', 'Hello.', '--model', 'lightning_v31', '--offline', '-o', '-']);
+    assert.match(model.stderr, /^error: --model must be one of .* \(got "lightning_v31"\)\. Did you mean lightning_v3\.1\?\n/);
   });
 });
 

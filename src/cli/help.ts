@@ -1,6 +1,7 @@
 // The root help (examples, environment, config file) and commander's own errors in our style.
 import type { Command } from 'commander';
 import { configPath } from './config-file.js';
+import { didYouMean } from './suggest.js';
 
 const ROOT_EXAMPLES = `
 Examples:
@@ -36,9 +37,10 @@ Run smallest-tts COMMAND --help for a command's flags.`;
  * is invalid. must be a number (got "abc")" becomes "--speed must be a number (got "abc")".
  */
 export function rewordCommanderError(text: string): string {
-  return text.replace(/^error: option '(-\w, )?(--[\w-]+)[^']*' argument '(?:[^']|'(?!\s+is invalid))*' is invalid\. (.*)$/m, (_m, _short, flag: string, why: string) => {
-    const reason = why.replace(/^Allowed choices are (.*)\.$/, 'must be one of $1');
-    return `error: ${flag} ${reason.replace(/^--[\w-]+ /, '')}`;
+  return text.replace(/^error: option '(-\w, )?(--[\w-]+)[^']*' argument '((?:[^']|'(?!\s+is invalid))*)' is invalid\. (.*)$/m, (_m, _short, flag: string, value: string, why: string) => {
+    const choices = /^Allowed choices are (.*)\.$/.exec(why);
+    if (choices) return `error: ${flag} must be one of ${choices[1]} (got ${JSON.stringify(value)}).${didYouMean(value, choices[1].split(', '))}`;
+    return `error: ${flag} ${why.replace(/^--[\w-]+ /, '')}`;
   });
 }
 
