@@ -22,16 +22,22 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * Up to `max` candidates close to `input`, closest first: within a third of the input's length
- * (at least 1, at most 3 edits), or starting with it. Nothing when the input is itself a candidate.
+ * Up to `max` candidates close to `input`: those at the smallest distance, if within a third of
+ * the input's length (at least 1, at most 3 edits), and those starting with it. Nothing when the input is itself a candidate.
  */
 export function suggest(input: string, candidates: string[], max = 3): string[] {
   const wanted = input.trim();
   if (wanted === '' || candidates.some((c) => c.toLowerCase() === wanted.toLowerCase())) return [];
   const limit = Math.min(3, Math.max(1, Math.floor(wanted.length / 3)));
-  return [...new Set(candidates)]
-    .map((candidate) => ({ candidate, distance: editDistance(wanted, candidate) }))
-    .filter(({ candidate, distance }) => distance <= limit || (wanted.length >= 3 && candidate.toLowerCase().startsWith(wanted.toLowerCase())))
+  const scored = [...new Set(candidates)].map((candidate) => ({
+    candidate,
+    distance: editDistance(wanted, candidate),
+    prefix: wanted.length >= 3 && candidate.toLowerCase().startsWith(wanted.toLowerCase()),
+  }));
+  // The closest only: "lightning_v31" suggests lightning_v3.1, not also lightning-v2 two edits further.
+  const best = Math.min(...scored.map((s) => s.distance));
+  return scored
+    .filter(({ distance, prefix }) => prefix || (distance <= limit && distance === best))
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, max)
     .map(({ candidate }) => candidate);
