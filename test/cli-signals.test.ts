@@ -1,10 +1,11 @@
 // SIGTERM and SIGHUP end say and repl as Ctrl-C does: a valid WAV of what arrived, no .part file,
 // exit 143 / 129; a second signal exits at once and the file is still valid.
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseWav, runCli, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
+import { BIN, parseWav, runCli, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 import { modelArgs } from './model-args.js';
 import { prose } from './prose.js';
 
@@ -61,6 +62,34 @@ describe('repl ended by a signal', () => {
       const sent = Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0)));
       assertValidPrefix(join(dir, 'out.wav'), sent);
       assertValidPrefix(join(dir, 'take.wav'), sent);
+    });
+  }
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+describe('repl in a real terminal (tmux) ended by a signal', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    test(`${signal} mid-utterance: the prompt closes, the WAV is finished, exit ${code}`, async (t) => {
+      const server = await startServer(t, { realtimeFactor: 1 });
+      const dir = tempDir(t);
+      const out = join(dir, 'out.wav');
+      const socket = `smallest-tts-signal-${process.pid}-${signal}`;
+      const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+      const command = [process.execPath, BIN, 'repl', ...MODEL, '-o', out, ...serverArgs(server)].map((a) => `'${a}'`).join(' ');
+      // remain-on-exit keeps the pane, so its exit status can be read.
+      tmux('new-session', '-d', '-s', 'repl', '-x', '150', '-y', '40', `exec env HOME='${dir}' ${command}`, ';', 'set-option', '-t', 'repl', 'remain-on-exit', 'on');
+      t.after(() => spawnSync('tmux', ['-L', socket, 'kill-server']));
+      const pane = (format: string) => tmux('display-message', '-p', '-t', 'repl', format).trim();
+      await waitFor(() => tmux('capture-pane', '-p', '-t', 'repl').includes('tts›'), 10_000, 'the prompt');
+      tmux('send-keys', '-t', 'repl', TEXT.replace(/\s+/g, ' ').slice(0, 400), 'Enter');
+      await waitFor(() => (server.requests[0]?.bytes ?? 0) > 9600, 10_000, 'audio flowing');
+      process.kill(Number(pane('#{pane_pid}')), signal);
+      await waitFor(() => pane('#{pane_dead}') === '1', 10_000, 'the REPL to exit');
+      assert.equal(Number(pane('#{pane_dead_status}')), code);
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.part')), []);
+      await serverSettled(server);
+      assertValidPrefix(out, Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0))));
     });
   }
 });
