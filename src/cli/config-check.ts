@@ -67,8 +67,9 @@ export function checkLoadedProfile(raw: unknown, name: string | undefined, path:
     try {
       profile[key] = convert(key, value);
     } catch (error) {
-      const why = (error as Error).message.replace(/^\S+ (?=must|needs)/, '');
-      throw new UsageError(`${key} in ${where} of the config file ${why.replace(/\.$/, '')}.`, `Fix it with: smallest-tts config set ${key} VALUE${name ? ` --profile ${name}` : ''} (file: ${path})`);
+      const why = (error as Error).message.replace(/^\S+ (?=must|needs)/, '').replace(/\.$/, '');
+      const joined = /^(must|needs) /.test(why) ? ` ${why}` : `: ${why.charAt(0).toLowerCase()}${why.slice(1)}`;
+      throw new UsageError(`${key} in ${where} of the config file${joined}.`, `Fix it with: smallest-tts config set ${key} VALUE${name ? ` --profile ${name}` : ''} (file: ${path})`);
     }
   }
   return { profile, warnings };
@@ -90,8 +91,9 @@ function settingsOf(profile: Profile): Settings {
 
 /**
  * `config set KEY VALUE`: the value parsed as its flag is, and checked against the rest of the
- * profile. Only a problem with this key fails; a lightning-v2 value on another model, and problems
- * of other keys that this change brings out, are notes.
+ * profile, with the flag's messages. Only a problem of this key fails (a lightning-v2 value while
+ * the profile's model is another one included, as its flag would); problems of other keys never
+ * block it, and those a model change brings out are notes.
  */
 export function checkConfigSet(key: ConfigKey, raw: string, profile: Profile): { value: Value; notes: string[] } {
   const setting = settingOf(key);
