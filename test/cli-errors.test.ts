@@ -126,12 +126,21 @@ describe('voices', () => {
 
   test('voice names and server error messages reach the terminal without escape sequences', async (t) => {
     const evil = '\u001b]0;pwned\u0007Evil\u001b[2J\r\nName';
-    const server = await startServer(t, { voiceCatalog: [{ voiceId: 'evil', displayName: evil, tags: { language: ['english'], gender: 'female\u001b[31m' } }] });
+    const catalog = [
+      { voiceId: 'evil', displayName: evil, tags: { language: ['english'], gender: 'female\u001b[31m' } },
+      { voiceId: 'x\u001b[2J;$(touch pwned)', displayName: 'Shell', tags: {} },
+    ];
+    const server = await startServer(t, { voiceCatalog: catalog });
     const r = await runCli(['voices', '--refresh', ...MODEL, ...serverArgs(server)]);
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout.toString();
     assert.match(out, /EvilName|Evil Name/);
     assert.doesNotMatch(out, /[\u0000-\u0009\u000b-\u001f\u007f]/, JSON.stringify(out));
+    // Shell completion offers cached ids: only ones shaped like voice ids.
+    const completion = await runCli(['__voices', MODEL[1] ?? 'lightning_v3.1'], { env: { SMALLEST_BASE_URL: server.url } });
+    const offered = completion.stdout.toString().split('\n');
+    assert.ok(offered.includes('evil'), offered.join(' '));
+    assert.ok(!offered.some((id) => id.includes('touch') || id.includes('\u001b')), offered.join(' '));
 
     const url = await httpServer(t, (res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'boom\u001b[2J\u001b]0;title\u0007 gone' })));
     const failed = await runCli(['voices', '--refresh', ...MODEL, '--base-url', url, '--api-key', API_KEY]);
