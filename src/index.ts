@@ -9,7 +9,7 @@ export {
   type Settings, type SettingIssue, type SettingKey,
 } from './settings.js';
 export { synthesizeToSink, type SynthesisStats, type SynthesizeOptions } from './synthesize.js';
-export { StreamSink, OutputClosedError, type AudioSink } from './audio/sink.js';
+export { StreamSink, OutputClosedError, OutputWriteError, type AudioSink } from './audio/sink.js';
 export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
 export { SpeakerSink, probePlayback } from './audio/speaker.js';
 export { PlaybackClock } from './audio/playback-clock.js';
