@@ -74,7 +74,7 @@ test('a boundary the window end could have decided is not trusted ("etc. 5 apple
 });
 
 test('TextChunker fed at random split points gives the same pieces as the whole text', () => {
-  for (const seed of [11, 12, 13, 14, 15, 16]) {
+  for (let seed = 11; seed <= 40; seed++) {
     const next = random(seed);
     const text = prose(3000, seed) + tricky[seed % tricky.length] + (seed % 2 ? '\n' : ' \r\n');
     const expected = [...chunkText(text, { maxChars: 120 })];
@@ -89,6 +89,15 @@ test('TextChunker fed at random split points gives the same pieces as the whole 
     assert.deepEqual(got, expected, `seed ${seed}`);
     for (const piece of got) assert.ok(piece.length <= 120, `piece of ${piece.length}`);
   }
+});
+
+test('TextChunker one character at a time, through a sentence far longer than the window, gives the same pieces', () => {
+  const runOn = `In the U.S. the numbers 3.14 and 2.71 (see p. 12) kept coming ${'and coming 1.5 times e.g. more '.repeat(60)}until it stopped. Then Dr. Lee spoke.`;
+  const text = prose(800, 99) + runOn + prose(800, 98);
+  const chunker = new TextChunker({ maxChars: 100, windowChars: 40 });
+  const got = [...text].flatMap((ch) => chunker.push(ch));
+  got.push(...chunker.end());
+  assert.deepEqual(got, [...chunkText(text, { maxChars: 100 })]);
 });
 
 test('TextChunker releases the first sentence as soon as the next one begins, and holds a line break until it is decided', () => {

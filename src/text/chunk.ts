@@ -49,6 +49,12 @@ const TRAILING_BREAKS = /[\r\n]+$/;
  * text comes after the window. ("end. 5 apples" has no boundary; "end. 5" cut there would have one.)
  */
 const SETTLES_BOUNDARY = /[\p{L}\p{Nl}\r\n\u0085\u2028\u2029]/u;
+/** Index of the last character in text[from, to) after which a boundary is final, or -1. */
+function lastSettling(text: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (SETTLES_BOUNDARY.test(text[i])) return i;
+  return -1;
+}
+
 /**
  * The segmenter ends a sentence after "Mr." (V8's ICU has no abbreviation list): a segment ending
  * in a title is joined to the next, so "Mr." is never a request of its own.
@@ -77,6 +83,8 @@ export class TextChunker {
   /** A segment ending in a title ("Mr."), waiting for the rest of its sentence. */
   private title = '';
   private first = true;
+  /** Pending text up to here is known to hold no sentence boundary (segmenting resumes there). */
+  private freeUpTo = 0;
 
   constructor(options: ChunkOptions = {}) {
     this.maxChars = Math.max(20, options.maxChars ?? 250);
@@ -96,6 +104,7 @@ export class TextChunker {
     const pieces = [...this.release(true)];
     this.first = true;
     this.context = '';
+    this.freeUpTo = 0;
     return pieces;
   }
 
@@ -145,20 +154,41 @@ export class TextChunker {
   }
 
   /**
-   * The sentences at the start of pending text whose ends are certain. The last segment of a window
-   * may continue past it, so it stays (with any boundary the window's end could have decided); a
-   * window holding no certain boundary grows until it does or covers everything.
+   * The sentences at the start of pending text whose ends are certain. The segmenter sees a
+   * bounded window: a boundary counts only when a letter or a paragraph break follows it inside the
+   * window (what the segmenter's look-ahead needs), so no later text can move it. A window without
+   * such a boundary has none before its last letter either, and the next window starts there; so
+   * does the next push (`freeUpTo`), which keeps streamed text and endless sentences linear.
    */
   private nextSentences(final: boolean): { sentences: string[]; consumed: number } {
-    for (let size = this.windowChars; ; size *= 2) {
-      const whole = size >= this.pending.length;
-      const window = whole ? this.pending : this.pending.slice(0, size);
-      const segments = [...this.segmenter.segment(window)];
-      if (whole && final) return { sentences: segments.map((s) => s.segment), consumed: window.length };
-      let keep = segments.length - 1;
-      while (keep > 0 && !SETTLES_BOUNDARY.test(window.slice(segments[keep].index))) keep--;
-      if (keep > 0) return { sentences: segments.slice(0, keep).map((s) => s.segment), consumed: segments[keep].index };
-      if (whole) return { sentences: [], consumed: 0 };
+    const { pending } = this;
+    // No boundary at or before `free`; segmenting starts one character earlier, for context.
+    let free = Math.min(this.freeUpTo, pending.length);
+    for (let size = this.windowChars; ; ) {
+      const base = Math.max(0, free - 1);
+      const end = Math.min(pending.length, base + size);
+      const whole = end === pending.length;
+      const starts: number[] = [];
+      for (const { index } of this.segmenter.segment(pending.slice(base, end))) if (base + index > free) starts.push(base + index);
+      let consumed = 0;
+      if (whole && final) consumed = end;
+      else for (let k = starts.length - 1; k >= 0 && consumed === 0; k--) if (SETTLES_BOUNDARY.test(pending.slice(starts[k], end))) consumed = starts[k];
+      if (consumed > 0) {
+        this.freeUpTo = 0;
+        const cuts = [0, ...starts.filter((at) => at < consumed), consumed];
+        return { sentences: cuts.slice(1).map((at, i) => pending.slice(cuts[i], at)), consumed };
+      }
+      const settled = lastSettling(pending, base, end);
+      if (whole) {
+        this.freeUpTo = Math.max(free, settled);
+        return { sentences: [], consumed: 0 };
+      }
+      if (settled > free) {
+        free = settled;
+        size = this.windowChars;
+      } else {
+        size *= 2; // a long run without letters: look further
+      }
     }
   }
 
