@@ -77,16 +77,18 @@ describe('repl in a real terminal (tmux) ended by a signal', { skip: hasTmux ? f
       const socket = `smallest-tts-signal-${process.pid}-${signal}`;
       const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
       const command = [process.execPath, BIN, 'repl', ...MODEL, '-o', out, ...serverArgs(server)].map((a) => `'${a}'`).join(' ');
-      // remain-on-exit keeps the pane, so its exit status can be read.
-      tmux('new-session', '-d', '-s', 'repl', '-x', '150', '-y', '40', `exec env HOME='${dir}' ${command}`, ';', 'set-option', '-t', 'repl', 'remain-on-exit', 'on');
+      tmux('new-session', '-d', '-s', 'repl', '-x', '150', '-y', '40', `env HOME='${dir}' ${command}; echo EXIT=$?; sleep 60`);
       t.after(() => spawnSync('tmux', ['-L', socket, 'kill-server']));
-      const pane = (format: string) => tmux('display-message', '-p', '-t', 'repl', format).trim();
-      await waitFor(() => tmux('capture-pane', '-p', '-t', 'repl').includes('tts›'), 10_000, 'the prompt');
+      const screen = () => tmux('capture-pane', '-p', '-t', 'repl');
+      await waitFor(() => screen().includes('tts›'), 10_000, 'the prompt');
       tmux('send-keys', '-t', 'repl', TEXT.replace(/\s+/g, ' ').slice(0, 400), 'Enter');
       await waitFor(() => (server.requests[0]?.bytes ?? 0) > 9600, 10_000, 'audio flowing');
-      process.kill(Number(pane('#{pane_pid}')), signal);
-      await waitFor(() => pane('#{pane_dead}') === '1', 10_000, 'the REPL to exit');
-      assert.equal(Number(pane('#{pane_dead_status}')), code);
+      // The REPL is the shell's child in the pane.
+      const shell = tmux('display-message', '-p', '-t', 'repl', '#{pane_pid}').trim();
+      const repl = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
+      process.kill(repl, signal);
+      await waitFor(() => screen().includes('EXIT='), 10_000, 'the REPL to exit');
+      assert.match(screen(), new RegExp(`EXIT=${code}\\b`), screen());
       assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.part')), []);
       await serverSettled(server);
       assertValidPrefix(out, Buffer.concat(server.requests.map((q) => q.pcm ?? Buffer.alloc(0))));
