@@ -88,6 +88,10 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
   let interrupted = false;
   let endedBy: Termination | undefined;
+  /** A second signal exits at once: the output and a /save recording still end as valid files. */
+  const finishFilesSync = () => {
+    for (const file of [output, queue.recorder]) if (file instanceof WavFileSink) file.finishSync();
+  };
   const stopSpeech = async () => {
     client.interrupt();
     await queue.stop();
@@ -119,7 +123,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       interrupted = true;
       lines.close();
       void stopSpeech();
-    }, { force: () => output instanceof WavFileSink && output.finishSync() });
+    }, { force: finishFilesSync });
     for await (const line of lines) {
       if (interrupted || (await session.handleLine(line)) === 'quit') break;
     }
@@ -141,7 +145,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       rl = prompt;
       prompt.on('history', saveHistory);
       // SIGTERM, SIGHUP: leave as Ctrl-D does, without the queued speech (readline has Ctrl-C).
-      endedBy = onTermination(() => void stopSpeech().then(() => prompt.close()), { signals: ['SIGTERM', 'SIGHUP'], force: () => output instanceof WavFileSink && output.finishSync() });
+      endedBy = onTermination(() => void stopSpeech().then(() => prompt.close()), { signals: ['SIGTERM', 'SIGHUP'], force: finishFilesSync });
       let chain: Promise<unknown> = Promise.resolve();
       let quitting = false;
       const quit = () => {
