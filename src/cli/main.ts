@@ -3,6 +3,7 @@ import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program.js';
 import { describeError, errorJson } from './report-error.js';
 import { watchStdout } from './stdout.js';
+import { redact } from './ui.js';
 
 // Node 20 marks WASI experimental and says so on stderr; the offline voice runs on it deliberately.
 process.removeAllListeners('warning');
@@ -12,6 +13,15 @@ process.on('warning', (warning) => {
 });
 // A reader that leaves the pipe (`| head`) must not crash the process with a stack trace.
 watchStdout();
+// Nor may a failure outside the command's own flow: one line, exit 1 (the stack with SMALLEST_TTS_DEBUG).
+const lastResort = (error: unknown) => {
+  const report = describeError(error);
+  if (!report.quiet) process.stderr.write(redact(`error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`));
+  if (process.env.SMALLEST_TTS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(report.quiet ? report.exitCode : Math.max(1, report.exitCode));
+};
+process.on('uncaughtException', lastResort);
+process.on('unhandledRejection', lastResort);
 
 /** The command that ran, if it asked for --json: failures are then reported as JSON too. */
 function jsonTarget(program: Command): NodeJS.WriteStream | null {
