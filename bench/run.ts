@@ -15,10 +15,11 @@ import WebSocket from 'ws';
 import { UtteranceQueue } from '../src/utterance-queue.js';
 import { RealTimeSink } from './realtime-sink.js';
 import { offlineVoice } from './offline.js';
+import { chunkBench } from './chunk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
-const BIN = join(ROOT, 'bin', 'smallest-tts');
+const BIN = join(ROOT, 'bin', 'smallest-tts.js');
 const KEY = 'bench-key';
 const work = mkdtempSync(join(tmpdir(), 'smallest-tts-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -206,7 +207,13 @@ async function stopLatency(runs = 10): Promise<void> {
   report('Ctrl-C → silence (stop + reconnect started)', `${fmt(median(stops))} ms median, ${fmt(Math.max(...stops))} ms max`, `${runs} stops`, '—', '< 500 ms');
 }
 
-const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency, offline: () => offlineVoice(report, ROOT, work) };
+async function chunking(): Promise<void> {
+  console.log('7. chunking: 1 MB against 100 KB of prose through chunkText');
+  const r = await chunkBench();
+  report('chunkText, 1 MB of prose', `${fmt(r.largeMs)} ms`, `${fmt(r.smallMs)} ms for 100 KB`, `${fmt(r.ratio, 1)}×`, '≤ 11×');
+}
+
+const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency, chunk: chunking, offline: () => offlineVoice(report, ROOT, work) };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 console.log(`smallest-tts benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB`);
 for (const name of chosen.length ? chosen : Object.keys(sections)) await sections[name]();

@@ -9,13 +9,13 @@ export {
   type Settings, type SettingIssue, type SettingKey,
 } from './settings.js';
 export { synthesizeToSink, type SynthesisStats, type SynthesizeOptions } from './synthesize.js';
-export { StreamSink, OutputClosedError, type AudioSink } from './audio/sink.js';
+export { StreamSink, OutputClosedError, OutputWriteError, type AudioSink } from './audio/sink.js';
 export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
 export { openFileSink, openStreamSink, type CountingSink, type OutputOptions } from './audio/output.js';
 export { OUTPUT_FORMATS, FORMAT_INFO, formatFromPath, parseFormat, type OutputFormat } from './audio/formats.js';
 export { SpeakerSink, probePlayback, type PlaybackDevice } from './audio/speaker.js';
 export { PlaybackClock } from './audio/playback-clock.js';
-export { chunkText, type ChunkOptions } from './text/chunk.js';
+export { chunkText, TextChunker, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';
 export {
   buildCues, formatSrt, formatVtt, formatSubtitles, subtitleFormatFromPath, writeSubtitleFile,

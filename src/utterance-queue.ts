@@ -40,8 +40,11 @@ export class UtteranceQueue {
     this.push(utterances.map((speech) => ({ speech })));
   }
 
-  /** Runs `action` once the audio queued before it has been written. */
-  then(action: QueueAction): void {
+  /**
+   * Runs `action` once the audio queued before it has been written. (Not `then`: a class with a
+   * `then` method is a thenable, and `await queue` would call it.)
+   */
+  after(action: QueueAction): void {
     this.push([{ action }]);
   }
 

@@ -14,6 +14,13 @@ test('the first sentence goes alone, the rest packed under the bound, and nothin
   assert.ok(chunks.length < 40 * 4, 'sentences are packed together');
 });
 
+test('a title such as "Mr." stays with its sentence, even as the first sentence', () => {
+  const text = `Mr. Brown met Dr. Grey at St. Paul's. ${'They talked about the weather for a while. '.repeat(8)}`;
+  const chunks = [...chunkText(text, { maxChars: 100 })];
+  assert.equal(chunks[0], "Mr. Brown met Dr. Grey at St. Paul's.");
+  assert.ok(chunks.every((c) => !/(Mr|Dr|St)\.$/.test(c)), chunks.join(' | '));
+});
+
 test('a sentence longer than the bound is cut after a clause mark or at a space', () => {
   const long = `${'word '.repeat(30)}then, ${'more '.repeat(30)}end.`;
   const chunks = [...chunkText(long, { maxChars: 100 })];
@@ -34,4 +41,73 @@ test('text without spaces is cut hard at the bound, keeping surrogate pairs whol
 
 test('whitespace-only text yields nothing', () => {
   assert.deepEqual([...chunkText(' \n\t ')], []);
+});
+
+// Linear chunking and the incremental chunker: same pieces whatever the window or the split points.
+import { TextChunker } from '../src/text/chunk.js';
+import { prose, random } from './prose.js';
+
+const tricky = [
+  'It cost 5 dollars etc. 5 apples were there. Then, Mr. Brown left.',
+  'end. 5 Apples fell. "Really?" she asked. (Yes.) Fine.\r\n\r\nA new paragraph starts here.',
+  `${'A very long sentence without any end that goes on and on '.repeat(12)}and stops. Short one.`,
+];
+
+test('chunkText in a small segmenter window gives the pieces of whole-text segmentation', () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const text = prose(6000, seed) + tricky.join(' ');
+    const whole = [...chunkText(text, { windowChars: Number.POSITIVE_INFINITY })];
+    for (const windowChars of [16, 57, 200, 1000]) {
+      assert.deepEqual([...chunkText(text, { windowChars })], whole, `seed ${seed}, window ${windowChars}`);
+    }
+    for (const piece of whole) assert.ok(piece.length > 0 && piece.length <= 250);
+    assert.equal(whole.join(' '), fold(text.replace(/([^\n])\r?\n(?=[^\r\n])/g, '$1 ')));
+  }
+});
+
+test('a boundary the window end could have decided is not trusted ("etc. 5 apples" is one sentence)', () => {
+  const text = 'Fruit costs more now, etc. 5 apples cost 2 dollars in town. '.repeat(30);
+  const whole = [...chunkText(text, { windowChars: Number.POSITIVE_INFINITY })];
+  for (let windowChars = 16; windowChars <= 80; windowChars++) {
+    assert.deepEqual([...chunkText(text, { windowChars })], whole, `window ${windowChars}`);
+  }
+});
+
+test('TextChunker fed at random split points gives the same pieces as the whole text', () => {
+  for (let seed = 11; seed <= 40; seed++) {
+    const next = random(seed);
+    const text = prose(3000, seed) + tricky[seed % tricky.length] + (seed % 2 ? '\n' : ' \r\n');
+    const expected = [...chunkText(text, { maxChars: 120 })];
+    const chunker = new TextChunker({ maxChars: 120, windowChars: 64 + Math.floor(next() * 200) });
+    const got: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      const step = next() < 0.3 ? 1 : 1 + Math.floor(next() * 40);
+      got.push(...chunker.push(text.slice(at, at + step)));
+      at += step;
+    }
+    got.push(...chunker.end());
+    assert.deepEqual(got, expected, `seed ${seed}`);
+    for (const piece of got) assert.ok(piece.length <= 120, `piece of ${piece.length}`);
+  }
+});
+
+test('TextChunker one character at a time, through a sentence far longer than the window, gives the same pieces', () => {
+  const runOn = `In the U.S. the numbers 3.14 and 2.71 (see p. 12) kept coming ${'and coming 1.5 times e.g. more '.repeat(60)}until it stopped. Then Dr. Lee spoke.`;
+  const text = prose(800, 99) + runOn + prose(800, 98);
+  const chunker = new TextChunker({ maxChars: 100, windowChars: 40 });
+  const got = [...text].flatMap((ch) => chunker.push(ch));
+  got.push(...chunker.end());
+  assert.deepEqual(got, [...chunkText(text, { maxChars: 100 })]);
+});
+
+test('TextChunker releases the first sentence as soon as the next one begins, and holds a line break until it is decided', () => {
+  const chunker = new TextChunker();
+  assert.deepEqual(chunker.push('Mr. Smith arrived at 9.30 a.m. on Monday.'), []);
+  assert.deepEqual(chunker.push(' '), []);
+  assert.deepEqual(chunker.push('Dr'), ['Mr. Smith arrived at 9.30 a.m. on Monday.']);
+  assert.deepEqual(chunker.push('. Jones was late.'), []);
+  assert.deepEqual(chunker.push(' He said\n'), []);
+  assert.deepEqual(chunker.push('nothing.\n\nThe end.'), []);
+  assert.deepEqual(chunker.end(), ['Dr. Jones was late. He said nothing. The end.']);
+  assert.deepEqual(chunker.end(), [], 'nothing is released twice');
 });

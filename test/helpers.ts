@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startWavesServer, type WavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(ROOT, 'bin', 'smallest-tts');
+export const BIN = join(ROOT, 'bin', 'smallest-tts.js');
 export const API_KEY = 'sk-test-0123456789abcdef';
 
 export interface TestContextLike {

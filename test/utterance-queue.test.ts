@@ -26,7 +26,7 @@ test('requests are made only a few utterances ahead of playback, in order; actio
   const events: string[] = [];
   const streams = Array.from({ length: 6 }, () => new SpeechStream('x', 8000));
   queue.speak(...streams.slice(0, 3).map((s, i) => () => (made.push(i), s)));
-  queue.then(() => void events.push(`action after ${written.length}`));
+  queue.after(() => void events.push(`action after ${written.length}`));
   queue.speak(...streams.slice(3).map((s, i) => () => (made.push(i + 3), s)));
   for (const [i, s] of streams.entries()) {
     s.push(Buffer.from([i, 0]));
@@ -53,7 +53,7 @@ test('stop() silences the sink, forgets queued speech, keeps actions', async () 
   let later = 0;
   let acted = false;
   queue.speak(() => first, () => (later++, new SpeechStream('b', 8000)), () => (later++, new SpeechStream('c', 8000)), () => (later++, new SpeechStream('d', 8000)));
-  queue.then(() => void (acted = true));
+  queue.after(() => void (acted = true));
   await waitFor(waiting, 1000, 'playing');
   first.end({ interrupted: true }); // what client.interrupt() does to the streams it made
   const stopping = queue.stop();
@@ -63,4 +63,10 @@ test('stop() silences the sink, forgets queued speech, keeps actions', async () 
   assert.deepEqual(written, [1]);
   assert.equal(later, 2, 'only the two requested ahead were ever made');
   assert.equal(acted, true);
+});
+
+test('regression: the queue is not a thenable, so awaiting it returns the queue itself', async () => {
+  const queue = new UtteranceQueue({ openSink: async () => ({ write: async () => {}, end: async () => {}, abort: async () => {} }), onError: () => {} });
+  assert.equal(typeof (queue as unknown as { then?: unknown }).then, 'undefined');
+  assert.equal(await (queue as unknown as Promise<unknown>), queue);
 });

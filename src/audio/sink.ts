@@ -15,10 +15,36 @@ export interface AudioSink {
   finishSync?(): void;
 }
 
+/** The reader of a pipe left (EPIPE): not a failure of ours; the CLI ends quietly. */
 export class OutputClosedError extends SmallestTtsError {
   constructor() {
-    super('The output was closed before all audio was written (broken pipe).');
+    super('The output was closed before all audio was written (broken pipe).', { exitCode: 141 });
   }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  EFBIG: 'the file is too large',
+};
+
+/** Writing the audio output failed (a full disk, a device error). */
+export class OutputWriteError extends SmallestTtsError {
+  readonly code?: string;
+  constructor(cause: NodeJS.ErrnoException) {
+    const why = (cause.code && WRITE_FAILURES[cause.code]) ?? cause.message;
+    super(`Cannot write the audio output: ${why}${cause.code ? ` (${cause.code})` : ''}.`, { cause, hint: 'Free some space or choose another output with -o.' });
+    this.code = cause.code;
+  }
+}
+
+function outputFailure(error: NodeJS.ErrnoException): SmallestTtsError {
+  if (error instanceof SmallestTtsError) return error;
+  return error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new OutputClosedError() : new OutputWriteError(error);
 }
 
 /** Writes PCM to a stream such as stdout, optionally after a header, honouring backpressure. */
@@ -31,7 +57,7 @@ export class StreamSink implements AudioSink {
   constructor(stream: NodeJS.WritableStream, header?: Buffer) {
     this.stream = stream;
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      this.failure = error.code === 'EPIPE' ? new OutputClosedError() : error;
+      this.failure ??= outputFailure(error);
     });
     if (header) stream.write(header);
   }
@@ -40,8 +66,10 @@ export class StreamSink implements AudioSink {
     if (this.failure) throw this.failure;
     this.bytesWritten += pcm.length;
     if (!this.stream.write(pcm)) {
-      // once() rejects when 'error' comes first (EPIPE); the listener above has turned it into this.failure.
-      await once(this.stream, 'drain').catch(() => {});
+      // once() also settles on 'error' and removes both of its listeners either way.
+      await once(this.stream, 'drain').catch((error: NodeJS.ErrnoException) => {
+        this.failure ??= outputFailure(error);
+      });
       if (this.failure) throw this.failure;
     }
   }
@@ -50,6 +78,7 @@ export class StreamSink implements AudioSink {
     if (this.failure) throw this.failure;
     await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
     if (this.ownsStream) await new Promise<void>((resolve) => this.stream.end(() => resolve()));
+    if (this.failure) throw this.failure;
   }
 
   /** Set when the sink opened the stream itself (a device or FIFO) and must end it. */

@@ -53,6 +53,8 @@ export class WavFileSink implements AudioSink {
   private readonly handle: FileHandle;
   private dataBytes = 0;
   private finished = false;
+  /** How far end() has got, while it runs: finishSync() completes the rest. */
+  private ending: 'header' | 'closing' | null = null;
 
   private constructor(path: string, tempPath: string, handle: FileHandle, sampleRate: number, raw: boolean) {
     this.path = path;
@@ -104,13 +106,17 @@ export class WavFileSink implements AudioSink {
   async end(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    this.ending = 'header';
     try {
       if (!this.raw) await this.put(wavHeader(this.sampleRate, this.dataBytes), 0);
+      this.ending = 'closing';
       await this.handle.close();
       await rename(this.tempPath, this.path);
     } catch (error) {
       await unlink(this.tempPath).catch(() => {});
       throw error instanceof SmallestTtsError ? error : writeFailure(this.path, error);
+    } finally {
+      this.ending = null;
     }
   }
 
@@ -126,13 +132,22 @@ export class WavFileSink implements AudioSink {
    * completed, so the file is a valid WAV of them.
    */
   finishSync(): void {
-    if (this.finished) return;
+    // Also when end() is half done (a second signal during it): finish what it has not.
+    if (this.finished && this.ending === null) return;
+    const ending = this.ending;
     this.finished = true;
-    if (!this.raw) writeSync(this.handle.fd, wavHeader(this.sampleRate, this.dataBytes), 0, 44, 0);
-    renameSync(this.tempPath, this.path);
-    // Not closeSync(fd): the FileHandle would still count as open, and when collected it would close
-    // whatever file had reused the descriptor by then.
-    void this.handle.close().catch(() => {});
+    this.ending = null;
+    if (ending !== 'closing') {
+      if (!this.raw) writeSync(this.handle.fd, wavHeader(this.sampleRate, this.dataBytes), 0, 44, 0);
+      // Not closeSync(fd): the FileHandle would still count as open, and when collected it would
+      // close whatever file had reused the descriptor by then.
+      void this.handle.close().catch(() => {});
+    }
+    try {
+      renameSync(this.tempPath, this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // end() got there first
+    }
   }
 }
 

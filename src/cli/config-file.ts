@@ -2,8 +2,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
-import { DEFAULT_SETTINGS, SETTING_KEYS, assertValidSettings, parseSettingValue, type SettingKey, type Settings } from '../settings.js';
-import { checkBaseUrl, parseRoute } from '../waves/url.js';
 import { configDir } from './paths.js';
 
 /** Config keys as users type them → commander option attribute names. */
@@ -62,37 +60,6 @@ export function profileOf(data: ConfigData, name: string | undefined): Profile {
     throw new UsageError(`No profile named ${JSON.stringify(name)}.`, known.length ? `Profiles: ${known.join(', ')}.` : 'Create one with: smallest-tts config set voice emily --profile NAME');
   }
   return profile;
-}
-
-/** The setting a config key stands for; base-url and api-key stand for none. */
-function settingOf(key: ConfigKey): SettingKey | undefined {
-  const attribute: string = CONFIG_KEYS[key];
-  return (SETTING_KEYS as readonly string[]).includes(attribute) ? (attribute as SettingKey) : undefined;
-}
-
-/** Parses and checks a value for `config set`, against the rest of the profile; same messages as the flags. */
-export function parseConfigValue(key: ConfigKey, raw: string, profile: Profile): string | number | boolean {
-  if (key === 'base-url') {
-    checkBaseUrl(raw.trim());
-    return raw.trim();
-  }
-  if (key === 'route') return parseRoute(raw);
-  if (key === 'device') {
-    if (raw.trim() === '') throw new UsageError('device needs an ALSA device name (`aplay -L` lists them)');
-    return raw.trim();
-  }
-  if (key === 'api-key') {
-    if (raw.trim() === '') throw new UsageError('api-key needs a value');
-    return raw.trim();
-  }
-  const value = parseSettingValue(settingOf(key)!, raw);
-  const settings: Settings = { ...DEFAULT_SETTINGS };
-  for (const [k, v] of Object.entries({ ...profile, [key]: value })) {
-    const s = settingOf(k as ConfigKey);
-    if (s) (settings as unknown as Record<string, unknown>)[s] = v;
-  }
-  assertValidSettings(settings);
-  return value;
 }
 
 export function redactKey(key: string): string {

@@ -1,6 +1,7 @@
 // Where the CLI's client connects: the configured API, or (--offline) a local server started in-process.
 import type { WavesClient } from '../waves/client.js';
 import type { Route } from '../waves/url.js';
+import { safeLine } from './sanitize.js';
 import { addSecret, type Ui } from './ui.js';
 import { connectionFromFlags, type ConnectionFlags } from './options.js';
 
@@ -26,8 +27,9 @@ export async function openConnection(flags: ConnectionFlags, ui: Ui): Promise<Op
 /** Connection events as --verbose lines. */
 export function reportClientEvents(client: WavesClient, ui: Ui): void {
   client.on('connected', ({ url, model }) => ui.verbose(`connected to ${url} (${model})`));
-  client.on('disconnected', ({ code, reason }) => ui.verbose(`disconnected (code ${code}${reason ? `, ${reason}` : ''})`));
-  client.on('connection_error', (error) => ui.verbose(`connection error: ${error.message}`));
-  client.on('reconnecting', ({ attempt, delayMs, reason }) => ui.verbose(`reconnecting (attempt ${attempt}, after ${delayMs} ms${reason ? `; ${reason}` : ''})`));
+  // Reasons and messages come from the server: made safe for the terminal.
+  client.on('disconnected', ({ code, reason }) => ui.verbose(`disconnected (code ${code}${reason ? `, ${safeLine(reason)}` : ''})`));
+  client.on('connection_error', (error) => ui.verbose(`connection error: ${safeLine(error.message)}`));
+  client.on('reconnecting', ({ attempt, delayMs, reason }) => ui.verbose(`reconnecting (attempt ${attempt}, after ${delayMs} ms${reason ? `; ${safeLine(reason)}` : ''})`));
   client.on('request_sent', ({ text }) => ui.verbose(`request sent (${text.length} chars)`));
 }

@@ -1,7 +1,9 @@
 // The one place the process ends: runs the program, renders errors, sets the exit code.
-import { CommanderError } from 'commander';
-import { SmallestTtsError } from '../errors.js';
+import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program.js';
+import { describeError, errorJson } from './report-error.js';
+import { watchStdout } from './stdout.js';
+import { redact } from './ui.js';
 
 // Node 20 marks WASI experimental and says so on stderr; the offline voice runs on it deliberately.
 process.removeAllListeners('warning');
@@ -9,21 +11,45 @@ process.on('warning', (warning) => {
   if (warning.name === 'ExperimentalWarning' && /WASI/.test(warning.message)) return;
   process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
+// A reader that leaves the pipe (`| head`) must not crash the process with a stack trace.
+watchStdout();
+// Nor may a failure outside the command's own flow: one line, exit 1 (the stack with SMALLEST_TTS_DEBUG).
+const lastResort = (error: unknown) => {
+  const report = describeError(error);
+  if (!report.quiet) process.stderr.write(redact(`error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`));
+  if (process.env.SMALLEST_TTS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(report.quiet ? report.exitCode : Math.max(1, report.exitCode));
+};
+process.on('uncaughtException', lastResort);
+process.on('unhandledRejection', lastResort);
+
+/** The command that ran, if it asked for --json: failures are then reported as JSON too. */
+function jsonTarget(program: Command): NodeJS.WriteStream | null {
+  const say = program.commands.find((c) => c.name() === 'say');
+  const opts = say?.opts<{ json?: boolean; output?: string }>();
+  if (!opts?.json) return null;
+  return opts.output && opts.output !== '-' ? process.stdout : process.stderr;
+}
 
 async function main(): Promise<number> {
+  const program = buildProgram();
   try {
-    await buildProgram().parseAsync(process.argv);
+    await program.parseAsync(process.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0; // a command may set its own
   } catch (error) {
     // Commander has printed it; it exits 0 for --help and --version, non-zero for misuse (even a bare call).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    const { formatError } = await import('./ui.js');
-    if (error instanceof SmallestTtsError) {
-      if (error.exitCode !== 130) process.stderr.write(`${await formatError(error.message, error.hint)}\n`);
-      return error.exitCode;
+    const report = describeError(error);
+    // A usage error always says where to look next.
+    const command = program.commands.find((c) => c.name() === program.args[0]);
+    if (report.exitCode === 2 && !report.hint) report.hint = `Run smallest-tts ${command ? `${command.name()} ` : ''}--help for usage.`;
+    if (!report.quiet) {
+      const { formatError } = await import('./ui.js');
+      process.stderr.write(`${await formatError(report.message, report.hint)}\n`);
+      if (process.env.SMALLEST_TTS_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      jsonTarget(program)?.write(`${errorJson(report)}\n`);
     }
-    process.stderr.write(`${await formatError(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`)}\n`);
-    return 1;
+    return report.exitCode;
   }
 }
 

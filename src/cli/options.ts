@@ -2,10 +2,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import {
-  DEFAULT_SETTINGS, MODELS, SAMPLE_RATES, SETTING_KEYS, assertValidSettings, parseSettingValue,
+  DEFAULT_SETTINGS, MODELS, SAMPLE_RATES, SETTING_KEYS, modelSpec, parseSettingValue, settingFlagName, validateSettings,
   type SettingKey, type Settings,
 } from '../settings.js';
 import { DEFAULT_BASE_URL, checkBaseUrl, parseRoute, type Route } from '../waves/url.js';
+import { checkApiKey } from './api-key.js';
+import { didYouMean } from './suggest.js';
 
 export interface SettingsFlags {
   model?: string;
@@ -71,7 +73,7 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option('--insecure', 'allow a plain ws:// base URL to a host that is not this machine'))
     .addOption(new Option('--offline', 'speak with the built-in offline voice through a local server; no key or network'))
     .addOption(new Option('--profile <name>', 'use a named profile from the config file').env('SMALLEST_PROFILE'))
-    .addOption(new Option('-q, --quiet', 'no spinner or status; errors only'))
+    .addOption(new Option('-q, --quiet', 'no spinner or status; errors only').conflicts('verbose'))
     .addOption(new Option('-v, --verbose', 'connection events and timings on stderr'));
 }
 
@@ -82,8 +84,21 @@ export function settingsFromFlags(flags: SettingsFlags): Settings {
     const value = flags[key];
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
-  assertValidSettings(settings, '--');
+  const issues = validateSettings(settings);
+  if (issues.length > 0) {
+    throw new UsageError(issues.map((issue) => {
+      const hint = suggestionFor(issue.key, settings);
+      return `--${settingFlagName(issue.key)} ${issue.message}${hint ? `.${hint}` : ''}`;
+    }).join('\n'));
+  }
   return settings;
+}
+
+/** "Did you mean …?" for a mistyped model or language code. */
+function suggestionFor(key: SettingKey, settings: Settings): string {
+  if (key === 'model') return didYouMean(settings.model, [...MODELS]);
+  if (key === 'language' || key === 'numberLanguage') return didYouMean(String(settings[key]), [...(modelSpec(settings.model)?.languages ?? [])]);
+  return '';
 }
 
 export interface Connection {
@@ -99,5 +114,5 @@ export function connectionFromFlags(flags: ConnectionFlags): Connection {
   if (!apiKey) {
     throw new UsageError('No API key.', 'Set SMALLEST_API_KEY (or pass --api-key), or use --offline to try the local voice.');
   }
-  return { apiKey, baseUrl };
+  return { apiKey: checkApiKey(apiKey), baseUrl };
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_SETTINGS, MODELS, canonicalModel, modelSpec } from '../settings.js';
+import { polishProgram } from './help.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 
 /** The package's version, found by walking up from this file (it runs compiled and bundled). */
@@ -198,6 +199,7 @@ export function buildProgram(): Command {
     .option('--gender <gender>', 'only voices of this gender')
     .option('--json', 'JSON instead of a table')
     .option('--refresh', 'fetch again instead of using the cache')
+    .addOption(new Option('--http-timeout <ms>', 'give up on the voice list after this long (tests)').argParser(integer('--http-timeout')).hideHelp())
     .addHelpText('after', VOICES_EXAMPLES);
   addConnectionOptions(voices);
   voices.action(async (_flags, command: Command) => {
@@ -280,5 +282,5 @@ export function buildProgram(): Command {
       await runServe(flags);
     });
 
-  return program;
+  return polishProgram(program);
 }

@@ -10,6 +10,7 @@ import {
 } from '../settings.js';
 import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
+import { didYouMean } from './suggest.js';
 
 /** REPL command → setting. */
 export const SETTING_COMMANDS: Record<string, SettingKey> = {
@@ -107,7 +108,7 @@ export class ReplSession {
       case 'exit':
         return 'quit';
       default:
-        throw new UsageError(`Unknown command /${name}: /help lists the commands.`);
+        throw new UsageError(`Unknown command /${name}.${didYouMean(name, COMMANDS.map((c) => c.slice(1)), '/')} /help lists the commands.`);
     }
   }
 
@@ -158,7 +159,7 @@ export class ReplSession {
     const sink = await openFileSink(arg, { format: formatFromPath(arg), sampleRate: this.o.client.settings.sampleRate });
     this.recording = { path: arg, sink };
     // Takes effect at this point of the queue: speech typed earlier is not recorded.
-    this.o.queue.then(() => {
+    this.o.queue.after(() => {
       this.o.queue.recorder = sink;
     });
     this.o.out.info(`recording to ${arg}; /save off to finish`);
@@ -171,7 +172,7 @@ export class ReplSession {
     this.recording = null;
     const rate = this.o.client.settings.sampleRate;
     const done = new Promise<void>((resolve, reject) => {
-      this.o.queue.then(async () => {
+      this.o.queue.after(async () => {
         this.o.queue.recorder = null;
         try {
           await recording.sink.end();

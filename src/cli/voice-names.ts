@@ -15,7 +15,10 @@ function configuredBaseUrl(): string {
   }
 }
 
+/** What a voice id looks like (as --voice accepts it): anything else from a server never reaches a shell or terminal. */
+const VOICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export function knownVoices(model: string, baseUrl = configuredBaseUrl()): string[] {
-  const cached = readVoiceCache(baseUrl, model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId) ?? [];
+  const cached = readVoiceCache(baseUrl, model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId).filter((id) => typeof id === 'string' && VOICE_ID.test(id)) ?? [];
   return [...new Set([...cached, ...DOCUMENTED, ...Object.keys(FLITE_VOICES)])].sort();
 }

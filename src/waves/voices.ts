@@ -59,16 +59,58 @@ export function filterVoices(voices: Voice[], filter: VoiceFilter): Voice[] {
   });
 }
 
-export async function fetchVoices(options: { apiKey: string; baseUrl: string; model: string; signal?: AbortSignal }): Promise<Voice[]> {
+/** How long the voice list may take, headers and body together, unless the caller says otherwise. */
+export const VOICES_TIMEOUT_MS = 15_000;
+
+export interface FetchVoicesOptions {
+  apiKey: string;
+  baseUrl: string;
+  model: string;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+  /** Gives up after this long, counting the body too (a server that stalls mid-body). Default 15 s. */
+  timeoutMs?: number;
+}
+
+export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]> {
   const url = voicesUrl(options.baseUrl, options.model);
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { Authorization: `Bearer ${options.apiKey}` }, signal: options.signal ?? AbortSignal.timeout(15_000) });
-  } catch (error) {
+  const host = new URL(url).host;
+  const timeoutMs = options.timeoutMs ?? VOICES_TIMEOUT_MS;
+  // One controller for the caller's signal and the timeout (AbortSignal.any is missing in early Node 20).
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const forward = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
+  const { signal } = controller;
+  const failed = (error: unknown, stage: string) => {
+    if (timedOut) return new ConnectionError(`The voice list from ${host} did not arrive within ${timeoutMs / 1000} s (${stage}).`, error);
     const cause = (error as { cause?: { code?: string } }).cause;
-    throw new ConnectionError(`Could not reach ${new URL(url).host}: ${cause?.code ?? (error as Error).message}`, error);
+    return new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${cause?.code ?? (error as Error).message}`, error);
+  };
+  let response: Response;
+  let body: string;
+  try {
+    response = await fetch(url, { headers: { Authorization: `Bearer ${options.apiKey}` }, signal });
+  } catch (error) {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', forward);
+    if (options.signal?.aborted) throw error;
+    throw failed(error, 'no answer');
   }
-  const body = await response.text();
+  try {
+    body = await response.text();
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw failed(error, 'the body stalled');
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', forward);
+  }
   if (response.status === 401 || response.status === 403) throw new AuthError(response.status);
   let parsed: unknown;
   try {

@@ -1,9 +1,11 @@
 // `smallest-tts config set|get|unset|list|path`: defaults and profiles in the config file.
 import { UsageError } from '../../errors.js';
-import { CONFIG_KEYS, configPath, isConfigKey, loadConfig, parseConfigValue, redactKey, saveConfig, type ConfigKey, type Profile } from '../config-file.js';
+import { didYouMean } from '../suggest.js';
+import { checkConfigSet } from '../config-check.js';
+import { CONFIG_KEYS, configPath, isConfigKey, loadConfig, redactKey, saveConfig, type ConfigKey, type Profile } from '../config-file.js';
 
 function keyOf(raw: string): ConfigKey {
-  if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
+  if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.${didYouMean(raw, Object.keys(CONFIG_KEYS))}`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
   return raw;
 }
 
@@ -37,11 +39,13 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
       const [rawKey, value] = args;
       const key = keyOf(rawKey);
       const profile = existing ?? {};
-      profile[key] = parseConfigValue(key, value, profile);
+      const checked = checkConfigSet(key, value, profile);
+      profile[key] = checked.value;
       if (profileName) data.profiles[profileName] = profile;
       else data.defaults = profile;
       saveConfig(data, path);
       process.stderr.write(`${key} = ${shown(key, profile[key]!)} in ${where} (${path})\n`);
+      for (const note of checked.notes) process.stderr.write(`note: ${note}\n`);
       return;
     }
     case 'get': {
@@ -67,7 +71,8 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
         lines.push(`[${title}]`);
         const entries = Object.entries(profile) as [ConfigKey, string | number | boolean][];
         if (entries.length === 0) lines.push('  (nothing set)');
-        for (const [key, value] of entries) lines.push(`  ${key.padEnd(12)} ${shown(key, value)}`);
+        const width = Math.max(12, ...entries.map(([key]) => key.length));
+        for (const [key, value] of entries) lines.push(`  ${key.padEnd(width)} ${shown(key, value)}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     }

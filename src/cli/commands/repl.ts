@@ -16,6 +16,8 @@ import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { historyPath } from '../paths.js';
 import { ReplSession, completeLine } from '../repl-session.js';
+import { safeLine, safeText } from '../sanitize.js';
+import { onTermination, type Termination } from '../signals.js';
 import { Ui, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
 
@@ -64,8 +66,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   };
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: false, writeLine: (line) => print(line, process.stderr) });
   const out = {
-    info: (message: string) => (interactive ? print(message) : !flags.quiet && print(message, process.stderr)),
-    error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${message}`, process.stderr),
+    info: (message: string) => (interactive ? print(safeText(message, 4000)) : !flags.quiet && print(safeText(message, 4000), process.stderr)),
+    error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${safeText(message)}`, process.stderr),
   };
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
   const output = flags.output ? await openFileSink(flags.output, { format: formatFromPath(flags.output, flags.format), sampleRate: initial.sampleRate }) : null;
@@ -76,9 +78,9 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout });
   if (interactive) {
     client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
-    client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${reason}` : ` (code ${code})`}`)));
-    client.on('reconnecting', ({ attempt, reason }) => print(chalk.yellow(`… reconnecting (attempt ${attempt}${reason ? `; ${reason}` : ''})`)));
-    client.on('connection_error', (error) => print(`${chalk.red('connection error:')} ${error.message}`));
+    client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${safeLine(reason)}` : ` (code ${code})`}`)));
+    client.on('reconnecting', ({ attempt, reason }) => print(chalk.yellow(`… reconnecting (attempt ${attempt}${reason ? `; ${safeLine(reason)}` : ''})`)));
+    client.on('connection_error', (error) => print(`${chalk.red('connection error:')} ${safeLine(error.message)}`));
   }
   reportClientEvents(client, ui);
 
@@ -88,6 +90,11 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
   let interrupted = false;
+  let endedBy: Termination | undefined;
+  /** A second signal exits at once: the output and a /save recording still end as valid files. */
+  const finishFilesSync = () => {
+    for (const file of [output, queue.recorder]) file?.finishSync?.();
+  };
   const stopSpeech = async () => {
     client.interrupt();
     await queue.stop();
@@ -103,30 +110,27 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await queue.close();
     await output?.end();
   } finally {
+    endedBy?.dispose();
     await queue.stop().catch(() => {});
     await output?.abort();
     await client.close();
     await connection.close();
   }
-  return interrupted ? 130 : session.exitCode;
+  return endedBy?.exitCode ?? (interrupted ? 130 : session.exitCode);
 
   /** Lines from a pipe, in order. Ctrl-C stops the speech and the input; the files are still finished. */
   async function pipedLoop(): Promise<void> {
     const lines = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
-    const onSigint = () => {
+    // Ctrl-C, SIGTERM, SIGHUP: stop the speech and the input; the files are still finished.
+    endedBy = onTermination(() => {
       interrupted = true;
       lines.close();
       void stopSpeech();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      for await (const line of lines) {
-        if (interrupted || (await session.handleLine(line)) === 'quit') break;
-      }
-      lines.close();
-    } finally {
-      process.off('SIGINT', onSigint);
+    }, { force: finishFilesSync });
+    for await (const line of lines) {
+      if (interrupted || (await session.handleLine(line)) === 'quit') break;
     }
+    lines.close();
   }
 
   function interactiveLoop(): Promise<void> {
@@ -143,6 +147,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       });
       rl = prompt;
       prompt.on('history', saveHistory);
+      // SIGTERM, SIGHUP: leave as Ctrl-D does, without the queued speech (readline has Ctrl-C).
+      endedBy = onTermination(() => void stopSpeech().then(() => prompt.close()), { signals: ['SIGTERM', 'SIGHUP'], force: finishFilesSync });
       let chain: Promise<unknown> = Promise.resolve();
       let quitting = false;
       const quit = () => {

@@ -1,9 +1,8 @@
 // `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout.
-import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type { AudioSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
-import { ApiError, InterruptedError, SmallestTtsError, UsageError } from '../../errors.js';
+import { ApiError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
 import { textInput, whenTextArrives } from '../../text/input.js';
@@ -14,6 +13,9 @@ import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
 import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
+import { assertOutputIsNotInput } from '../same-file.js';
+import { onTermination } from '../signals.js';
+import { flushStdout } from '../stdout.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache } from '../voice-cache.js';
 
@@ -58,6 +60,8 @@ async function fileLength(path: string | undefined): Promise<number | undefined>
 
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
   const subtitles = subtitlePlan(flags.subtitles, flags.output);
+  // Before the output's format is looked at: `-f notes.txt -o notes.txt` is about the input first.
+  if ((flags.file !== undefined || words.length === 0) && flags.output !== undefined && flags.output !== '-') assertOutputIsNotInput(flags.file, flags.output);
   const output = outputFromFlags(flags, process.stdout.isTTY === true);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
@@ -76,16 +80,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   reportClientEvents(client, ui);
   const controller = new AbortController();
   let sink: AudioSink | undefined;
-  const onSigint = () => {
-    if (controller.signal.aborted) {
-      // A second Ctrl-C does not wait for cleanup, but a file still ends valid.
-      sink?.finishSync?.();
-      process.exit(130);
-    }
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint); // a file still ends valid (until src/cli/signals.ts takes over)
+  // Ctrl-C, SIGTERM, SIGHUP: stop and keep a valid file; a second signal does not wait, but the file still ends valid.
+  const termination = onTermination(() => controller.abort(), { force: () => sink?.finishSync?.() });
   try {
     // A machine without a usable device must not spend a request.
     if (output.kind === 'speaker') await probePlayback({ device: output.device, sampleRate: settings.sampleRate });
@@ -98,7 +94,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     if (ready === 'interrupted') {
       // Ctrl-C while connecting: stop now; a file opened meanwhile is removed.
       void opening.then((s) => s.abort(), () => {});
-      throw new InterruptedError();
+      throw termination.error();
     }
     const [opened, connected] = ready;
     if (opened.status === 'rejected') throw opened.reason;
@@ -127,7 +123,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       await (output.kind === 'speaker' ? audio.abort() : audio.end());
       sink = undefined;
       if (subtitles && output.kind !== 'speaker') await writeSaySubtitles(subtitles, stats, settings.voice).catch(() => {});
-      throw new InterruptedError();
+      throw termination.error();
     }
     await audio.end();
     karaoke?.stop();
@@ -150,11 +146,10 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     }
   } finally {
     ui.stopStatus();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    termination.dispose();
     if (sink) await sink.abort();
     await client.close();
     await connection.close();
-    if (output.kind === 'stdout' && process.stdout.writableLength > 0) await once(process.stdout, 'drain');
+    if (output.kind === 'stdout') await flushStdout();
   }
 }

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, LANGUAGES, modelSpec } from '../../settings.js';
 import { fetchVoices, filterVoices, type Voice } from '../../waves/voices.js';
 import { openConnection } from '../connect.js';
 import type { ConnectionFlags } from '../options.js';
+import { safeLine } from '../sanitize.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache, writeVoiceCache } from '../voice-cache.js';
 
@@ -12,6 +13,7 @@ export interface VoicesFlags extends ConnectionFlags {
   gender?: string;
   json?: boolean;
   refresh?: boolean;
+  httpTimeout?: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -34,7 +36,7 @@ export async function runVoices(flags: VoicesFlags): Promise<void> {
       ui.verbose(`voices from the cache (${voices.length}); --refresh to fetch again`);
     } else {
       await ui.status('Fetching voices…');
-      voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model });
+      voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model, timeoutMs: flags.httpTimeout });
       ui.stopStatus();
       ui.verbose(`fetched ${voices.length} voices`);
       if (cacheable) writeVoiceCache(connection.baseUrl, model, voices);
@@ -52,7 +54,8 @@ export async function runVoices(flags: VoicesFlags): Promise<void> {
     ui.info('No voices match.');
     return;
   }
-  const rows = shown.map((v) => [v.voiceId, v.displayName, v.gender ?? '', v.accent ?? '', v.age ?? '', v.languages.join(', ')]);
+  // Names come from a server: no escape sequences or line breaks reach the terminal.
+  const rows = shown.map((v) => [v.voiceId, v.displayName, v.gender ?? '', v.accent ?? '', v.age ?? '', v.languages.join(', ')].map((cell) => safeLine(cell, 60)));
   process.stdout.write(`${table(['VOICE', 'NAME', 'GENDER', 'ACCENT', 'AGE', 'LANGUAGES'], rows)}\n`);
 }
 

@@ -1,0 +1,58 @@
+// The root help (examples, environment, config file) and commander's own errors in our style.
+import type { Command } from 'commander';
+import { configPath } from './config-file.js';
+import { didYouMean } from './suggest.js';
+
+const ROOT_EXAMPLES = `
+Examples:
+  $ smallest-tts say --offline "Hello from the offline voice" -o hello.wav   # no key, no network
+  $ smallest-tts say "Hello there" --voice emily                             # through the speakers
+  $ smallest-tts say -f chapter.txt -o chapter.wav
+  $ smallest-tts repl
+  $ smallest-tts voices --language en
+
+Environment:
+  SMALLEST_API_KEY    the API key (an empty value counts as unset)
+  SMALLEST_BASE_URL   the WebSocket base URL
+  SMALLEST_PROFILE    a profile of the config file to use
+  NO_COLOR            no colours in what is printed
+
+Precedence: flags, then the environment, then the config file, then built-in defaults.
+Config file: `;
+
+function rootHelp(): string {
+  let path: string;
+  try {
+    path = configPath();
+  } catch {
+    path = '(unknown)';
+  }
+  return `${ROOT_EXAMPLES}${path}  (smallest-tts config --help)
+No key yet? Try --offline: a local voice through a local server.
+Run smallest-tts COMMAND --help for a command's flags.`;
+}
+
+/**
+ * Commander's messages, reworded where they repeat themselves: "option '--speed <x>' argument 'abc'
+ * is invalid. must be a number (got "abc")" becomes "--speed must be a number (got "abc")".
+ */
+export function rewordCommanderError(text: string): string {
+  return text.replace(/^error: option '(-\w, )?(--[\w-]+)[^']*' argument '((?:[^']|'(?!\s+is invalid))*)' is invalid\. (.*)$/m, (_m, _short, flag: string, value: string, why: string) => {
+    const choices = /^Allowed choices are (.*)\.$/.exec(why);
+    if (choices) return `error: ${flag} must be one of ${choices[1]} (got ${JSON.stringify(value)}).${didYouMean(value, choices[1].split(', '))}`;
+    return `error: ${flag} ${why.replace(/^--[\w-]+ /, '')}`;
+  });
+}
+
+/** Adds the root help text and routes commander's errors through rewordCommanderError, for the whole tree. */
+export function polishProgram(program: Command): Command {
+  program.addHelpText('after', () => rootHelp());
+  const outputError = (text: string, write: (s: string) => void) => write(rewordCommanderError(text));
+  const apply = (command: Command) => {
+    command.configureOutput({ outputError });
+    command.showHelpAfterError(`Run smallest-tts ${command.parent ? `${command.name()} ` : ''}--help for usage.`);
+    command.commands.forEach(apply);
+  };
+  apply(program);
+  return program;
+}

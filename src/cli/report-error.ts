@@ -1,0 +1,56 @@
+// How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
+// terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
+import { SmallestTtsError } from '../errors.js';
+import { safeText } from './sanitize.js';
+
+export interface ErrorReport {
+  message: string;
+  hint?: string;
+  exitCode: number;
+  /** Nothing to print: an interrupt (the user knows) or a reader that left the pipe. */
+  quiet: boolean;
+  /** A stable name for scripts (`--json`): the error's class, or an errno code. */
+  name: string;
+}
+
+/** System errors that can escape a library (Node's errno errors) and what they mean in words. */
+const ERRNO: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'no such file or directory',
+  EISDIR: 'it is a directory',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+export function describeError(error: unknown): ErrorReport {
+  if (error instanceof SmallestTtsError) {
+    return {
+      message: safeText(error.message),
+      hint: error.hint === undefined ? undefined : safeText(error.hint),
+      exitCode: error.exitCode,
+      quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
+      name: error.name,
+    };
+  }
+  const errno = error as NodeJS.ErrnoException | undefined;
+  if (errno && typeof errno.code === 'string' && ERRNO[errno.code]) {
+    const where = errno.path ? `${errno.path}: ` : '';
+    return { message: safeText(`${where}${ERRNO[errno.code]} (${errno.code})`), exitCode: 1, quiet: false, name: errno.code };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    message: safeText(message || 'an unknown failure'),
+    hint: 'This looks like a bug in smallest-tts: run again with SMALLEST_TTS_DEBUG=1 for details and report it.',
+    exitCode: 1,
+    quiet: false,
+    name: error instanceof Error ? error.name : 'Error',
+  };
+}
+
+/** The JSON object `--json` prints on failure. */
+export function errorJson(report: ErrorReport): string {
+  return JSON.stringify({ error: { name: report.name, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
+}

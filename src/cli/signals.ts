@@ -1,0 +1,68 @@
+// Ending on a signal like Ctrl-C: SIGINT, SIGTERM and SIGHUP all stop the work and let the command
+// finish its files (exit 130, 143, 129); a second signal exits at once after a synchronous finish.
+import { InterruptedError, SmallestTtsError } from '../errors.js';
+
+export type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** 128 + the signal's number, as shells report a process ended by it. */
+export const SIGNAL_EXIT_CODES: Readonly<Record<TerminationSignal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** Ended by SIGTERM or SIGHUP (SIGINT is InterruptedError): nothing to print, the signal's exit code. */
+export class TerminatedError extends SmallestTtsError {
+  readonly signal: TerminationSignal;
+  constructor(signal: TerminationSignal) {
+    super(`Terminated by ${signal}.`, { exitCode: SIGNAL_EXIT_CODES[signal] });
+    this.signal = signal;
+  }
+}
+
+export interface Termination {
+  /** The first signal received, if any. */
+  readonly signal: TerminationSignal | undefined;
+  /** Its exit code (130, 143 or 129), if a signal came. */
+  readonly exitCode: number | undefined;
+  /** The error to end the command with: InterruptedError for SIGINT, else TerminatedError. */
+  error(): SmallestTtsError;
+  /** Removes the handlers (call in a finally). */
+  dispose(): void;
+}
+
+export interface TerminationOptions {
+  /** Which signals to handle; default all three. The interactive REPL leaves SIGINT to readline. */
+  signals?: readonly TerminationSignal[];
+  /** Runs before a forced exit on the second signal: finish files synchronously (WavFileSink.finishSync). */
+  force?: () => void;
+}
+
+/**
+ * Calls `handler` once, on the first of the signals; the command should then stop and clean up.
+ * A second signal runs `force` and exits with the first signal's code without waiting.
+ */
+export function onTermination(handler: (signal: TerminationSignal, exitCode: number) => void, options: TerminationOptions = {}): Termination {
+  const signals = options.signals ?? (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
+  let received: TerminationSignal | undefined;
+  const listener = (signal: TerminationSignal) => {
+    if (received) {
+      try {
+        options.force?.();
+      } finally {
+        process.exit(SIGNAL_EXIT_CODES[received]);
+      }
+    }
+    received = signal;
+    handler(signal, SIGNAL_EXIT_CODES[signal]);
+  };
+  for (const signal of signals) process.on(signal, listener);
+  return {
+    get signal() {
+      return received;
+    },
+    get exitCode() {
+      return received && SIGNAL_EXIT_CODES[received];
+    },
+    error: () => (received === undefined || received === 'SIGINT' ? new InterruptedError() : new TerminatedError(received)),
+    dispose: () => {
+      for (const signal of signals) process.off(signal, listener);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// "Did you mean …?": the candidates closest to a mistyped name, by edit distance.
+
+/**
+ * Edit distance, case-insensitive: insertions, deletions, substitutions and swaps of two neighbours
+ * (Levenshtein with transpositions, "vocie" → "voice" is 1).
+ */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let before: number[] = [];
+  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= t.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) row[j] = Math.min(row[j], before[j - 2] + 1);
+    }
+    before = previous;
+    previous = row;
+  }
+  return previous[t.length];
+}
+
+/**
+ * Up to `max` candidates close to `input`: those at the smallest distance, if within a third of
+ * the input's length (at least 1, at most 3 edits), and those starting with it. Nothing when the input is itself a candidate.
+ */
+export function suggest(input: string, candidates: string[], max = 3): string[] {
+  const wanted = input.trim();
+  if (wanted === '' || candidates.some((c) => c.toLowerCase() === wanted.toLowerCase())) return [];
+  const limit = Math.min(3, Math.max(1, Math.floor(wanted.length / 3)));
+  const scored = [...new Set(candidates)].map((candidate) => ({
+    candidate,
+    distance: editDistance(wanted, candidate),
+    prefix: wanted.length >= 3 && candidate.toLowerCase().startsWith(wanted.toLowerCase()),
+  }));
+  // The closest only: "lightning_v31" suggests lightning_v3.1, not also lightning-v2 two edits further.
+  const best = Math.min(...scored.map((s) => s.distance));
+  return scored
+    .filter(({ distance, prefix }) => prefix || (distance <= limit && distance === best))
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .slice(0, max)
+    .map(({ candidate }) => candidate);
+}
+
+/** " Did you mean x or y?" or "", to append to a message. */
+export function didYouMean(input: string, candidates: string[], prefix = ''): string {
+  const found = suggest(input, candidates).map((c) => `${prefix}${c}`);
+  if (found.length === 0) return '';
+  const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
+  return ` Did you mean ${list}?`;
+}
