@@ -72,14 +72,45 @@ describe('voices', () => {
     assert.ok(!r.stderr.includes('wrong-key-abc'));
   });
 
-  test("say's error for an unknown voice lists the cached voices", async (t) => {
-    const server = await startServer(t, { refuseVoices: ['nobody'] });
+  test('with the catalogue cached, a mistyped voice (flag, config or REPL) is exit 2 with the nearest ids, and nothing is sent', async (t) => {
+    const server = await startServer(t);
     const env = isolatedEnv(t);
     await runCli(['voices', ...serverArgs(server)], { env });
-    const r = await runCli(['say', 'Hi.', '--voice', 'nobody', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { env });
+    const upgrades = server.upgrades.length;
+    const r = await runCli(['say', 'Hi.', '--voice', 'sopia', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--voice "sopia" is not a known voice\. Did you mean sophia\?/);
+    await runCli(['config', 'set', 'voice', 'emilly'], { env });
+    const fromConfig = await runCli(['say', 'Hi.', '-o', join(tempDir(t), 'y.wav'), ...serverArgs(server)], { env });
+    assert.equal(fromConfig.code, 2);
+    assert.match(fromConfig.stderr, /Did you mean emily\?/);
+    await runCli(['config', 'unset', 'voice'], { env });
+    const repl = await runCli(['repl', '-o', join(tempDir(t), 'z.wav'), ...serverArgs(server)], { env, stdin: '/voice ryn\nStill spoken.\n' });
+    assert.equal(repl.code, 2);
+    assert.match(repl.stderr, /\/voice "ryn" is not a known voice\. Did you mean ryan\?/);
+    assert.equal(server.upgrades.length, upgrades + 1, 'only the REPL connected');
+    assert.deepEqual(server.requests.map((q) => [q.text, q.body.voice_id]), [['Still spoken.', 'sophia']]);
+  });
+
+  test('without a cache, the server refuses the voice and the message says how to list them; --offline knows its own voices', async (t) => {
+    const server = await startServer(t);
+    const r = await runCli(['say', 'Hi.', '--voice', 'nobody', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { env: isolatedEnv(t) });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /voice "nobody" was not found/);
-    assert.match(r.stderr, /"nobody" is not in the voice list of lightning_v3\.1: sophia, emily, ryan/);
+    assert.match(r.stderr, /smallest-tts voices/);
+    const offline = await runCli(['say', 'Hi.', '--offline', '--voice', 'nobodyxyz', '-o', join(tempDir(t), 'y.wav')], { env: isolatedEnv(t) });
+    assert.equal(offline.code, 2);
+    assert.match(offline.stderr, /"nobodyxyz" is not a known voice/);
+  });
+
+  test('voices --preview ID -o FILE writes a sample sentence in that voice', async (t) => {
+    const server = await startServer(t);
+    const out = join(tempDir(t), 'liam.mp3');
+    const r = await runCli(['voices', '--preview', 'liam', '-o', out, ...serverArgs(server)], { env: isolatedEnv(t) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(server.requests.map((q) => q.body.voice_id), ['liam']);
+    assert.match(server.requests[0].text, /^Hello, I'm Liam\./);
+    assert.ok(readFileSync(out).length > 1000);
   });
 });
 

@@ -62,6 +62,10 @@ describe('karaoke in a terminal', { skip: (!hasScript && 'script (util-linux) is
     assert.ok(zero.output.length < 20_000, `${zero.output.length} bytes`);
     const quiet = await inTerminal('cols 80 rows 20', ['say', TEXT, '--voice', 'liam', '--quiet', ...serverArgs(server)], { HOME: alsaHome(t) });
     assert.equal(quiet.code, 0);
-    assert.doesNotMatch(quiet.output.toString(), /\x1b\[7m/);
+    assert.doesNotMatch(quiet.output.toString(), /\x1b\[7m|\[Holmes\]/);
+    const plain = await inTerminal('cols 80 rows 20', ['say', TEXT, '--voice', 'liam', ...serverArgs(server)], { HOME: alsaHome(t), NO_COLOR: '1' });
+    assert.equal(plain.code, 0);
+    assert.doesNotMatch(plain.output.toString(), /\x1b\[7m/);
+    assert.match(plain.output.toString(), /\[(Mr\.|Holmes|took)\]/, 'NO_COLOR: the word in brackets');
   });
 });

@@ -80,7 +80,9 @@ Examples:
   $ smallest-tts voices
   $ smallest-tts voices --gender female --language en
   $ smallest-tts voices --json | jq -r '.[].voiceId'
-  $ smallest-tts voices --offline`;
+  $ smallest-tts voices --offline
+  $ smallest-tts voices --preview liam                      # hear a sample
+  $ smallest-tts voices --preview meher -o meher.mp3`;
 
 const CONFIG_EXAMPLES = `
 Keys: model voice language speed consistency similarity enhancement sample-rate base-url api-key device
@@ -199,6 +201,8 @@ export function buildProgram(): Command {
     .option('--gender <gender>', 'only voices of this gender')
     .option('--json', 'JSON instead of a table')
     .option('--refresh', 'fetch again instead of using the cache')
+    .option('--preview <id>', 'speak a sample sentence in this voice instead of listing (through the speakers, or -o FILE)')
+    .option('-o, --output <file>', 'with --preview: write the sample to this file (.wav .mp3 .flac .ogg)')
     .addOption(new Option('--http-timeout <ms>', 'give up on the voice list after this long (tests)').argParser(integer('--http-timeout')).hideHelp())
     .addHelpText('after', VOICES_EXAMPLES);
   addConnectionOptions(voices);

@@ -11,6 +11,7 @@ import {
 import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
 import { didYouMean } from './suggest.js';
+import { checkVoice } from './voice-check.js';
 
 /** REPL command → setting. */
 export const SETTING_COMMANDS: Record<string, SettingKey> = {
@@ -50,6 +51,8 @@ export interface ReplSessionOptions {
   initial: Settings;
   /** The -o file, whose sample rate cannot change. */
   outputFile?: string;
+  /** Voice ids known without a request (cached catalogue, offline voices) for a model; null: unknown. */
+  catalogue?: (model: string) => string[] | null;
 }
 
 export class ReplSession {
@@ -124,6 +127,7 @@ export class ReplSession {
       update = { ...update, ...Object.fromEntries(cleared.map((k) => [k, undefined])) };
     }
     if (key === 'sampleRate') this.checkRate(value as number);
+    if (key === 'voice') checkVoice(value as string, this.o.catalogue?.(current.model) ?? null, '/');
     const next = mergeSettings(current, update);
     assertValidSettings(next, '/');
     const reconnecting = this.apply(next) ? ': reconnecting' : '';

@@ -102,9 +102,12 @@ export class Ui {
     return this.chalk?.dim(text) ?? text;
   }
 
-  /** The word being heard, in karaoke: reversed colours (plain brackets where colour is off, e.g. NO_COLOR). */
+  /**
+   * The word being heard, in karaoke: reverse video, which every terminal has (only shown on one),
+   * whatever colour support is detected; plain brackets with NO_COLOR.
+   */
   highlight(text: string): string {
-    return this.chalk && this.chalk.level > 0 ? this.chalk.inverse(text) : `[${text}]`;
+    return process.env.NO_COLOR ? `[${text}]` : `\x1b[7m${text}\x1b[27m`;
   }
 
   /** Karaoke replaces the progress line while playing. */

@@ -16,6 +16,8 @@ import { ProgressRenderer, formatDuration, type ProgressState } from '../batch-p
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { checkVoice, knownCatalogue } from '../voice-check.js';
+import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import { Ui } from '../ui.js';
 
 export interface BatchFlags extends SettingsFlags, ConnectionFlags {
@@ -164,6 +166,7 @@ class JsonReport {
 /** Runs the command; returns the exit code: 0 all succeeded, 1 some failed, 130/143 stopped by a signal. */
 export async function runBatchCommand(manifestPath: string, flags: BatchFlags, origins?: ValueOrigins): Promise<number> {
   const settings = settingsFromFlags(flags);
+  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: settings.model }));
   const concurrency = checkConcurrency(flags);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   const format = (flags.format ?? 'wav').toLowerCase();

@@ -20,6 +20,8 @@ import { safeLine, safeText } from '../sanitize.js';
 import { onTermination, type Termination } from '../signals.js';
 import { Ui, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
+import { checkVoice, knownCatalogue } from '../voice-check.js';
+import { DEFAULT_BASE_URL } from '../../waves/url.js';
 
 export interface ReplFlags extends SettingsFlags, ConnectionFlags {
   output?: string;
@@ -49,6 +51,7 @@ function saveHistory(history: string[]): void {
 
 export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise<number> {
   const initial = settingsFromFlags(flags);
+  checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: initial.model }));
   if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   let rl: readline.Interface | null = null;
@@ -88,7 +91,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     openSink: async (rate): Promise<AudioSink> => output ?? SpeakerSink.open(rate, { device: flags.device }),
     onError: (error) => session.fail(error),
   });
-  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output });
+  const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model });
+  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue });
   let interrupted = false;
   let endedBy: Termination | undefined;
   /** A second signal exits at once: the output and a /save recording still end as valid files. */

@@ -7,6 +7,7 @@ import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
 import { textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
+import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
@@ -17,7 +18,7 @@ import { assertOutputIsNotInput } from '../same-file.js';
 import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
 import { Ui } from '../ui.js';
-import { readVoiceCache } from '../voice-cache.js';
+import { VOICE_LIST_HINT, checkVoice, knownCatalogue } from '../voice-check.js';
 
 export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   file?: string;
@@ -42,13 +43,10 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
   };
 }
 
-/** An API error about an unknown voice gets the cached voice list as its hint. */
-function withVoiceHint(error: unknown, baseUrl: string, settings: Settings): unknown {
-  if (!(error instanceof ApiError)) return error;
-  const voices = readVoiceCache(baseUrl, settings.model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId);
-  if (!voices || voices.includes(settings.voice)) return error;
-  const some = voices.slice(0, 8).join(', ') + (voices.length > 8 ? ', …' : '');
-  return new SmallestTtsError(error.message, { hint: `"${settings.voice}" is not in the voice list of ${settings.model}: ${some} (smallest-tts voices)`, cause: error });
+/** The server refused the voice: say how to see the voices. */
+function withVoiceHint(error: unknown): unknown {
+  if (!(error instanceof ApiError) || !(error.code === 'VOICE_NOT_FOUND' || /voice/i.test(error.message))) return error;
+  return new SmallestTtsError(error.message, { hint: VOICE_LIST_HINT, cause: error });
 }
 
 /** A regular file's size, as the text's length for progress (pipes and stdin: unknown). */
@@ -75,6 +73,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   }
   const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
   if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
+  // A voice the cached catalogue (or the offline voice) does not have never costs a request.
+  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: settings.model }));
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings });
   reportClientEvents(client, ui);
@@ -114,7 +114,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     })
       .catch((error: unknown) => {
         karaoke?.stop();
-        throw withVoiceHint(error, connection.baseUrl, settings);
+        throw withVoiceHint(error);
       });
     ui.stopStatus();
     if (stats.interrupted) {

@@ -13,6 +13,9 @@ export interface VoicesFlags extends ConnectionFlags {
   gender?: string;
   json?: boolean;
   refresh?: boolean;
+  /** Speak a sample in this voice instead of listing. */
+  preview?: string;
+  output?: string;
   httpTimeout?: number;
   quiet?: boolean;
   verbose?: boolean;
@@ -24,7 +27,17 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** `voices --preview ID`: a sample sentence in that voice, through the speakers or into `-o FILE`. */
+async function preview(flags: VoicesFlags & { preview: string }): Promise<void> {
+  const { runSay } = await import('./say.js');
+  const name = flags.preview.charAt(0).toUpperCase() + flags.preview.slice(1);
+  const sample = `Hello, I'm ${name}. This is how I sound when I read a few sentences aloud: clearly, and at an easy pace.`;
+  const { language: _filter, gender: _gender, refresh: _refresh, preview: voice, ...rest } = flags;
+  await runSay([sample], { ...rest, voice, model: flags.model });
+}
+
 export async function runVoices(flags: VoicesFlags): Promise<void> {
+  if (flags.preview !== undefined) return preview({ ...flags, preview: flags.preview });
   const model = flags.model ?? DEFAULT_SETTINGS.model;
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
   const connection = await openConnection(flags, ui);
