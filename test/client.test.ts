@@ -339,3 +339,38 @@ describe('WavesClient against hostile peers', () => {
     assert.ok((await collect(c.synthesize('Then the new model.'))).length > 0);
   });
 });
+
+describe('WavesClient continuations', () => {
+  const LONG = Array.from({ length: 12 }, (_, i) => `Dr. Watson wrote page ${i + 1} of the report, and Mr. Holmes read it twice before he spoke.`).join(' ');
+
+  test('long text is one context of fragments; a drop mid-context resends from the first unfinished fragment, every byte once', async (t) => {
+    const server = await startServer(t, { dropAfterChunks: 7, chunkBytes: 1000 });
+    const c = client(t, server);
+    const stream = c.synthesize(LONG);
+    const audio = await collect(stream);
+    const dropped = server.requests.filter((r) => r.outcome === 'dropped');
+    assert.ok(dropped.length >= 1, 'the drop cut segments in flight');
+    const complete = server.requests.filter((r) => r.outcome === 'complete');
+    assert.equal(complete.map((r) => r.text).join(' '), LONG, 'every fragment completed once');
+    assert.notEqual(complete.at(-1)!.contextId, dropped[0].contextId, 'a new context after the drop');
+    assert.deepEqual(audio, Buffer.concat(complete.map((r) => r.pcm!)));
+    assert.equal(stream.textDone, complete.reduce((n, r) => n + r.text.length, 0));
+  });
+
+  test('an async iterable of tokens is spoken as one context, the words timed against the whole stream', async (t) => {
+    const server = await startServer(t);
+    const c = client(t, server, { settings: { voice: 'liam', wordTimestamps: true } });
+    async function* tokens() {
+      for (const token of LONG.slice(0, 400).match(/\S+\s*/g)!) yield token;
+    }
+    const stream = c.synthesize(tokens());
+    const audio = await collect(stream);
+    const complete = server.requests.filter((r) => r.outcome === 'complete');
+    assert.ok(complete.length >= 2);
+    assert.deepEqual(audio, Buffer.concat(complete.map((r) => r.pcm!)));
+    assert.deepEqual(stream.words.map((w) => w.word), LONG.slice(0, 400).trim().split(' '));
+    const second = complete[0].pcm!.length / 2 / 24000;
+    const firstOfSecond = stream.words[complete[0].text.split(' ').length];
+    assert.ok(firstOfSecond.start >= second && firstOfSecond.start < second + 0.001, `${firstOfSecond.start} vs ${second}`);
+  });
+});

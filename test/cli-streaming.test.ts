@@ -1,0 +1,92 @@
+// say reads stdin as it arrives: lines and token trickles are spoken before the pipe closes, as one continuation.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { runCli, serverArgs, startServer, waitFor } from './helpers.js';
+
+/** Marks the order of events seen by the test. */
+function timeline() {
+  const events: string[] = [];
+  return { events, mark: (name: string) => events.includes(name) || events.push(name) };
+}
+
+function watchStdout(child: ChildProcess, mark: (name: string) => void): void {
+  child.stdout!.once('data', () => mark('first audio out'));
+}
+
+describe('say with text still arriving on stdin', () => {
+  test('lines a second apart: the first is sent and heard before the second is written; one continuation, audio exact', async (t) => {
+    const server = await startServer(t);
+    const { events, mark } = timeline();
+    const r = await runCli(['say', '--raw', '-o', '-', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      onSpawn: (child) => {
+        watchStdout(child, mark);
+        child.stdin!.write('The first line arrives on its own.\n');
+        void waitFor(() => events.includes('first audio out'), 10_000, 'the first audio')
+          .then(() => new Promise((resolve) => setTimeout(resolve, 1000)))
+          .then(() => {
+            mark('second line written');
+            child.stdin!.write('Then, a second later, the second line.\n');
+            return new Promise((resolve) => setTimeout(resolve, 300));
+          })
+          .then(() => child.stdin!.end('And a third, as the pipe closes.'));
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(events, ['first audio out', 'second line written']);
+    const segments = server.requests.filter((q) => q.outcome === 'complete');
+    assert.deepEqual(segments.map((q) => q.text), ['The first line arrives on its own.', 'Then, a second later, the second line.', 'And a third, as the pipe closes.']);
+    assert.equal(new Set(segments.map((q) => q.contextId)).size, 1, 'one continuation');
+    assert.deepEqual(r.stdout, Buffer.concat(segments.map((q) => q.pcm!)), 'the same bytes the server sent, in order');
+  });
+
+  test('an LLM-style trickle (a word every 80 ms, no newline): speech starts after the first sentence, before the stream ends', async (t) => {
+    const server = await startServer(t);
+    const { events, mark } = timeline();
+    const words = 'Once upon a time, a fox lived by the river. Every morning he walked to the mill, and every evening he walked home again. Nobody knew why.'.split(' ');
+    const r = await runCli(['say', '--raw', '-o', '-', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      onSpawn: (child) => {
+        watchStdout(child, mark);
+        let i = 0;
+        const timer = setInterval(() => {
+          if (i < words.length) return void child.stdin!.write(`${i === 0 ? '' : ' '}${words[i++]}`);
+          clearInterval(timer);
+          mark('stream ended');
+          child.stdin!.end();
+        }, 80);
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(events, ['first audio out', 'stream ended']);
+    const texts = server.requests.filter((q) => q.outcome === 'complete').map((q) => q.text);
+    assert.equal(texts[0], 'Once upon a time, a fox lived by the river.');
+    assert.equal(texts.join(' '), words.join(' '), 'nothing lost, nothing twice');
+    assert.ok(texts.every((text) => text.length <= 250));
+  });
+
+  test('--route per-model (no continuations): each sentence is its own request, sent as soon as it is complete', async (t) => {
+    const server = await startServer(t);
+    const { events, mark } = timeline();
+    const r = await runCli(['say', '--raw', '-o', '-', '--route', 'per-model', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      onSpawn: (child) => {
+        watchStdout(child, mark);
+        child.stdin!.write('A complete first sentence. And the start of');
+        void waitFor(() => events.includes('first audio out'), 10_000, 'the first audio').then(() => {
+          mark('rest written');
+          child.stdin!.end(' a second one.\n');
+        });
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(events, ['first audio out', 'rest written']);
+    assert.deepEqual(server.requests.map((q) => [q.text, q.contextId, q.body.model]), [
+      ['A complete first sentence.', undefined, undefined],
+      ['And the start of a second one.', undefined, undefined],
+    ]);
+    assert.deepEqual(server.upgrades.map((u) => u.path), ['/waves/v1/lightning-v3.1/get_speech/stream']);
+    assert.deepEqual(r.stdout, Buffer.concat(server.requests.map((q) => q.pcm!)));
+  });
+});
