@@ -9,13 +9,14 @@ import type { AudioSink } from '../src/audio/sink.js';
 import { ToneEngine } from '../src/server/engine.js';
 import { startWavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
 import { synthesizeToSink } from '../src/synthesize.js';
-import { chunkText } from '../src/text/chunk.js';
 import { WavesClient } from '../src/waves/client.js';
 import WebSocket from 'ws';
 import { UtteranceQueue } from '../src/utterance-queue.js';
 import { RealTimeSink } from './realtime-sink.js';
 import { offlineVoice } from './offline.js';
 import { chunkBench } from './chunk.js';
+import { streamingBench } from './streaming.js';
+import { prose } from '../test/prose.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -127,60 +128,40 @@ async function clientLatency(): Promise<void> {
   report('client-added latency', `${fmt(median(ours), 3)} ms (${ours.length} chunks)`, `${fmt(median(raw), 3)} ms (raw ws receive + decode)`, `+${fmt(added, 3)} ms`, '< 2 ms');
 }
 
-function bigText(bytes: number): string {
-  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
-  const parts: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const sentence = `${Array.from({ length: 8 + (i % 9) }, (_, j) => words[(i * 7 + j) % words.length]).join(' ')}.`;
-    parts.push(sentence);
-    size += sentence.length + 1;
-  }
-  return parts.join(" ");
-}
-
 async function longText(): Promise<void> {
-  console.log('4. long text to WAV: wall time and peak RSS, 1 MB against 50 KB');
+  console.log('4. long text to WAV (one continuation): wall time and peak RSS, 1 MB against 100 KB of prose');
   // Short tones keep the audio of a megabyte of text to tens of megabytes.
   const s = await server({ engine: new ToneEngine({ letterSeconds: 0.002, gapSeconds: 0.002 }) });
   const hook = pathToFileURL(join(here, 'rss-hook.js')).href;
   const run = async (bytes: number) => {
     const input = join(work, `text-${bytes}.txt`);
-    writeFileSync(input, bigText(bytes));
+    writeFileSync(input, prose(bytes, 11));
     const rssFile = join(work, `rss-${bytes}`);
-    const before = s.requests.length;
     const ms = await timeCommandAsync(['--import', hook, BIN, 'say', '-f', input, '-o', join(work, `long-${bytes}.wav`), '--sample-rate', '16000', '--base-url', s.url, '--api-key', KEY], { ...process.env, BENCH_RSS_FILE: rssFile });
-    return { ms, rss: Number(readFileSync(rssFile, 'utf8')), requests: s.requests.length - before };
+    return { ms, rss: Number(readFileSync(rssFile, 'utf8')) };
   };
-  const small = await run(50_000);
+  const small = await run(100_000);
   const large = await run(1_000_000);
   await s.close();
-  report('1 MB text → WAV, wall time', `${fmt(large.ms / 1000, 2)} s (${large.requests} requests)`, `${fmt(small.ms / 1000, 2)} s for 50 KB`, `${fmt(large.ms / small.ms, 1)}×`, '—');
-  report('1 MB text → WAV, peak RSS', `${fmt(large.rss)} MB`, `${fmt(small.rss)} MB for 50 KB`, `${fmt(large.rss / small.rss, 2)}×`, '< 120 MB, ≤ 1.3×');
+  report('1 MB prose → WAV, wall time', `${fmt(large.ms / 1000, 2)} s`, `${fmt(small.ms / 1000, 2)} s for 100 KB`, `${fmt(large.ms / small.ms, 1)}×`, '≤ 11× (linear)');
+  report('1 MB prose → WAV, peak RSS', `${fmt(large.rss)} MB`, `${fmt(small.rss)} MB for 100 KB`, `${fmt(large.rss / small.rss, 2)}×`, '< 120 MB');
 }
 
 async function gapless(): Promise<void> {
   console.log('5. gapless playback: 250 ms to first chunk, audio at 3× real time, a real-time sink, 30 sentences');
-  const s = await server({ firstChunkDelayMs: 250, realtimeFactor: 3 });
-  const client = new WavesClient({ apiKey: KEY, baseUrl: s.url });
-  const completes: number[] = [];
-  const sends: { at: number; queuedAt: number }[] = [];
-  client.on('request_complete', ({ at }) => completes.push(at));
-  client.on('request_sent', ({ at, queuedAt }) => sends.push({ at, queuedAt }));
   const sentences = Array.from({ length: 30 }, (_, i) => `Sentence ${i + 1} has four short words.`).join(' ');
-  const sink = new RealTimeSink(24000);
-  await client.connect();
-  const stats = await synthesizeToSink(client, chunkText(sentences), sink);
-  await sink.end();
-  await client.close();
-  await s.close();
-  // Where the next request was already queued, the client must send it at once. Otherwise the
-  // lookahead window was full and the client was waiting, on purpose, for playback to catch up.
-  const next = sends.slice(1).map((s, i) => ({ ...s, completeAt: completes[i] }));
-  const gaps = next.filter((s) => s.queuedAt <= s.completeAt).map((s) => s.at - s.completeAt);
-  const waits = next.length - gaps.length;
-  report('underruns after first audio', `${sink.clock.underruns} (${fmt(sink.clock.underrunMs)} ms silent)`, `${fmt(stats.audioSeconds)} s of audio, ${stats.requests} requests`, '—', '0');
-  report('complete → next (queued) request sent', `${fmt(median(gaps), 3)} ms median, ${fmt(Math.max(...gaps), 3)} ms max (${gaps.length} of ${next.length}; ${waits} waited for playback)`, '—', '—', '< 10 ms');
+  for (const route of ['live', 'per-model'] as const) {
+    const s = await server({ firstChunkDelayMs: 250, realtimeFactor: 3 });
+    const client = new WavesClient({ apiKey: KEY, baseUrl: s.url, route });
+    const sink = new RealTimeSink(24000);
+    await client.connect();
+    const stats = await synthesizeToSink(client, sentences, sink);
+    await sink.end();
+    await client.close();
+    await s.close();
+    const how = route === 'live' ? 'one continuation' : 'requests back to back (per-model route)';
+    report(`underruns after first audio, ${how}`, `${sink.clock.underruns} (${fmt(sink.clock.underrunMs)} ms silent)`, `${fmt(stats.audioSeconds)} s of audio, ${stats.requests} fragments`, '—', '0');
+  }
 }
 
 async function stopLatency(runs = 10): Promise<void> {
@@ -195,16 +176,15 @@ async function stopLatency(runs = 10): Promise<void> {
   for (let i = 0; i < runs; i++) {
     queue.speak(() => client.synthesize(text));
     await new Promise((resolve) => setTimeout(resolve, 600 + i * 37)); // mid-utterance, at varying points
-    const reconnected = new Promise((resolve) => client.once('connected', resolve));
     const pressed = performance.now();
     client.interrupt();
     await queue.stop();
     stops.push(Math.max(performance.now(), sink.clock.silentFrom) - pressed);
-    await reconnected;
+    await client.connect(); // the REPL reopens the socket after Ctrl-C, ready for the next line
   }
   await client.close();
   await s.close();
-  report('Ctrl-C → silence (stop + reconnect started)', `${fmt(median(stops))} ms median, ${fmt(Math.max(...stops))} ms max`, `${runs} stops`, '—', '< 500 ms');
+  report('Ctrl-C → silence', `${fmt(median(stops))} ms median, ${fmt(Math.max(...stops))} ms max`, `${runs} stops`, '—', '< 500 ms');
 }
 
 async function chunking(): Promise<void> {
@@ -213,7 +193,7 @@ async function chunking(): Promise<void> {
   report('chunkText, 1 MB of prose', `${fmt(r.largeMs)} ms`, `${fmt(r.smallMs)} ms for 100 KB`, `${fmt(r.ratio, 1)}×`, '≤ 11×');
 }
 
-const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency, chunk: chunking, offline: () => offlineVoice(report, ROOT, work) };
+const sections: Record<string, () => Promise<void>> = { start: coldStart, short: shortText, latency: clientLatency, long: longText, gapless, stop: stopLatency, chunk: chunking, streaming: () => streamingBench(report, BIN, work), offline: () => offlineVoice(report, ROOT, work) };
 const chosen = process.argv.slice(2).filter((a) => a in sections);
 console.log(`smallest-tts benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB`);
 for (const name of chosen.length ? chosen : Object.keys(sections)) await sections[name]();
