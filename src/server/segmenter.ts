@@ -1,23 +1,18 @@
 // Where continuation text may be cut: sentence ends (not decimals or abbreviations) and the 250-character bound.
+import { isAbbreviation } from '../text/sentence-end.js';
 
 /** A buffer that ends a sentence is released once it holds at least this many characters (trimmed). */
 export const MIN_SENTENCE_RELEASE_CHARS = 30;
 /** The most characters one segment (or one engine call) gets; longer text is split. */
 export const MAX_SEGMENT_CHARS = 250;
 
-const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'a.m', 'p.m', 'inc', 'ltd', 'co',
-  'no', 'mt', 'fig', 'approx', 'dept', 'est', 'gen', 'gov', 'sen', 'rep', 'capt', 'lt', 'col', 'sgt', 'u.s', 'u.k',
-]);
 const CLOSERS = new Set(['"', "'", ')', ']', '”', '’', '»']);
 
 /** Whether the `.` at `dot` ends an abbreviation or an initial ("Dr.", "e.g.", "J."). */
-function isAbbreviation(text: string, dot: number): boolean {
+function abbreviationAt(text: string, dot: number): boolean {
   let start = dot;
   while (start > 0 && !/\s/.test(text[start - 1])) start--;
-  const word = text.slice(start, dot).replace(/^[("'“‘[]+/, '').toLowerCase();
-  if (ABBREVIATIONS.has(word)) return true;
-  return /^\p{L}$/u.test(word); // a single letter: an initial
+  return isAbbreviation(text.slice(start, dot));
 }
 
 /**
@@ -38,7 +33,7 @@ export function sentenceEnds(text: string): number[] {
     const atEnd = j === text.length;
     if (!atEnd && !/\s/.test(text[j])) continue; // 3.14, e.g.x, U.S.A
     if (ch === '.' && marks === at + 1) {
-      if (isAbbreviation(text, at)) continue;
+      if (abbreviationAt(text, at)) continue;
       if (atEnd && /\d/.test(text[at - 1] ?? '')) continue; // "costs 3." may become "3.14"
     }
     ends.push(j);

@@ -1,24 +1,5 @@
 // Cuts text that arrives in pieces into fragments of complete sentences (≤ maxChars), as soon as each is known to be complete.
-
-const CLOSERS = `"'”’)\\]»`;
-const SENTENCE_END = new RegExp(`[.!?…。！？][${CLOSERS}]*$`);
-/** Words whose trailing period does not end a sentence. */
-const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'a.m', 'p.m', 'no', 'fig', 'inc', 'ltd', 'co',
-  'mt', 'capt', 'col', 'gen', 'lt', 'sgt', 'gov', 'sen', 'rep', 'rev', 'hon', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug',
-  'sep', 'sept', 'oct', 'nov', 'dec', 'approx', 'dept', 'est', 'u.s', 'u.k',
-]);
-
-/** Whether `text` (trimmed) ends a sentence: final punctuation, not an abbreviation, initial or decimal. */
-export function endsSentence(text: string): boolean {
-  const trimmed = text.trimEnd();
-  if (!SENTENCE_END.test(trimmed)) return false;
-  const stripped = trimmed.replace(new RegExp(`[${CLOSERS}]+$`), '');
-  if (!stripped.endsWith('.')) return true;
-  const word = /(\S+)\.$/.exec(stripped)?.[1] ?? '';
-  if (ABBREVIATIONS.has(word.toLowerCase().replace(/^[(“"']+/, ''))) return false;
-  return !/^[A-Z]$/.test(word); // "J. R. R." initials
-}
+import { endsSentence } from './sentence-end.js';
 
 /**
  * The end of the last (or, with `first`, the first) sentence in `text` after `from` that ends at or
@@ -101,7 +82,8 @@ export class StreamChunker {
   /** After a pause: releases pending text that ends a sentence (or everything, with `force`). */
   flush(force = false): string[] {
     const text = this.pending.trim();
-    if (!text || (!force && !endsSentence(text))) return [];
+    // After a pause, only a finished sentence goes; "9." may still become 9.30.
+    if (!text || (!force && (!endsSentence(text) || /\d\.$/.test(text)))) return [];
     const out: string[] = [];
     this.pending = text;
     // Whole text may exceed maxChars only when no space allowed a cut: cut it anyway.

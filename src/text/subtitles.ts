@@ -5,6 +5,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 
 import type { TimedWord } from '../waves/speech-stream.js';
+import { endsSentence } from './sentence-end.js';
 
 /** One spoken word, in seconds from the start of the whole output's audio. */
 export type { TimedWord };
@@ -28,24 +29,7 @@ export interface CueOptions {
 export type SubtitleFormat = 'srt' | 'vtt';
 export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
 
-/** Lower-cased abbreviations whose final dot does not end a sentence. */
-const ABBREVIATIONS = new Set([
-  'mr.', 'mrs.', 'ms.', 'dr.', 'prof.', 'sr.', 'jr.', 'st.', 'mt.', 'vs.', 'cf.', 'approx.', 'fig.', 'gen.', 'gov.', 'sen.', 'rep.', 'capt.', 'lt.', 'col.', 'sgt.',
-]);
-
-/** Closing quotes and brackets may follow the sentence mark: `done.”` or `(really?)`. */
-const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
-
-/** True when `word` closes a sentence: ends in . ! ? … and is not an abbreviation, an initial or a dotted acronym (e.g., U.S.). */
-export function endsSentence(word: string): boolean {
-  if (!SENTENCE_END.test(word)) return false;
-  const bare = word.replace(/["'”’)\]]+$/u, '').replace(/^["'“‘(\[]+/u, '');
-  if (!bare.endsWith('.') || bare.endsWith('..')) return true; // ! ? … and an ellipsis "..." end sentences
-  if (ABBREVIATIONS.has(bare.toLowerCase())) return false;
-  if (/^\p{Lu}\.$/u.test(bare)) return false; // an initial: J. R. R. Tolkien
-  if (/^(\p{L}\.){2,}$/u.test(bare)) return false; // e.g. i.e. U.S.
-  return true;
-}
+export { endsSentence };
 
 /**
  * Groups words into cues: a cue closes after a word that ends a sentence, and before a word that

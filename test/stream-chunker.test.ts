@@ -1,0 +1,48 @@
+// StreamChunker: streamed text into sentence fragments, nothing lost or repeated whatever the split points; the sentence-end rule.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { endsSentence } from '../src/text/sentence-end.js';
+import { StreamChunker } from '../src/text/stream-chunker.js';
+import { prose, random } from './prose.js';
+
+test('endsSentence: final marks, not titles, initials, dotted acronyms or decimals', () => {
+  for (const word of ['today.', 'Really?', 'Yes!', 'it…', '"Fine."', 'done.)', 'Wait...']) assert.equal(endsSentence(word), true, word);
+  for (const word of ['Mr.', 'Dr.', '(Mrs.', 'J.', 'e.g.', 'U.S.', 'etc.', 'word', '3.14', 'Sept.']) assert.equal(endsSentence(word), false, word);
+  assert.equal(endsSentence('He met Dr.'), false, 'text: by its last word');
+});
+
+test('fed at random split points, the fragments rejoin to the folded text, each at most maxChars', () => {
+  const next = random(5);
+  for (let round = 0; round < 20; round++) {
+    const text = prose(3000 + Math.floor(next() * 3000), round + 1);
+    const chunker = new StreamChunker({ maxChars: 120 });
+    const out: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      const step = 1 + Math.floor(next() * 40);
+      out.push(...chunker.push(text.slice(at, at + step)));
+      if (next() < 0.05) out.push(...chunker.flush()); // a pause in the input
+      at += step;
+    }
+    out.push(...chunker.end());
+    assert.equal(out.join(' '), text.replace(/\s+/g, ' ').trim(), `round ${round}`);
+    assert.ok(out.every((f) => f.length > 0 && f.length <= 120), `round ${round}`);
+  }
+});
+
+test('a sentence goes out once the next begins; a title does not end it; a pause releases a finished sentence only', () => {
+  const chunker = new StreamChunker();
+  assert.deepEqual(chunker.push('Mr. Smith arrived at 9 a.m. today.'), []);
+  assert.deepEqual(chunker.push(' He'), ['Mr. Smith arrived at 9 a.m. today.']);
+  assert.deepEqual(chunker.push(' said "hello" to'), []);
+  assert.deepEqual(chunker.flush(), [], 'an unfinished sentence waits through a short pause');
+  assert.deepEqual(chunker.push(' Dr.'), []);
+  assert.deepEqual(chunker.flush(), [], '"Dr." does not end it');
+  assert.deepEqual(chunker.push(' Jones.'), []);
+  assert.deepEqual(chunker.flush(), ['He said "hello" to Dr. Jones.']);
+  assert.deepEqual(chunker.push('It cost 9.'), []);
+  assert.deepEqual(chunker.flush(), [], 'a pause after "9." may be the middle of 9.30');
+  assert.deepEqual(chunker.push('30 in all.'), []);
+  assert.deepEqual(chunker.flush(), ['It cost 9.30 in all.']);
+  assert.deepEqual(chunker.push('"Really?" she asked.'), [], 'a lower-case word after the quote continues the sentence');
+  assert.deepEqual(chunker.end(), ['"Really?" she asked.']);
+});
