@@ -1,15 +1,14 @@
-// WavesClient: one socket as one state value, one job in flight, a queue, reconnects for recoverable drops, cancellation per job.
+// WavesClient: one job in flight on one socket (a SocketSlot), a queue, reconnects for recoverable drops, cancellation per job.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
-import { modelSpec } from '../models.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../settings.js';
 import { textFragments, type TextInput } from '../text/fragments.js';
-import { openSocket } from './connection.js';
 import { Job, type JobMode } from './job.js';
 import { decodeFrame } from './protocol.js';
-import { cancellableDelay, describeClose, isRecoverableClose, withJitter } from './reconnect-policy.js';
+import { describeClose, isRecoverableClose } from './reconnect-policy.js';
+import { SocketSlot, SupersededError } from './socket-slot.js';
 import type { SpeechStream } from './speech-stream.js';
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from './url.js';
 
@@ -52,15 +51,6 @@ export interface WavesClientEvents {
   request_complete: [{ text: string; at: number }];
 }
 
-type SocketState =
-  | { kind: 'idle' }
-  | { kind: 'connecting'; url: string; abort: AbortController; promise: Promise<WebSocket> }
-  | { kind: 'open'; url: string; ws: WebSocket }
-  | { kind: 'closed' };
-
-/** A connection attempt overtaken by interrupt(), close() or a newer attempt. */
-class SupersededError extends SmallestTtsError {}
-
 const IDLE_TIMEOUT_MESSAGE = /timed out after .* inactivity/i;
 
 export class WavesClient extends EventEmitter<WavesClientEvents> {
@@ -69,7 +59,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   private readonly apiKey: string;
   private readonly options: WavesClientOptions;
   private currentSettings: Settings;
-  private state: SocketState = { kind: 'idle' };
+  private readonly slot: SocketSlot;
   private queue: Job[] = [];
   private inFlight: Job | null = null;
   private pumping = false;
@@ -92,6 +82,20 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     streamUrl(this.baseUrl, DEFAULT_SETTINGS.model); // a malformed base URL is a UsageError now
     this.currentSettings = mergeSettings({ ...DEFAULT_SETTINGS }, options.settings ?? {});
     assertValidSettings(this.currentSettings);
+    this.slot = new SocketSlot({
+      apiKey: this.apiKey,
+      connectTimeoutMs: options.connectTimeoutMs,
+      reconnectDelaysMs: options.reconnectDelaysMs,
+      currentModel: () => this.currentSettings.model,
+      onConnected: (info) => {
+        this.reconnecting = false;
+        this.emit('connected', info);
+      },
+      onReconnecting: (info) => this.emit('reconnecting', info),
+      onConnectionError: (error) => this.emit('connection_error', error),
+      onMessage: (data) => this.onMessage(data),
+      onGone: (code, reason) => this.socketGone(code, reason),
+    });
   }
 
   get settings(): Readonly<Settings> {
@@ -99,7 +103,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   get isConnected(): boolean {
-    return this.state.kind === 'open';
+    return this.slot.isOpen;
   }
 
   /** Whether text for these settings goes out as one continuation (live route, current model). */
@@ -131,7 +135,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       inactivityTimeoutMs: this.options.requestTimeoutMs ?? 20_000,
       completeBackoffMs: this.options.completeBackoffMs ?? 0,
     });
-    if (this.state.kind === 'closed') {
+    if (this.slot.isClosed) {
       job.end(new SmallestTtsError('The client is closed.'));
       return job.stream;
     }
@@ -155,7 +159,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     assertValidSettings(next);
     const urlChanged = this.socketUrl(next.model) !== this.socketUrl(this.currentSettings.model);
     this.currentSettings = next;
-    if (urlChanged && this.state.kind === 'open' && !this.inFlight && this.queue.length === 0) {
+    if (urlChanged && this.slot.isOpen && !this.inFlight && this.queue.length === 0) {
       this.dropSocket(1000, 'model change');
       void this.connect().catch(() => {});
     }
@@ -169,21 +173,10 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   async close(): Promise<void> {
-    if (this.state.kind === 'closed') return;
-    const previous = this.state;
-    this.state = { kind: 'closed' };
+    if (this.slot.isClosed) return;
+    const closing = this.slot.close();
     this.endAll();
-    if (previous.kind === 'connecting') previous.abort.abort();
-    if (previous.kind !== 'open') return;
-    const ws = previous.ws;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => ws.terminate(), 1000);
-      ws.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      ws.close(1000, 'client closed');
-    });
+    await closing;
   }
 
   /** The socket URL a model is served on (equal URLs share a socket). */
@@ -215,7 +208,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.state.kind !== 'closed' && !this.inFlight && this.queue.length > 0) {
+      while (!this.slot.isClosed && !this.inFlight && this.queue.length > 0) {
         const job = this.queue[0];
         if (job.isDone) {
           this.queue.shift();
@@ -231,7 +224,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
           for (const j of this.queue.splice(0)) j.end(error as Error);
           break;
         }
-        if (this.queue[0] !== job || this.state.kind !== 'open' || this.state.ws !== ws || this.inFlight) continue;
+        if (this.queue[0] !== job || !this.slot.holds(ws) || this.inFlight) continue;
         this.queue.shift();
         this.run(job, ws);
       }
@@ -276,8 +269,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     void this.pump();
   }
 
-  private onMessage(ws: WebSocket, data: WebSocket.RawData): void {
-    if (this.state.kind !== 'open' || this.state.ws !== ws) return;
+  private onMessage(data: WebSocket.RawData): void {
     const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
     if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
     const job = this.inFlight;
@@ -311,9 +303,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   /** Every loss of a socket comes here: the job on it is resent, or failed with the server's reason. */
-  private socketGone(ws: WebSocket, code: number, reason: string): void {
-    if (this.state.kind !== 'open' || this.state.ws !== ws) return;
-    this.state = { kind: 'idle' };
+  private socketGone(code: number, reason: string): void {
     const idle = this.idleNotice;
     this.idleNotice = false;
     this.emit('disconnected', { code, reason: idle && !reason ? 'idle timeout' : reason });
@@ -336,83 +326,16 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     if (this.queue.length > 0) void this.pump();
   }
 
+  /** The open socket for `url`; one open for another URL (another route) is dropped first. */
   private socketFor(url: string, retry: boolean): Promise<WebSocket> {
-    const state = this.state;
-    if (state.kind === 'closed') return Promise.reject(new SupersededError('The client is closed.'));
-    if (state.kind === 'open' && state.url === url) return Promise.resolve(state.ws);
-    if (state.kind === 'connecting' && state.url === url) return state.promise;
-    if (state.kind === 'open') this.dropSocket(1000, 'model change');
-    if (state.kind === 'connecting') state.abort.abort();
-    const abort = new AbortController();
-    const promise = this.openWithRetry(url, retry, abort.signal);
-    this.state = { kind: 'connecting', url, abort, promise };
-    promise.catch(() => {
-      if (this.state.kind === 'connecting' && this.state.promise === promise) this.state = { kind: 'idle' };
-    });
-    return promise;
-  }
-
-  private async openWithRetry(url: string, retry: boolean, signal: AbortSignal): Promise<WebSocket> {
-    const delays = retry ? withJitter(this.options.reconnectDelaysMs ?? [0, 250, 1000, 2000]) : [0];
-    const superseded = () => new SupersededError('The connection attempt was superseded.');
-    let lastError: Error | undefined;
-    for (let attempt = 0; attempt < delays.length; attempt++) {
-      if (delays[attempt] > 0) {
-        this.emit('reconnecting', { attempt: attempt + 1, delayMs: delays[attempt], reason: lastError?.message });
-        if (!(await cancellableDelay(delays[attempt], signal))) throw superseded();
-      }
-      if (signal.aborted) throw superseded();
-      let ws: WebSocket;
-      try {
-        ws = await openSocket({ url, apiKey: this.apiKey, model: this.modelOf(url), connectTimeoutMs: this.options.connectTimeoutMs, signal });
-      } catch (error) {
-        if (signal.aborted) throw superseded();
-        lastError = error as Error;
-        if (error instanceof ConnectionError) continue;
-        this.emit('connection_error', lastError); // refused key, retired model: retrying cannot help
-        throw error;
-      }
-      if (signal.aborted) {
-        ws.terminate();
-        throw superseded();
-      }
-      this.attach(ws, url);
-      return ws;
-    }
-    const failure = lastError ?? new ConnectionError('No connection attempt was made.');
-    this.emit('connection_error', failure);
-    throw failure;
-  }
-
-  /** The model a socket URL serves, for messages: the path's model, or the live route's current model. */
-  private modelOf(url: string): string {
-    const match = /\/([^/]+)\/get_speech\/stream$/.exec(new URL(url).pathname);
-    return match ? (modelSpec(decodeURIComponent(match[1]))?.id ?? decodeURIComponent(match[1])) : this.currentSettings.model;
-  }
-
-  private attach(ws: WebSocket, url: string): void {
-    this.state = { kind: 'open', url, ws };
-    this.reconnecting = false;
-    ws.on('message', (data) => this.onMessage(ws, data));
-    ws.on('close', (code, reason) => this.socketGone(ws, code, reason.toString()));
-    ws.on('error', (error) => {
-      if (this.state.kind === 'open' && this.state.ws === ws) this.emit('connection_error', new ConnectionError(`Connection error: ${error.message}`, error));
-    });
-    this.emit('connected', { url, model: this.modelOf(url) });
+    const open = this.slot.openUrl;
+    if (open !== undefined && open !== url) this.dropSocket(1000, 'model change');
+    return this.slot.socketFor(url, retry);
   }
 
   /** Closes the socket on purpose. A job still on it (callers end cancelled ones first) goes back to the head of the queue. */
   private dropSocket(code: number, reason: string): void {
-    const state = this.state;
-    if (state.kind === 'connecting') {
-      state.abort.abort();
-      this.state = { kind: 'idle' };
-      return;
-    }
-    if (state.kind !== 'open') return;
-    this.state = { kind: 'idle' };
-    if (code === 1000) state.ws.close(code, reason);
-    else state.ws.terminate();
+    if (!this.slot.drop(code, reason)) return;
     this.emit('disconnected', { code, reason });
     const job = this.inFlight;
     if (job) {

@@ -1,0 +1,156 @@
+// The client's one socket as one state value — idle, connecting, open or closed — with cancellable, backed-off opening.
+import type WebSocket from 'ws';
+import { ConnectionError, SmallestTtsError } from '../errors.js';
+import { modelSpec } from '../models.js';
+import { openSocket } from './connection.js';
+import { cancellableDelay, withJitter } from './reconnect-policy.js';
+
+type SocketState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; url: string; abort: AbortController; promise: Promise<WebSocket> }
+  | { kind: 'open'; url: string; ws: WebSocket }
+  | { kind: 'closed' };
+
+/** A connection attempt overtaken by a drop, close() or a newer attempt. */
+export class SupersededError extends SmallestTtsError {}
+
+export interface SocketSlotOptions {
+  apiKey: string;
+  connectTimeoutMs?: number;
+  /** Delays between attempts when reopening after a drop; its length is the attempt count. */
+  reconnectDelaysMs?: number[];
+  /** The model named in messages for a live-route URL (which names none). */
+  currentModel: () => string;
+  onConnected(info: { url: string; model: string }): void;
+  onReconnecting(info: { attempt: number; delayMs: number; reason?: string }): void;
+  onConnectionError(error: Error): void;
+  onMessage(data: WebSocket.RawData): void;
+  /** The open socket went by itself (the server closed it, the network dropped it). */
+  onGone(code: number, reason: string): void;
+}
+
+export class SocketSlot {
+  private state: SocketState = { kind: 'idle' };
+
+  constructor(private readonly o: SocketSlotOptions) {}
+
+  get isOpen(): boolean {
+    return this.state.kind === 'open';
+  }
+
+  get isClosed(): boolean {
+    return this.state.kind === 'closed';
+  }
+
+  /** Whether `ws` is the open socket (frames from any other are stale). */
+  holds(ws: WebSocket): boolean {
+    return this.state.kind === 'open' && this.state.ws === ws;
+  }
+
+  /** The open socket for `url`: the current one, the attempt under way, or a new attempt (dropping a socket for another URL). */
+  socketFor(url: string, retry: boolean): Promise<WebSocket> {
+    const state = this.state;
+    if (state.kind === 'closed') return Promise.reject(new SupersededError('The client is closed.'));
+    if (state.kind === 'open' && state.url === url) return Promise.resolve(state.ws);
+    if (state.kind === 'connecting' && state.url === url) return state.promise;
+    if (state.kind === 'connecting') state.abort.abort();
+    const abort = new AbortController();
+    const promise = this.openWithRetry(url, retry, abort.signal);
+    this.state = { kind: 'connecting', url, abort, promise };
+    promise.catch(() => {
+      if (this.state.kind === 'connecting' && this.state.promise === promise) this.state = { kind: 'idle' };
+    });
+    return promise;
+  }
+
+  /** The URL of the open socket, if any. */
+  get openUrl(): string | undefined {
+    return this.state.kind === 'open' ? this.state.url : undefined;
+  }
+
+  /** Closes the socket (or cancels the attempt) on purpose; true when an open socket went. */
+  drop(code: number, reason: string): boolean {
+    const state = this.state;
+    if (state.kind === 'connecting') {
+      state.abort.abort();
+      this.state = { kind: 'idle' };
+      return false;
+    }
+    if (state.kind !== 'open') return false;
+    this.state = { kind: 'idle' };
+    if (code === 1000) state.ws.close(code, reason);
+    else state.ws.terminate();
+    return true;
+  }
+
+  /** For good: cancels an attempt, closes an open socket gracefully (terminating it after a second). */
+  async close(): Promise<void> {
+    const previous = this.state;
+    this.state = { kind: 'closed' };
+    if (previous.kind === 'connecting') previous.abort.abort();
+    if (previous.kind !== 'open') return;
+    const ws = previous.ws;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => ws.terminate(), 1000);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      ws.close(1000, 'client closed');
+    });
+  }
+
+  private async openWithRetry(url: string, retry: boolean, signal: AbortSignal): Promise<WebSocket> {
+    const delays = retry ? withJitter(this.o.reconnectDelaysMs ?? [0, 250, 1000, 2000]) : [0];
+    const superseded = () => new SupersededError('The connection attempt was superseded.');
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < delays.length; attempt++) {
+      if (delays[attempt] > 0) {
+        this.o.onReconnecting({ attempt: attempt + 1, delayMs: delays[attempt], reason: lastError?.message });
+        if (!(await cancellableDelay(delays[attempt], signal))) throw superseded();
+      }
+      if (signal.aborted) throw superseded();
+      let ws: WebSocket;
+      try {
+        ws = await openSocket({ url, apiKey: this.o.apiKey, model: this.modelOf(url), connectTimeoutMs: this.o.connectTimeoutMs, signal });
+      } catch (error) {
+        if (signal.aborted) throw superseded();
+        lastError = error as Error;
+        if (error instanceof ConnectionError) continue;
+        this.o.onConnectionError(lastError); // refused key, retired model: retrying cannot help
+        throw error;
+      }
+      if (signal.aborted) {
+        ws.terminate();
+        throw superseded();
+      }
+      this.attach(ws, url);
+      return ws;
+    }
+    const failure = lastError ?? new ConnectionError('No connection attempt was made.');
+    this.o.onConnectionError(failure);
+    throw failure;
+  }
+
+  /** The model a socket URL serves, for messages: the path's model, or the live route's current model. */
+  private modelOf(url: string): string {
+    const match = /\/([^/]+)\/get_speech\/stream$/.exec(new URL(url).pathname);
+    return match ? (modelSpec(decodeURIComponent(match[1]))?.id ?? decodeURIComponent(match[1])) : this.o.currentModel();
+  }
+
+  private attach(ws: WebSocket, url: string): void {
+    this.state = { kind: 'open', url, ws };
+    ws.on('message', (data) => {
+      if (this.holds(ws)) this.o.onMessage(data);
+    });
+    ws.on('close', (code, reason) => {
+      if (!this.holds(ws)) return;
+      this.state = { kind: 'idle' };
+      this.o.onGone(code, reason.toString());
+    });
+    ws.on('error', (error) => {
+      if (this.holds(ws)) this.o.onConnectionError(new ConnectionError(`Connection error: ${error.message}`, error));
+    });
+    this.o.onConnected({ url, model: this.modelOf(url) });
+  }
+}
