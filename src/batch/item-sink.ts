@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OUTPUT_FORMATS, isOutputFormat, type OutputFormat } from '../audio/formats.js';
 import { openFileSink } from '../audio/output.js';
 import type { AudioSink } from '../audio/sink.js';
+import { processAlive } from '../util/process-alive.js';
 
 /** Output formats a batch item can ask for: every format the CLI writes. */
 export const ITEM_FORMATS = OUTPUT_FORMATS;
@@ -31,15 +32,6 @@ export async function isFinished(path: string): Promise<{ bytes: number } | null
 
 /** Temporary names the sinks use: `.{name}.{pid}.{8 hex}.part`. */
 const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.part$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes temporary files left in `dir` by a process that no longer runs (a crash, a kill -9) and

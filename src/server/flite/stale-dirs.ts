@@ -2,19 +2,11 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../../util/process-alive.js';
 
 export const STALE_PREFIX = 'smallest-tts-flite-';
 /** A legacy folder (no pid in its name) untouched for this long belongs to no live process. */
 const LEGACY_IDLE_MS = 60 * 60 * 1000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The newest modification time of a folder and the files in it. */
 function lastTouched(dir: string): number {
@@ -42,7 +34,7 @@ export function removeStaleFliteDirs(dir = tmpdir(), now = Date.now()): string[]
       const stats = statSync(path);
       if (!stats.isDirectory() || (process.getuid && stats.uid !== process.getuid())) continue;
       const owner = /^(\d+)-/.exec(name.slice(STALE_PREFIX.length));
-      const stale = owner ? !alive(Number(owner[1])) : now - lastTouched(path) > LEGACY_IDLE_MS;
+      const stale = owner ? !processAlive(Number(owner[1])) : now - lastTouched(path) > LEGACY_IDLE_MS;
       if (!stale) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(path);
