@@ -31,7 +31,7 @@ export interface BatchOptions {
   /** Aborting stops at once: finished files stay, the ones in progress are removed. */
   signal?: AbortSignal;
   retry?: RetryPolicy;
-  /** Extra client options (keepalive, timeouts). */
+  /** Extra client options (timeouts, reconnect delays). */
   client?: Partial<WavesClientOptions>;
   /** Each worker's client as it is created (to listen to its events). */
   onClient?: (client: WavesClient, worker: number) => void;
