@@ -10,6 +10,9 @@ export interface UtteranceQueueOptions {
   onError: (error: Error) => void;
   /** Utterances requested beyond the one playing. Default 2. */
   lookahead?: number;
+  /** An utterance's first audio is about to be written to `sink`; `ended` when it stops (done or stopped). */
+  onUtterance?: (stream: SpeechStream, sink: AudioSink) => void;
+  onUtteranceEnd?: (stream: SpeechStream) => void;
 }
 
 /** Something to do at its place in the queue, after the audio before it (e.g. start or stop a recording). */
@@ -86,10 +89,17 @@ export class UtteranceQueue {
           continue;
         }
         const stream = item.stream ?? item.speech();
-        for await (const pcm of stream) {
-          if (generation !== this.generation) break;
-          const sink = await this.sinkFor(stream.sampleRate);
-          await Promise.all([sink.write(pcm), this.recorder?.write(pcm)]);
+        let started = false;
+        try {
+          for await (const pcm of stream) {
+            if (generation !== this.generation) break;
+            const sink = await this.sinkFor(stream.sampleRate);
+            if (!started) this.options.onUtterance?.(stream, sink);
+            started = true;
+            await Promise.all([sink.write(pcm), this.recorder?.write(pcm)]);
+          }
+        } finally {
+          if (started) this.options.onUtteranceEnd?.(stream);
         }
       } catch (error) {
         if (generation === this.generation) this.options.onError(error as Error);

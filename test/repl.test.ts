@@ -161,4 +161,24 @@ describe('repl in a real terminal (tmux)', { skip: hasTmux ? false : 'tmux is no
     assert.match(screen(), /EXIT=0/);
     assert.ok(!screen().includes(API_KEY));
   });
+
+  test('karaoke: while a line plays, the prompt line shows it with the word being heard in reverse video; a key gives the prompt back', { skip: !speakerInstalled && 'speaker is not installed' }, async (t) => {
+    const server = await startServer(t, { realtimeFactor: 1 });
+    const { home } = alsaCaptureHome(t);
+    const session = `smallest-tts-karaoke-${process.pid}`;
+    const command = [process.execPath, BIN, 'repl', '--voice', 'liam', ...serverArgs(server)].map((a) => `'${a}'`).join(' ');
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+    tmux('new-session', '-d', '-s', 'repl', '-x', '100', '-y', '30', `env HOME='${home}' ${command}; echo EXIT=$?; sleep 60`);
+    t.after(() => spawnSync('tmux', ['-L', session, 'kill-server']));
+    const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'repl');
+    await waitFor(() => screen().includes('tts›'), 10_000, 'the prompt');
+    tmux('send-keys', '-t', 'repl', 'Mr. Holmes took his seat by the fire, and Watson poured the tea while the clock ticked.', 'Enter');
+    await waitFor(() => /\x1b\[7m(took|his|seat|by|the|fire,)\x1b\[/.test(screen(true)), 10_000, 'a word highlighted');
+    assert.equal(server.requests[0].body.word_timestamps, true);
+    tmux('send-keys', '-t', 'repl', 'typed');
+    await waitFor(() => /tts› typed\s*$/.test(screen().trimEnd()), 3000, 'the prompt back with what was typed');
+    tmux('send-keys', '-t', 'repl', 'C-u', 'C-d');
+    await waitFor(() => screen().includes('EXIT='), 15_000, 'exit');
+    assert.match(screen(), /EXIT=0/);
+  });
 });

@@ -29,6 +29,11 @@ export class PlaybackClock {
     this.fedMs += bytes / this.bytesPerMs;
   }
 
+  /** All the audio fed so far, in ms (where the next audio will start). */
+  get fedTotalMs(): number {
+    return this.fedMs;
+  }
+
   /** How much of the audio fed has been heard by now: the position in the stream, in ms. */
   playedMs(now = performance.now()): number {
     return this.fedMs - this.bufferedMs(now);

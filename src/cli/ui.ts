@@ -29,6 +29,11 @@ export function redact(text: string): string {
   return out;
 }
 
+/** Reverse video for the word being heard (only ever written to a terminal); brackets with NO_COLOR. */
+export function highlightWord(text: string): string {
+  return process.env.NO_COLOR ? `[${text}]` : `\x1b[7m${text}\x1b[27m`;
+}
+
 export class Ui {
   readonly quiet: boolean;
   readonly verboseOn: boolean;
@@ -107,7 +112,7 @@ export class Ui {
    * whatever colour support is detected; plain brackets with NO_COLOR.
    */
   highlight(text: string): string {
-    return process.env.NO_COLOR ? `[${text}]` : `\x1b[7m${text}\x1b[27m`;
+    return highlightWord(text);
   }
 
   /** Karaoke replaces the progress line while playing. */

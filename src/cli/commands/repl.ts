@@ -18,9 +18,10 @@ import { historyPath } from '../paths.js';
 import { ReplSession, completeLine } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
 import { onTermination, type Termination } from '../signals.js';
-import { Ui, redact } from '../ui.js';
+import { Ui, highlightWord, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
+import { ReplKaraoke } from '../repl-karaoke.js';
 import { DEFAULT_BASE_URL } from '../../waves/url.js';
 
 export interface ReplFlags extends SettingsFlags, ConnectionFlags {
@@ -50,11 +51,14 @@ function saveHistory(history: string[]): void {
 }
 
 export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise<number> {
-  const initial = settingsFromFlags(flags);
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  // Karaoke at the prompt while lines play through the speakers: it wants word timings.
+  const karaokeOn = interactive && !flags.output && !flags.quiet;
+  const initial = settingsFromFlags(karaokeOn && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
   checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: initial.model }));
   if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
-  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   let rl: readline.Interface | null = null;
+  const karaoke = karaokeOn ? new ReplKaraoke(() => rl, highlightWord) : null;
 
   const print = (text: string, stream: NodeJS.WriteStream = process.stdout) => {
     const safe = redact(text);
@@ -90,6 +94,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const queue = new UtteranceQueue({
     openSink: async (rate): Promise<AudioSink> => output ?? SpeakerSink.open(rate, { device: flags.device }),
     onError: (error) => session.fail(error),
+    onUtterance: (stream, sink) => karaoke?.start(stream, sink),
+    onUtteranceEnd: (stream) => karaoke?.stop(stream),
   });
   const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue });
@@ -150,6 +156,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
         completer: (line: string) => completeLine(line, knownVoices(client.settings.model, client.baseUrl), client.settings.model),
       });
       rl = prompt;
+      // Runs before readline's own handler: a key pressed while karaoke covers the prompt gets the prompt back first.
+      if (karaoke) process.stdin.prependListener('keypress', () => karaoke.yieldToTyping());
       prompt.on('history', saveHistory);
       // SIGTERM, SIGHUP: leave as Ctrl-D does, without the queued speech (readline has Ctrl-C).
       endedBy = onTermination(() => void stopSpeech().then(() => prompt.close()), { signals: ['SIGTERM', 'SIGHUP'], force: finishFilesSync });
