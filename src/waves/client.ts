@@ -10,46 +10,10 @@ import { decodeFrame } from './protocol.js';
 import { describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import type { SpeechStream } from './speech-stream.js';
+import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from './url.js';
 
-export interface WavesClientOptions {
-  apiKey: string;
-  baseUrl?: string;
-  /** 'live' (default): one socket for every current model; 'per-model': the older routes, model in the URL. */
-  route?: Route;
-  settings?: Partial<Settings>;
-  /** Sent as complete_backoff_ms; default 0 so a request ends when its audio does. */
-  completeBackoffMs?: number;
-  connectTimeoutMs?: number;
-  /** Delays between reconnect attempts after a drop; its length is the attempt count. */
-  reconnectDelaysMs?: number[];
-  /** How often one job may be cut by a drop before it fails. */
-  maxRequestRetries?: number;
-  /** A job waiting for audio fails when no frame arrives for this long. Default 20 000 ms. */
-  requestTimeoutMs?: number;
-  /** Sent as `?timeout=`: how long the server keeps an idle socket. The client reopens a closed one when next needed. */
-  idleTimeoutSeconds?: number;
-  /** Longest fragment of text sent at once. Default 250 characters. */
-  maxChars?: number;
-}
-
-export interface SynthesizeOptions {
-  /** Settings for this job (a snapshot); default: the client's current settings. */
-  settings?: Readonly<Settings>;
-  /** Aborting ends this job alone: its audio stops, other jobs go on. */
-  signal?: AbortSignal;
-}
-
-export interface WavesClientEvents {
-  connected: [{ url: string; model: string }];
-  disconnected: [{ code: number; reason: string }];
-  connection_error: [Error];
-  /** Another attempt follows a failed one; `reason` is why the last one failed, if it did. */
-  reconnecting: [{ attempt: number; delayMs: number; reason?: string }];
-  /** `queuedAt`: when synthesize() was called; `at`: when the text left (performance.now()). */
-  request_sent: [{ text: string; at: number; queuedAt: number }];
-  request_complete: [{ text: string; at: number }];
-}
+export type { SynthesizeOptions, WavesClientEvents, WavesClientOptions };
 
 const IDLE_TIMEOUT_MESSAGE = /timed out after .* inactivity/i;
 
