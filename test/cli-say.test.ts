@@ -302,3 +302,26 @@ describe('say → speakers', { skip: speakerInstalled ? false : 'the optional sp
     assert.match(r.stderr, /-o out\.wav/);
   });
 });
+
+describe('say: models and languages from the current API', () => {
+  test('Pro with meher in Japanese and lightning-v3.1 with auto work; ja on lightning_v3.1 and he anywhere are exit 2 with nothing sent', async (t) => {
+    const server = await startServer(t);
+    const dir = tempDir(t);
+    const pro = await runCli(['say', 'こんにちは。', '--model', 'lightning_v3.1_pro', '--voice', 'meher', '--language', 'ja', '-o', join(dir, 'a.wav'), ...serverArgs(server)]);
+    assert.equal(pro.code, 0, pro.stderr);
+    const auto = await runCli(['say', 'Auto language.', '--model', 'lightning-v3.1', '--language', 'auto', '-o', join(dir, 'b.wav'), ...serverArgs(server)]);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.deepEqual(server.requests.map((q) => [q.model, q.body.model, q.body.voice_id, q.body.language]), [
+      ['lightning_v3.1_pro', 'lightning_v3.1_pro', 'meher', 'ja'],
+      ['lightning_v3.1', 'lightning_v3.1', 'sophia', 'auto'],
+    ]);
+    const upgrades = server.upgrades.length;
+    const ja = await runCli(['say', 'Hi.', '--language', 'ja', '-o', join(dir, 'c.wav'), ...serverArgs(server)]);
+    assert.equal(ja.code, 2);
+    assert.match(ja.stderr, /--language must be one of auto en .* on lightning_v3\.1 \(got "ja"\); lightning_v3\.1_pro has it/);
+    const he = await runCli(['say', 'Hi.', '--model', 'lightning_v3.1_pro', '--language', 'he', '-o', join(dir, 'd.wav'), ...serverArgs(server)]);
+    assert.equal(he.code, 2);
+    assert.match(he.stderr, /no current model has it/);
+    assert.equal(server.upgrades.length, upgrades, 'nothing sent');
+  });
+});
