@@ -90,3 +90,20 @@ describe('say with text still arriving on stdin', () => {
     assert.deepEqual(r.stdout, Buffer.concat(server.requests.map((q) => q.pcm!)));
   });
 });
+
+describe('say with a quiet producer', () => {
+  test('the server closes the idle socket again and again while stdin is quiet (tail -f): the next line is still spoken', async (t) => {
+    const server = await startServer(t);
+    const r = await runCli(['say', '--raw', '-o', '-', '--idle-timeout', '1', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      timeoutMs: 30_000,
+      onSpawn: (child) => {
+        child.stdin!.write('A line before a long quiet spell.\n');
+        // Five idle closes (one a second) while nothing arrives: more than the drop retries allow.
+        void waitFor(() => server.connections() >= 6, 20_000, 'idle closes').then(() => child.stdin!.end('And a line after it.\n'));
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(server.requests.filter((q) => q.outcome === 'complete').map((q) => q.text), ['A line before a long quiet spell.', 'And a line after it.']);
+  });
+});

@@ -144,6 +144,7 @@ export function buildProgram(): Command {
     .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
     .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
     .option('--subtitles <file>', 'also write subtitles timed against the audio: FILE.srt or FILE.vtt (voices with word timings, e.g. liam)')
+    .addOption(new Option('--idle-timeout <seconds>', 'how long the server keeps an idle connection (?timeout=); it reopens when needed').argParser(integer('--idle-timeout')))
     .option('--json', 'print one JSON object of settings and timings (stdout with -o FILE, else stderr)')
     .addHelpText('after', SAY_EXAMPLES);
   addSettingsOptions(say);

@@ -275,12 +275,15 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     this.inFlight = null;
     const recoverable = isRecoverableClose(code);
     if (job) {
+      // Only a drop that cut audio counts against the job: a continuation waiting for more text
+      // (tail -f) may see the server close its idle socket any number of times.
+      const cut = job.waitingForAudio;
       job.detach();
       if (!recoverable) {
         const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`);
         job.end(error);
         for (const j of this.queue.splice(0)) j.end(error);
-      } else if (++job.drops > (this.options.maxRequestRetries ?? 3)) {
+      } else if (cut && ++job.drops > (this.options.maxRequestRetries ?? 3)) {
         job.end(new ConnectionError(`The connection dropped ${job.drops} times during one request (last ${describeClose(code, reason)}).`));
       } else {
         this.queue.unshift(job);

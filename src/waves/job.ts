@@ -83,6 +83,11 @@ export class Job {
     return this.attempt?.requestId;
   }
 
+  /** Text is out on the current attempt and its audio has not all arrived. */
+  get waitingForAudio(): boolean {
+    return this.sent > 0;
+  }
+
   get isDone(): boolean {
     return this.stream.isFinished;
   }

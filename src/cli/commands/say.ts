@@ -24,6 +24,7 @@ export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   file?: string;
   json?: boolean;
   subtitles?: string;
+  idleTimeout?: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -76,7 +77,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
   checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: settings.model }));
   const connection = await openConnection(flags, ui);
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings });
+  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout });
   reportClientEvents(client, ui);
   const controller = new AbortController();
   let sink: AudioSink | undefined;
