@@ -46,3 +46,15 @@ test('a sentence goes out once the next begins; a title does not end it; a pause
   assert.deepEqual(chunker.push('"Really?" she asked.'), [], 'a lower-case word after the quote continues the sentence');
   assert.deepEqual(chunker.end(), ['"Really?" she asked.']);
 });
+
+test('a long pause mid-word releases the complete words and keeps the word being typed (regression: "wonder ful")', () => {
+  const chunker = new StreamChunker();
+  assert.deepEqual(chunker.push('The weather is wonder'), []);
+  assert.deepEqual(chunker.flush('words'), ['The weather is']);
+  assert.deepEqual(chunker.flush('words'), [], 'a lone partial word waits');
+  assert.deepEqual(chunker.push('ful today.'), []);
+  assert.deepEqual(chunker.end(), ['wonderful today.']);
+  const line = new StreamChunker();
+  line.push('A line without a stop\n');
+  assert.deepEqual(line.flush('words'), ['A line without a stop'], 'after a line break every word is complete');
+});

@@ -1,11 +1,10 @@
 // Where an encoded file's bytes go: a temporary file renamed into place at the end, or a stream written in place.
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, renameSync, writeSync } from 'node:fs';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { SmallestTtsError } from '../errors.js';
 import { OutputClosedError } from './sink.js';
+import { outputTarget } from './output-target.js';
 import { writeFailure } from './wav.js';
 
 export interface Patch {
@@ -29,6 +28,8 @@ export interface ByteTarget {
 class AtomicFileTarget implements ByteTarget {
   readonly seekable = true;
   private position = 0;
+  /** Where commit() put the tail, once it started. */
+  private tailAt: number | undefined;
 
   constructor(
     private readonly path: string,
@@ -48,6 +49,7 @@ class AtomicFileTarget implements ByteTarget {
   }
 
   async commit(tail: Buffer, patch: Patch | null): Promise<void> {
+    this.tailAt = this.position;
     try {
       await this.append(tail);
       if (patch) await this.handle.write(patch.bytes, 0, patch.bytes.length, patch.offset);
@@ -66,9 +68,14 @@ class AtomicFileTarget implements ByteTarget {
   }
 
   commitSync(tail: Buffer, patch: Patch | null): void {
-    writeSync(this.handle.fd, tail, 0, tail.length, this.position);
-    if (patch) writeSync(this.handle.fd, patch.bytes, 0, patch.bytes.length, patch.offset);
-    renameSync(this.tempPath, this.path);
+    // Also when commit() is under way (a second signal during it): the tail goes where commit put it.
+    try {
+      writeSync(this.handle.fd, tail, 0, tail.length, this.tailAt ?? this.position);
+      if (patch) writeSync(this.handle.fd, patch.bytes, 0, patch.bytes.length, patch.offset);
+      renameSync(this.tempPath, this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'EBADF') throw error; // commit() got there first
+    }
     // Not closeSync(fd): the FileHandle would still count as open, and when collected it would close
     // whatever file had reused the descriptor by then.
     void this.handle.close().catch(() => {});
@@ -98,9 +105,14 @@ class StreamTarget implements ByteTarget {
 
   async commit(tail: Buffer): Promise<void> {
     await this.append(tail);
-    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
-    if (this.owns) await new Promise<void>((resolve) => this.stream.end(() => resolve()));
-    if (this.failure) throw this.failure;
+    // A failed write (ENOSPC on /dev/full) may surface only here, in a callback or after end().
+    const failed = (error?: Error | null) => {
+      if (error) this.failure ??= (error as NodeJS.ErrnoException).code === 'EPIPE' ? new OutputClosedError() : error;
+    };
+    await new Promise<void>((resolve) => this.stream.write('', (error) => (failed(error), resolve())));
+    if (this.owns) await new Promise<void>((resolve) => this.stream.end((error?: Error | null) => (failed(error), resolve())));
+    if (this.owns) await new Promise((resolve) => setImmediate(resolve)); // an 'error' event emitted after end()
+    if (this.failure) throw this.failure instanceof SmallestTtsError ? this.failure : writeFailure('the output', this.failure);
   }
 
   async discard(): Promise<void> {
@@ -123,9 +135,9 @@ export function streamTarget(stream: NodeJS.WritableStream): ByteTarget {
  * not a regular file (/dev/null, a FIFO) is written in place: renaming over it would replace it.
  */
 export async function openByteTarget(path: string): Promise<ByteTarget> {
-  const existing = await stat(path).catch(() => null);
-  if (existing?.isDirectory()) throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
-  if (existing && !existing.isFile()) {
+  const target = await outputTarget(path);
+  if (target.kind === 'directory') throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
+  if (target.kind === 'in-place') {
     const stream = createWriteStream(path, { flags: 'w' });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
@@ -133,10 +145,9 @@ export async function openByteTarget(path: string): Promise<ByteTarget> {
     });
     return new StreamTarget(stream, true);
   }
-  const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
   try {
-    const handle = await open(tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
-    return new AtomicFileTarget(path, tempPath, handle);
+    const handle = await open(target.tempPath, 'wx', target.mode);
+    return new AtomicFileTarget(target.path, target.tempPath, handle);
   } catch (error) {
     throw writeFailure(path, error);
   }

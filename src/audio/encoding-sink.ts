@@ -1,5 +1,5 @@
 // An AudioSink that encodes as the audio arrives (MP3, FLAC, Ogg) into a file or a stream.
-import type { ByteTarget } from './byte-target.js';
+import type { ByteTarget, Patch } from './byte-target.js';
 import type { StreamEncoder } from './encoders.js';
 import type { AudioSink } from './sink.js';
 
@@ -9,6 +9,8 @@ export class EncodingSink implements AudioSink {
   /** An odd byte held until its sample's other half arrives. */
   private carry: Buffer | null = null;
   private finished = false;
+  /** end()'s tail and patch while it runs, for finishSync() after a second signal. */
+  private ending: { tail: Buffer; patch: Patch | null } | null = null;
   /** PCM bytes taken (before encoding). */
   bytesWritten = 0;
 
@@ -47,7 +49,9 @@ export class EncodingSink implements AudioSink {
     if (this.finished) return;
     this.finished = true;
     const tail = this.encoder.finish();
-    await this.target.commit(tail, this.target.seekable ? this.encoder.finalPatch() : null);
+    this.ending = { tail, patch: this.target.seekable ? this.encoder.finalPatch() : null };
+    await this.target.commit(this.ending.tail, this.ending.patch);
+    this.ending = null;
   }
 
   async abort(): Promise<void> {
@@ -58,6 +62,8 @@ export class EncodingSink implements AudioSink {
 
   /** end() for a process about to exit (a second Ctrl-C): a valid file of what was encoded. */
   finishSync(): void {
+    // A second signal while end() is under way: finish what it started.
+    if (this.ending) return this.target.commitSync(this.ending.tail, this.ending.patch);
     if (this.finished) return;
     this.finished = true;
     const tail = this.encoder.finish();

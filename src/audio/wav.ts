@@ -1,9 +1,8 @@
 // 16-bit mono WAV: the header, a file sink written atomically, and a stdout sink.
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, renameSync, writeSync } from 'node:fs';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { SmallestTtsError } from '../errors.js';
+import { outputTarget } from './output-target.js';
 import { StreamSink, type AudioSink } from './sink.js';
 
 /** Sizes past 4 GiB do not fit; a streaming header uses the largest value, as most readers expect. */
@@ -11,9 +10,10 @@ const UNKNOWN_SIZE = 0xffffffff;
 
 export function wavHeader(sampleRate: number, dataBytes: number | null): Buffer {
   const header = Buffer.alloc(44);
-  const data = dataBytes === null ? UNKNOWN_SIZE : Math.min(dataBytes, UNKNOWN_SIZE - 36);
+  // Past 4 GiB no size is true: "unknown", as a stream's header says, rather than a wrong length.
+  const data = dataBytes === null || dataBytes > UNKNOWN_SIZE - 36 ? UNKNOWN_SIZE : dataBytes;
   header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(dataBytes === null ? UNKNOWN_SIZE : data + 36, 4);
+  header.writeUInt32LE(data === UNKNOWN_SIZE ? UNKNOWN_SIZE : data + 36, 4);
   header.write('WAVE', 8, 'ascii');
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(16, 16); // fmt chunk size
@@ -70,17 +70,16 @@ export class WavFileSink implements AudioSink {
    * replace the device.
    */
   static async open(path: string, sampleRate: number, options: { raw?: boolean } = {}): Promise<WavFileSink | StreamSink> {
-    const existing = await stat(path).catch(() => null);
-    if (existing?.isDirectory()) throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
-    if (existing && !existing.isFile()) return openStreamTarget(path, sampleRate, options.raw ?? false);
-    const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+    const target = await outputTarget(path);
+    if (target.kind === 'directory') throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
+    if (target.kind === 'in-place') return openStreamTarget(path, sampleRate, options.raw ?? false);
     let handle: FileHandle;
     try {
-      handle = await open(tempPath, 'wx', existing ? existing.mode & 0o777 : 0o666);
+      handle = await open(target.tempPath, 'wx', target.mode);
     } catch (error) {
       throw writeFailure(path, error);
     }
-    const sink = new WavFileSink(path, tempPath, handle, sampleRate, options.raw ?? false);
+    const sink = new WavFileSink(target.path, target.tempPath, handle, sampleRate, options.raw ?? false);
     if (!sink.raw) await sink.put(wavHeader(sampleRate, 0));
     return sink;
   }

@@ -21,7 +21,9 @@ export function idProblem(id: string): string | undefined {
   if (/[/\\]/.test(id)) return `the id ${JSON.stringify(id)} contains a path separator`;
   if (id === '.' || id === '..') return `the id ${JSON.stringify(id)} is not a file name`;
   if (/[\u0000-\u001f\u007f]/.test(id)) return `the id ${JSON.stringify(id)} contains a control character`;
-  if (id.length > 200) return `the id is ${id.length} characters long (at most 200)`;
+  // File names are bytes (255 at most, and the temporary name adds to it): "日" is three.
+  const bytes = Buffer.byteLength(id);
+  if (bytes > 200) return `the id is ${bytes} bytes long as a file name (at most 200)`;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 // runBatch: items from one shared cursor → N workers, each with its own client and socket → one file per item, resumably.
-import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, ConnectionError } from '../errors.js';
+import { makeFolders } from '../util/make-folders.js';
 import { mergeSettings, type Settings } from '../settings.js';
 import { synthesizeToSink } from '../synthesize.js';
 import type { SubtitleFormat } from '../text/subtitles.js';
@@ -78,7 +78,7 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
-  await mkdir(options.outDir, { recursive: true });
+  await makeFolders(options.outDir);
   await sweepStaleTemps(options.outDir);
 
   const source: AsyncIterator<BatchItem> | Iterator<BatchItem> =
@@ -114,6 +114,10 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
     } catch (error) {
       fatal ??= error;
       stop.abort();
+    } finally {
+      // No more items for this worker: its socket goes, so a worker still waiting for one (429, the
+      // account's socket limit) can have it.
+      await client?.close();
     }
   };
 

@@ -4,6 +4,7 @@ import { openFileSink, openStreamSink } from '../audio/output.js';
 import type { AudioSink } from '../audio/sink.js';
 import { SpeakerSink } from '../audio/speaker.js';
 import { UsageError } from '../errors.js';
+import { leadsToStdout } from '../audio/output-target.js';
 
 export type Output =
   | { kind: 'speaker'; device?: string }
@@ -37,9 +38,11 @@ export function outputFromFlags(flags: OutputFlags, stdoutIsTerminal: boolean): 
 }
 
 /** Opens the sink; for the speaker, call probePlayback() with the same device first. */
-export function openOutput(output: Output, sampleRate: number): Promise<AudioSink> {
+export async function openOutput(output: Output, sampleRate: number): Promise<AudioSink> {
   switch (output.kind) {
     case 'file':
+      // /dev/stdout or a link to it is stdout itself (opening it by name fails when stdout is a socket).
+      if (await leadsToStdout(output.path)) return openStreamSink(process.stdout, { format: output.format, sampleRate });
       return openFileSink(output.path, { format: output.format, sampleRate });
     case 'stdout':
       return openStreamSink(process.stdout, { format: output.format, sampleRate });

@@ -12,6 +12,7 @@ import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
 import { didYouMean } from './suggest.js';
 import { checkVoice } from './voice-check.js';
+import { resolve } from 'node:path';
 
 /** REPL command → setting. */
 export const SETTING_COMMANDS: Record<string, SettingKey> = {
@@ -160,6 +161,9 @@ export class ReplSession {
       return;
     }
     if (this.recording) throw new UsageError(`Already recording to ${this.recording.path}: /save off first.`);
+    if (this.o.outputFile && resolve(arg) === resolve(this.o.outputFile)) {
+      throw new UsageError(`${arg} is the -o file, which records everything already: /save needs another name.`);
+    }
     const sink = await openFileSink(arg, { format: formatFromPath(arg), sampleRate: this.o.client.settings.sampleRate });
     this.recording = { path: arg, sink };
     // Takes effect at this point of the queue: speech typed earlier is not recorded.

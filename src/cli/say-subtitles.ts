@@ -1,5 +1,6 @@
 // say --subtitles: the file and its format checked before anything is sent; cues written from the words heard.
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import { WORD_TIMESTAMP_VOICES } from '../settings.js';
 import type { SynthesisStats } from '../synthesize.js';
@@ -17,7 +18,17 @@ export function subtitlePlan(path: string | undefined, audioPath: string | undef
   if (audioPath !== undefined && audioPath !== '-' && resolve(audioPath) === resolve(path)) {
     throw new UsageError('--subtitles and -o name the same file.');
   }
-  return { path, format: subtitleFormatFromPath(path) };
+  const format = subtitleFormatFromPath(path);
+  // Its folder is checked now: a run must not spend a request to fail at the end.
+  const folder = dirname(resolve(path));
+  try {
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SmallestTtsError(`Cannot write ${path}: ${code === 'EACCES' ? 'permission denied' : 'its folder does not exist'}.`);
+  }
+  return { path, format };
 }
 
 /**
@@ -26,7 +37,7 @@ export function subtitlePlan(path: string | undefined, audioPath: string | undef
  */
 export async function writeSaySubtitles(plan: SubtitlePlan, stats: SynthesisStats, voice: string): Promise<number> {
   // After an interruption, only words whose audio was written.
-  const words = stats.words.filter((w) => w.start < stats.audioSeconds + 1e-6);
+  const words = stats.words.filter((w) => w.end <= stats.audioSeconds + 1e-3);
   if (words.length === 0) {
     throw new SmallestTtsError(`The voice ${voice} gave no word timings, so ${plan.path} was not written.`, {
       hint: `Voices that give them: ${WORD_TIMESTAMP_VOICES.join(', ')} (e.g. --voice ${WORD_TIMESTAMP_VOICES[4]}).`,

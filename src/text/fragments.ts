@@ -47,7 +47,7 @@ async function* fromAsync(pieces: AsyncIterable<string>, options: FragmentOption
         result = await Promise.race([next, pause]);
         clearTimeout(timer);
         if (result === PAUSE) {
-          const released = lineEnded ? chunker.flush(true) : chunker.flush();
+          const released = lineEnded ? chunker.flush('words') : chunker.flush('sentence');
           if (released.length > 0) {
             yield* released;
             continue;
@@ -57,7 +57,7 @@ async function* fromAsync(pieces: AsyncIterable<string>, options: FragmentOption
           result = await Promise.race([next, rest]);
           clearTimeout(timer);
           if (result === PAUSE) {
-            yield* chunker.flush(true);
+            yield* chunker.flush('words');
             continue;
           }
         }

@@ -79,20 +79,31 @@ export class StreamChunker {
     }
   }
 
-  /** After a pause: releases pending text that ends a sentence (or everything, with `force`). */
-  flush(force = false): string[] {
+  /**
+   * After a pause. `sentence`: releases pending text that ends a sentence ("9." may still become
+   * 9.30, so not that). `words`: releases every complete word, keeping a word still being typed
+   * (text after the last space). `all`: everything (the end of the input).
+   */
+  flush(mode: 'sentence' | 'words' | 'all' = 'sentence'): string[] {
     const text = this.pending.trim();
-    // After a pause, only a finished sentence goes; "9." may still become 9.30.
-    if (!text || (!force && (!endsSentence(text) || /\d\.$/.test(text)))) return [];
+    if (!text) return [];
+    if (mode === 'sentence' && (!endsSentence(text) || /\d\.$/.test(text))) return [];
+    let keep = '';
+    if (mode === 'words' && !/\s$/.test(this.pending)) {
+      const space = text.lastIndexOf(' ');
+      if (space < 0) return [];
+      keep = text.slice(space + 1);
+    }
     const out: string[] = [];
-    this.pending = text;
+    this.pending = keep ? text.slice(0, text.length - keep.length) : text;
     // Whole text may exceed maxChars only when no space allowed a cut: cut it anyway.
-    while (this.pending.length > this.maxChars) this.release(out, cutAt(this.pending, this.maxChars));
+    while (this.pending.trim().length > this.maxChars) this.release(out, cutAt(this.pending, this.maxChars));
     this.release(out, this.pending.length);
+    this.pending = keep;
     return out;
   }
 
   end(): string[] {
-    return this.flush(true);
+    return this.flush('all');
   }
 }

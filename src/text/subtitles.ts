@@ -1,6 +1,6 @@
 // Subtitles from word timings: cues of consecutive words, SRT and WebVTT text, and an atomic file writer.
 import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 
@@ -113,12 +113,15 @@ export function subtitleFormatFromPath(path: string): SubtitleFormat {
 
 /** Writes `text` to a temporary file beside `path` and renames it into place: a reader never sees half a file. */
 export async function writeSubtitleFile(path: string, text: string): Promise<void> {
+  // Synchronous on purpose: a few kilobytes, and no moment where a second Ctrl-C could leave a .part.
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
   try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
+    writeFileSync(temp, text, { flag: 'wx' });
+    renameSync(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw new SmallestTtsError(`Cannot write ${path}: ${(error as Error).message}`, { cause: error });
+    rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new SmallestTtsError(`Cannot write ${path}: ${why}.`, { cause: error });
   }
 }

@@ -108,7 +108,11 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       job.end();
       return job.stream;
     }
-    signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+    if (signal) {
+      const onAbort = () => this.cancel(job);
+      signal.addEventListener('abort', onAbort, { once: true });
+      job.whenDone(() => signal.removeEventListener('abort', onAbort)); // one signal may serve many jobs
+    }
     this.queue.push(job);
     void this.pump();
     return job.stream;

@@ -83,6 +83,20 @@ export class Job {
     return this.attempt?.requestId;
   }
 
+  private doneHooks: (() => void)[] = [];
+
+  /** Runs `fn` once the job has ended, however it ended. */
+  whenDone(fn: () => void): void {
+    if (this.isDone) fn();
+    else this.doneHooks.push(fn);
+  }
+
+  private runDoneHooks(): void {
+    const hooks = this.doneHooks;
+    this.doneHooks = [];
+    for (const hook of hooks) hook();
+  }
+
   /** Text is out on the current attempt and its audio has not all arrived. */
   get waitingForAudio(): boolean {
     return this.sent > 0;
@@ -178,6 +192,7 @@ export class Job {
     if (!attempt || this.isDone || !this.inputEnded || this.fragments.length > 0) return;
     this.clearTimer();
     this.stream.end();
+    this.runDoneHooks();
     attempt.settled();
   }
 
@@ -266,6 +281,7 @@ export class Job {
     this.attempt = null;
     if (error) this.stream.fail(error);
     else this.stream.end({ interrupted: true });
+    this.runDoneHooks();
     void this.source.return?.()?.catch?.(() => {});
   }
 

@@ -1,7 +1,7 @@
 // `smallest-tts batch MANIFEST --out-dir DIR`: one file per manifest item, resumable, parallel, shardable; progress and report.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,9 @@ import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../
 import { checkVoice, knownCatalogue } from '../voice-check.js';
 import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import { Ui } from '../ui.js';
+import { OutputClosedError } from '../../audio/sink.js';
+import { stdoutReaderLeft } from '../stdout.js';
+import { makeFolders } from '../../util/make-folders.js';
 
 export interface BatchFlags extends SettingsFlags, ConnectionFlags {
   outDir: string;
@@ -37,13 +40,13 @@ export interface BatchFlags extends SettingsFlags, ConnectionFlags {
 
 /** The API's limit of open sockets per account. */
 const DEFAULT_MAX_SOCKETS = 5;
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** Control characters from a server or a manifest never reach the terminal. */
 const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 
 /**
- * The first SIGINT or SIGTERM stops the batch (files in progress are removed, finished ones kept);
+ * The first SIGINT, SIGTERM or SIGHUP stops the batch (files in progress are removed, finished ones kept);
  * a second one exits at once (a temporary file may stay; the next run sweeps it).
  */
 function stopOnSignals(controller: AbortController): { received: () => NodeJS.Signals | undefined; dispose: () => void } {
@@ -55,11 +58,13 @@ function stopOnSignals(controller: AbortController): { received: () => NodeJS.Si
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
   return {
     received: () => received,
     dispose: () => {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      process.off('SIGHUP', handler);
     },
   };
 }
@@ -158,8 +163,11 @@ class JsonReport {
     await this.write(`${this.count === 0 ? '{"items":[' : '\n'}],${JSON.stringify(totals).slice(1)}\n`);
   }
 
+  /** A reader that left (`| head`) ends the batch quietly, as `say` does. */
   private async write(text: string): Promise<void> {
-    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    if (stdoutReaderLeft()) throw new OutputClosedError();
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain').catch(() => {});
+    if (stdoutReaderLeft()) throw new OutputClosedError();
   }
 }
 
@@ -190,8 +198,8 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const manifest = await readManifest(path, manifestFormat, settings).catch((error: unknown) => {
       throw error instanceof UsageError && manifestPath === '-' ? new UsageError(error.message.replace(path, 'on stdin'), error.hint) : error;
     });
-    await mkdir(flags.outDir, { recursive: true }).catch((error: Error) => {
-      throw new UsageError(`Cannot create the output folder ${flags.outDir}: ${error.message}`);
+    await makeFolders(flags.outDir).catch((error: Error) => {
+      throw new UsageError(error.message);
     });
     const state: ProgressState = { total: shardSize(manifest.count, shard), written: 0, skipped: 0, failed: 0, audioSeconds: 0, startedAt: performance.now() };
     ui.verbose(`manifest: ${manifest.count} items (${manifestFormat})${shard ? `, shard ${shard.index}/${shard.count}: ${state.total}` : ''}; ${concurrency} at once`);

@@ -60,7 +60,10 @@ async function fileLength(path: string | undefined): Promise<number | undefined>
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
   const subtitles = subtitlePlan(flags.subtitles, flags.output);
   // Before the output's format is looked at: `-f notes.txt -o notes.txt` is about the input first.
-  if ((flags.file !== undefined || words.length === 0) && flags.output !== undefined && flags.output !== '-') assertOutputIsNotInput(flags.file, flags.output);
+  const readsInput = flags.file !== undefined || words.length === 0;
+  if (readsInput && flags.output !== undefined && flags.output !== '-') assertOutputIsNotInput(flags.file, flags.output);
+  if (readsInput && subtitles) assertOutputIsNotInput(flags.file, subtitles.path);
+  if (subtitles && flags.wordTimestamps === false) throw new UsageError('--subtitles needs word timings: leave out --word-timestamps off.');
   const output = outputFromFlags(flags, process.stdout.isTTY === true);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
