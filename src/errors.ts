@@ -54,8 +54,8 @@ export class ApiError extends SmallestTtsError {
 
 /** The socket could not be opened, or dropped and could not be reopened. */
 export class ConnectionError extends SmallestTtsError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause, hint: 'Check the network and --base-url.' });
+  constructor(message: string, cause?: unknown, hint = 'Check the network and --base-url.') {
+    super(message, { cause, hint });
   }
 }
 

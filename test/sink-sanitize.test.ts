@@ -89,7 +89,8 @@ test('suggest: close names first, nothing for an exact or a distant name', () =>
   assert.deepEqual(suggest('vocie', keys), ['voice']);
   assert.deepEqual(suggest('samplerate', keys), ['sample-rate']);
   assert.deepEqual(suggest('apikey', keys), ['api-key']);
-  assert.deepEqual(suggest('Voice', keys), []);
+  assert.deepEqual(suggest('voice', keys), [], 'an exact name needs no suggestion');
+  assert.deepEqual(suggest('Voice', keys), ['voice'], 'only the case differs');
   assert.deepEqual(suggest('xyzzy', keys), []);
   assert.deepEqual(suggest('emly', ['emily', 'emma', 'ryan', 'sophia']), ['emily']);
   assert.deepEqual(suggest('sophi', ['sophia', 'sophie', 'ryan'], 1), ['sophia']);

@@ -85,7 +85,8 @@ Examples:
   $ smallest-tts voices --preview meher -o meher.mp3`;
 
 const CONFIG_EXAMPLES = `
-Keys: model voice language speed consistency similarity enhancement sample-rate base-url api-key device
+Keys: model voice language speed consistency similarity enhancement sample-rate number-language math
+word-timestamps route device base-url api-key
 
 Examples:
   $ smallest-tts config set voice emily

@@ -27,7 +27,10 @@ export function editDistance(a: string, b: string): number {
  */
 export function suggest(input: string, candidates: string[], max = 3): string[] {
   const wanted = input.trim();
-  if (wanted === '' || candidates.some((c) => c.toLowerCase() === wanted.toLowerCase())) return [];
+  if (wanted === '' || candidates.includes(wanted)) return [];
+  // Only the case differs ("SOPHIA"): that one is the answer.
+  const sameLetters = candidates.find((c) => c.toLowerCase() === wanted.toLowerCase());
+  if (sameLetters) return [sameLetters];
   const limit = Math.min(3, Math.max(1, Math.floor(wanted.length / 3)));
   const scored = [...new Set(candidates)].map((candidate) => ({
     candidate,

@@ -284,7 +284,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       const cut = job.waitingForAudio;
       job.detach();
       if (!recoverable) {
-        const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`);
+        const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`, undefined, 'The server refused on purpose (a policy or authorisation close): check the key, the account and the request, not the network.');
         job.end(error);
         for (const j of this.queue.splice(0)) j.end(error);
       } else if (cut && ++job.drops > (this.options.maxRequestRetries ?? 3)) {
