@@ -294,7 +294,9 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       }
     }
     this.reconnecting = recoverable;
-    if (this.queue.length > 0) void this.pump();
+    // The first resend goes at once; a job cut again waits longer each time (250 ms, 1 s, …).
+    const delay = job && job.drops > 1 ? 250 * 4 ** (job.drops - 2) : 0;
+    if (this.queue.length > 0) setTimeout(() => void this.pump(), delay);
   }
 
   /** The open socket for `url`; one open for another URL (another route) is dropped first. */

@@ -44,9 +44,13 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
   };
 }
 
-/** The server refused the voice: say how to see the voices. */
+/** A refusal the user can act on gets its hint: how to see the voices, or that the account's one request slot was taken. */
 function withVoiceHint(error: unknown): unknown {
-  if (!(error instanceof ApiError) || !(error.code === 'VOICE_NOT_FOUND' || /voice/i.test(error.message))) return error;
+  if (!(error instanceof ApiError)) return error;
+  if (error.code === 'CONCURRENCY_LIMIT' || error.status === 429) {
+    return new SmallestTtsError(error.message, { hint: 'Another request of this account is running (one at a time per unit): try again when it ends; `batch` waits and retries by itself.', cause: error });
+  }
+  if (!(error.code === 'VOICE_NOT_FOUND' || /voice/i.test(error.message))) return error;
   return new SmallestTtsError(error.message, { hint: VOICE_LIST_HINT, cause: error });
 }
 
