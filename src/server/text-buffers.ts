@@ -5,22 +5,32 @@ import { releasable, splitText } from './segmenter.js';
 /** Hands released text on, with the frame whose settings (voice, rate, ids) it is spoken with. */
 export type Release = (segments: string[], frame: RequestFrame) => void;
 
-/**
- * A `context_id`'s buffer. Text is released at a sentence end once long enough, in 250-character
- * pieces when longer, all of it when `max_buffer_delay_ms` passed since the oldest buffered fragment,
- * and all of it on `continue: false`.
- */
-export class ContextBuffer {
-  private text = '';
-  private latest?: RequestFrame;
-  private timer?: NodeJS.Timeout;
+/** What both buffers hold: the text so far, the latest frame with settings, a release timer. */
+abstract class TextBuffer {
+  protected text = '';
+  protected latest?: RequestFrame;
+  protected timer?: NodeJS.Timeout;
 
-  constructor(private readonly release: Release) {}
+  constructor(protected readonly release: Release) {}
 
   get length(): number {
     return this.text.length;
   }
 
+  /** Drops what is buffered (cancel_request, context_close, the socket gone). */
+  drop(): void {
+    this.text = '';
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * A `context_id`'s buffer. Text is released at a sentence end once long enough, in 250-character
+ * pieces when longer, all of it when `max_buffer_delay_ms` passed since the oldest buffered fragment,
+ * and all of it on `continue: false`.
+ */
+export class ContextBuffer extends TextBuffer {
   /** Adds a fragment; returns true when the context is finished (`continue: false`). */
   add(frame: RequestFrame): boolean {
     if (frame.params) this.latest = frame;
@@ -41,12 +51,6 @@ export class ContextBuffer {
     if (this.text === '') this.stopTimer();
     else if (wasEmpty || segments.length > 0) this.startTimer(frame.maxBufferDelayMs);
     return false;
-  }
-
-  /** Drops what is buffered (cancel_request, context_close, the socket gone). */
-  drop(): void {
-    this.text = '';
-    this.stopTimer();
   }
 
   private releaseAll(): void {
@@ -72,17 +76,7 @@ export class ContextBuffer {
  * it as one run. With `max_buffer_flush_ms` above 0 the buffer also releases itself that long after
  * its oldest fragment; at 0 nothing is spoken before the flush.
  */
-export class FlushBuffer {
-  private text = '';
-  private latest?: RequestFrame;
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly release: Release) {}
-
-  get length(): number {
-    return this.text.length;
-  }
-
+export class FlushBuffer extends TextBuffer {
   get empty(): boolean {
     return this.text.trim() === '';
   }
@@ -93,11 +87,6 @@ export class FlushBuffer {
     this.text += frame.text;
     if (frame.flush) this.flush();
     else if (wasEmpty && !this.empty && frame.maxBufferFlushMs > 0) this.timer = setTimeout(() => this.flush(), frame.maxBufferFlushMs);
-  }
-
-  drop(): void {
-    this.text = '';
-    clearTimeout(this.timer);
   }
 
   private flush(): void {
