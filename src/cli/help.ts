@@ -7,14 +7,17 @@ const ROOT_EXAMPLES = `
 Examples:
   $ smallest-tts say --offline "Hello from the offline voice" -o hello.wav   # no key, no network
   $ smallest-tts say "Hello there" --voice emily                             # through the speakers
-  $ smallest-tts say -f chapter.txt -o chapter.wav
+  $ smallest-tts say -f chapter.txt -o chapter.mp3 --voice liam --subtitles chapter.srt
+  $ llm "tell me a story" | smallest-tts say                                 # speaks as the text arrives
   $ smallest-tts repl
+  $ smallest-tts batch prompts.jsonl --out-dir out/
   $ smallest-tts voices --language en
 
 Environment:
   SMALLEST_API_KEY    the API key (an empty value counts as unset)
   SMALLEST_BASE_URL   the WebSocket base URL
   SMALLEST_PROFILE    a profile of the config file to use
+  SMALLEST_ROUTE      live (the current API, default) or per-model (the older routes)
   NO_COLOR            no colours in what is printed
 
 Precedence: flags, then the environment, then the config file, then built-in defaults.
