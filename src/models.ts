@@ -69,11 +69,6 @@ export function isModel(value: string): value is Model {
   return (MODELS as readonly string[]).includes(value);
 }
 
-/** Every spelling of every model, for completion and `choices`. */
-export function modelNames(): string[] {
-  return MODEL_SPECS.flatMap((m) => [m.id, ...m.aliases]);
-}
-
 export function languageName(code: string): string | undefined {
   return Object.hasOwn(LANGUAGES, code) ? LANGUAGES[code] : undefined;
 }

@@ -1,13 +1,14 @@
 // Voice ids checked before any request: against the cached catalogue (or the offline voices), with the nearest ids suggested.
 import { UsageError } from '../errors.js';
 import { FLITE_VOICES } from '../server/flite-voices.js';
+import { DEFAULT_BASE_URL } from '../waves/url.js';
 import { didYouMean } from './suggest.js';
 import { readVoiceCache } from './voice-cache.js';
 
-/** The voices known without a request: the offline ones, else the cached catalogue; null when nothing is cached. */
-export function knownCatalogue(options: { offline?: boolean; baseUrl: string; model: string }): string[] | null {
+/** The voices known without a request: the offline ones, else the cached catalogue of the base URL (default: the API's); null when nothing is cached. */
+export function knownCatalogue(options: { offline?: boolean; baseUrl?: string; model: string }): string[] | null {
   if (options.offline) return Object.keys(FLITE_VOICES);
-  return readVoiceCache(options.baseUrl, options.model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId) ?? null;
+  return readVoiceCache(options.baseUrl || DEFAULT_BASE_URL, options.model, Number.POSITIVE_INFINITY)?.map((v) => v.voiceId) ?? null;
 }
 
 /**

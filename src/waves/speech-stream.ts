@@ -30,8 +30,6 @@ export class SpeechStream implements AsyncIterable<Buffer> {
   textDone = 0;
   /** Requests (or continuation fragments) sent for this stream, resends included. */
   requests = 0;
-  /** Bytes of audio received (delivered to the buffer, read or not). */
-  bytesReceived = 0;
   private buffers: Buffer[] = [];
   private buffered = 0;
   private wake: (() => void) | null = null;
@@ -70,7 +68,6 @@ export class SpeechStream implements AsyncIterable<Buffer> {
     this.timings.firstAudioAt ??= performance.now();
     this.buffers.push(pcm);
     this.buffered += pcm.length;
-    this.bytesReceived += pcm.length;
     this.notify();
   }
 

@@ -9,7 +9,6 @@ export const LIVE_PATH = '/waves/v1/tts/live';
 
 /** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the seed's routes). */
 export type Route = 'live' | 'per-model';
-export const ROUTES: readonly Route[] = ['live', 'per-model'];
 
 export function parseRoute(raw: string): Route {
   const value = String(raw).trim().toLowerCase();

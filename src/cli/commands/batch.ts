@@ -17,7 +17,6 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
-import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import { Ui } from '../ui.js';
 import { OutputClosedError } from '../../audio/sink.js';
 import { stdoutReaderLeft } from '../stdout.js';
@@ -174,7 +173,7 @@ class JsonReport {
 /** Runs the command; returns the exit code: 0 all succeeded, 1 some failed, 130/143 stopped by a signal. */
 export async function runBatchCommand(manifestPath: string, flags: BatchFlags, origins?: ValueOrigins): Promise<number> {
   const settings = settingsFromFlags(flags);
-  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: settings.model }));
+  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
   const concurrency = checkConcurrency(flags);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   const format = (flags.format ?? 'wav').toLowerCase();

@@ -22,7 +22,6 @@ import { Ui, highlightWord, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
 import { ReplKaraoke } from '../repl-karaoke.js';
-import { DEFAULT_BASE_URL } from '../../waves/url.js';
 
 export interface ReplFlags extends SettingsFlags, ConnectionFlags {
   output?: string;
@@ -55,7 +54,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   // Karaoke at the prompt while lines play through the speakers: it wants word timings.
   const karaokeOn = interactive && !flags.output && !flags.quiet;
   const initial = settingsFromFlags(karaokeOn && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
-  checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: initial.model }));
+  checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: initial.model }));
   if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
   let rl: readline.Interface | null = null;
   const karaoke = karaokeOn ? new ReplKaraoke(() => rl, highlightWord) : null;
@@ -97,7 +96,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     onUtterance: (stream, sink) => karaoke?.start(stream, sink),
     onUtteranceEnd: (stream) => karaoke?.stop(stream),
   });
-  const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model });
+  const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue });
   let interrupted = false;
   let endedBy: Termination | undefined;

@@ -7,7 +7,6 @@ import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
 import { textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
-import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
@@ -45,7 +44,7 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
 }
 
 /** A refusal the user can act on gets its hint: how to see the voices, or that the account's one request slot was taken. */
-function withVoiceHint(error: unknown): unknown {
+function withHint(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
   if (error.code === 'CONCURRENCY_LIMIT' || error.status === 429) {
     return new SmallestTtsError(error.message, { hint: 'Another request of this account is running (one at a time per unit): try again when it ends; `batch` waits and retries by itself.', cause: error });
@@ -82,7 +81,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
   if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
-  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl || DEFAULT_BASE_URL, model: settings.model }));
+  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout });
   reportClientEvents(client, ui);
@@ -122,7 +121,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     })
       .catch((error: unknown) => {
         karaoke?.stop();
-        throw withVoiceHint(error);
+        throw withHint(error);
       });
     ui.stopStatus();
     if (stats.interrupted) {
