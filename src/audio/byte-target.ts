@@ -1,11 +1,11 @@
 // Where an encoded file's bytes go: a temporary file renamed into place at the end, or a stream written in place.
 import { once } from 'node:events';
-import { createWriteStream, renameSync, writeSync } from 'node:fs';
+import { renameSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { SmallestTtsError } from '../errors.js';
 import { OutputClosedError } from './sink.js';
 import { outputTarget } from './output-target.js';
-import { writeFailure } from './wav.js';
+import { openInPlace, writeFailure } from './wav.js';
 
 export interface Patch {
   offset: number;
@@ -137,14 +137,7 @@ export function streamTarget(stream: NodeJS.WritableStream): ByteTarget {
 export async function openByteTarget(path: string): Promise<ByteTarget> {
   const target = await outputTarget(path);
   if (target.kind === 'directory') throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
-  if (target.kind === 'in-place') {
-    const stream = createWriteStream(path, { flags: 'w' });
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (error) => reject(writeFailure(path, error)));
-    });
-    return new StreamTarget(stream, true);
-  }
+  if (target.kind === 'in-place') return new StreamTarget(await openInPlace(path), true);
   try {
     const handle = await open(target.tempPath, 'wx', target.mode);
     return new AtomicFileTarget(target.path, target.tempPath, handle);

@@ -150,12 +150,18 @@ export class WavFileSink implements AudioSink {
   }
 }
 
-async function openStreamTarget(path: string, sampleRate: number, raw: boolean): Promise<StreamSink> {
+/** A device, FIFO or the like opened for writing in place; a failure to open is a writeFailure. */
+export async function openInPlace(path: string): Promise<NodeJS.WritableStream> {
   const stream = createWriteStream(path, { flags: 'w' });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (error) => reject(writeFailure(path, error)));
   });
+  return stream;
+}
+
+async function openStreamTarget(path: string, sampleRate: number, raw: boolean): Promise<StreamSink> {
+  const stream = await openInPlace(path);
   const sink = raw ? new StreamSink(stream) : new WavStreamSink(stream, sampleRate);
   sink.ownsStream = true;
   return sink;
