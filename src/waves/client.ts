@@ -292,7 +292,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     if (job) {
       // Only a drop that cut audio counts against the job: a continuation waiting for more text
       // (tail -f) may see the server close its idle socket any number of times.
-      const cut = job.detach();
+      const cut = job.detach({ code });
       if (!recoverable) {
         const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`, undefined, 'The server refused on purpose (a policy or authorisation close): check the key, the account and the request, not the network.');
         job.end(error);

@@ -7,9 +7,9 @@ export class ContextTrack {
   closeSentAt = 0;
   lastFrame: FrameKind | undefined;
   lastFrameAt = 0;
-  /** Characters sent in this context, and when the first went. */
+  /** Characters sent in this context, and when the last message (a fragment or the close) went. */
   sentChars = 0;
-  firstSentAt: number | undefined;
+  lastSentAt: number | undefined;
   /** Audio bytes (delivered or skipped) and word frames received in this context. */
   bytes = 0;
   words = 0;
@@ -40,12 +40,13 @@ export class ContextTrack {
 
   sent(chars: number, now: number): void {
     this.sentChars += chars;
-    this.firstSentAt ??= now;
+    this.lastSentAt = now;
   }
 
   close(now: number): void {
     this.closeSent = true;
     this.closeSentAt = now;
+    this.lastSentAt = now;
   }
 
   /** Records a frame; true when it begins a release (the first frame after a `complete`, or the first of all). */
@@ -60,8 +61,13 @@ export class ContextTrack {
       this.releases++;
       this.releaseStartS = this.seconds;
       this.wordsInRelease = 0;
-      if (this.completeAt !== undefined) this.pace.longestCompleteGapMs = Math.max(this.pace.longestCompleteGapMs, now - this.completeAt);
-      else if (this.firstSentAt !== undefined) this.pace.firstAudioMs = Math.max(this.pace.firstAudioMs, now - this.firstSentAt);
+      // The service's own delay: from the later of the last `complete` and the last message sent
+      // (text held until more came waited on the client, not on the service).
+      const since = Math.max(this.completeAt ?? Number.NEGATIVE_INFINITY, this.lastSentAt ?? Number.NEGATIVE_INFINITY);
+      if (Number.isFinite(since)) {
+        if (this.completeAt === undefined) this.pace.firstAudioMs = Math.max(this.pace.firstAudioMs, now - since);
+        else this.pace.longestCompleteGapMs = Math.max(this.pace.longestCompleteGapMs, now - since);
+      }
     }
     this.lastFrame = kind;
     this.lastFrameAt = now;

@@ -51,8 +51,8 @@ function wordsOf(text: string): string[] {
 export class Job {
   readonly stream: SpeechStream;
   readonly settings: Settings;
-  readonly mode: JobMode;
   readonly options: JobOptions;
+  private currentMode: JobMode;
   /** How often in a row a dropped socket cut this job with no new audio since the last cut. */
   drops = 0;
   /** When the account's limit first refused this job, and how often since. */
@@ -87,7 +87,8 @@ export class Job {
   private skipWords = 0;
   private deliveredBytes = 0;
   private deliveredWords = 0;
-  /** Of the current context's words, how many belong to fragments already known heard. */
+  /** Of the current context's audio bytes and words, how many belong to fragments already known heard. */
+  private trackBaseBytes = 0;
   private baseTrackWords = 0;
   /** Stream seconds where fragments[0]'s audio starts, and where the current context's audio starts. */
   private baseSeconds = 0;
@@ -99,11 +100,15 @@ export class Job {
   constructor(source: AsyncIterator<string>, settings: Settings, options: JobOptions) {
     this.source = source;
     this.settings = settings;
-    this.mode = options.mode;
+    this.currentMode = options.mode;
     this.options = options;
     this.stream = new SpeechStream('', settings.sampleRate);
     this.charsPerSecond = DEFAULT_CHARS_PER_SECOND * (settings.speed ?? 1);
     this.track = new ContextTrack('', settings.sampleRate, this.pace);
+  }
+
+  get mode(): JobMode {
+    return this.currentMode;
   }
 
   /** The request_id of the attempt in flight: frames echoing another one are not this job's. */
@@ -154,7 +159,7 @@ export class Job {
     this.contexts++;
     this.track = new ContextTrack(id, this.settings.sampleRate, this.pace);
     this.sent = 0;
-    this.baseTrackWords = 0;
+    this.trackBaseBytes = this.baseTrackWords = 0;
     this.trackBaseSeconds = this.baseSeconds;
   }
 
@@ -285,14 +290,22 @@ export class Job {
     for (const hook of hooks) hook();
   }
 
-  /** The first `count` fragments' audio has all arrived: a resend would start after them. */
+  /**
+   * The first `count` fragments' audio has all arrived: a resend would start after them. Audio
+   * delivered before a drop and not yet met again on this attempt belongs to the fragments after
+   * them, so it stays to be skipped.
+   */
   private markHeard(count: number): void {
     for (const fragment of this.fragments.splice(0, count)) this.doneChars += fragment.length;
     this.sent = Math.max(0, this.sent - count);
     this.stream.textDone = this.doneChars;
-    this.baseSeconds = this.streamBytes / 2 / this.settings.sampleRate;
-    this.skipBytes = this.deliveredBytes = 0;
-    this.skipWords = this.deliveredWords = 0;
+    this.deliveredBytes = Math.max(0, this.deliveredBytes - (this.track.bytes - this.trackBaseBytes));
+    this.deliveredWords = Math.max(0, this.deliveredWords - (this.track.words - this.baseTrackWords));
+    this.skipBytes = Math.min(this.skipBytes, this.deliveredBytes);
+    this.skipWords = Math.min(this.skipWords, this.deliveredWords);
+    this.trackBaseBytes = this.track.bytes;
+    this.baseTrackWords = this.track.words;
+    this.baseSeconds = (this.streamBytes - this.deliveredBytes) / 2 / this.settings.sampleRate;
   }
 
   /** Every frame of this job's comes here first: the release it belongs to, the pace, the timers. */
@@ -347,7 +360,10 @@ export class Job {
   onWord(word: WordTimestamp): void {
     this.frameArrived('word');
     const time = this.track.wordTime(word);
-    if (this.track.words <= this.skipWords) return; // already delivered before a drop
+    if (this.skipWords > 0) {
+      this.skipWords--; // already delivered before a drop
+      return;
+    }
     this.deliveredWords++;
     this.stream.pushWord({ ...word, ...time }, this.trackBaseSeconds);
   }
@@ -383,7 +399,7 @@ export class Job {
    * marks those fragments heard: a later drop resends only what follows.
    */
   private markHeardByWords(): void {
-    if (!this.settings.wordTimestamps || this.skipBytes > 0 || this.track.words < this.skipWords) return;
+    if (!this.settings.wordTimestamps || this.skipBytes > 0 || this.skipWords > 0) return;
     const received = this.track.words - this.baseTrackWords;
     let words = 0;
     let heard = 0;
@@ -393,9 +409,7 @@ export class Job {
       if (words > received) break;
       if (words === received && own.length > 0 && own[own.length - 1] === this.track.lastWord) heard = i + 1;
     }
-    if (heard === 0) return;
-    this.markHeard(heard);
-    this.baseTrackWords = this.track.words;
+    if (heard > 0) this.markHeard(heard);
   }
 
   /** A closed continuation has drained: all it was sent is heard. The job ends, or the next text opens a new one. */
@@ -445,8 +459,11 @@ export class Job {
    * known heard. Returns whether the drop cut audio still expected (`drops` counts such cuts in a
    * row with no new audio between them).
    */
-  detach(): boolean {
+  detach(close?: { code: number }): boolean {
     const cut = this.waitingForAudio;
+    // A clean close right after a `complete`, the continuation unfinished: this service ends its work at
+    // each `complete` (the one-shot model of its spec). The rest goes as requests, each ended by its own.
+    if (this.currentMode === 'context' && close?.code === 1000 && this.track.released && this.fragments.length > 0) this.currentMode = 'sequence';
     if (cut) this.drops = this.streamBytes > this.bytesAtLastDrop ? 1 : this.drops + 1;
     this.bytesAtLastDrop = Math.max(this.bytesAtLastDrop, this.streamBytes);
     this.clearTimers();

@@ -2,8 +2,12 @@
 
 export type WordConvention = 'per-release' | 'per-context';
 
-/** A first word this close to the release's start (in context time) or later is read as counted from the context. */
-const TOLERANCE_S = 0.05;
+/**
+ * A first word at the release's start (in context time) or later, to within rounding, is counted
+ * from the context: counted from the release it would start at its own leading silence, which is
+ * shorter than any earlier release.
+ */
+const TOLERANCE_S = 0.002;
 
 /**
  * Decides the convention from the first word of a release after the first one: counted from the
