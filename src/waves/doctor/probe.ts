@@ -84,117 +84,124 @@ export const PROBE_TEXTS = {
 /** Long enough after a `complete` to see audio the client would still wait for (its drain cap) and a margin. */
 const TIMES: ExchangeTimes = { quietMs: DRAIN_CAP_MS + 500, noAnswerMs: 2 * DRAIN_CAP_MS, afterErrorMs: 1000, maxMs: 45_000 };
 
+/** What every step needs: a way to open a socket on the live route, fresh ids, the caller's options. */
+interface Probe {
+  o: ProbeOptions;
+  model: string;
+  open(timeoutSeconds?: number): Promise<ProbeSocket>;
+  id(): string;
+}
+
 export async function runProbe(o: ProbeOptions): Promise<ProbeReport> {
   const model = o.model ?? DEFAULT_SETTINGS.model;
   const voice = o.voice ?? DEFAULT_SETTINGS.voice;
   const wordVoice = WORD_VOICES.includes(voice) ? voice : model.endsWith('_pro') ? 'meher' : 'liam';
   const settings: Settings = { ...DEFAULT_SETTINGS, model, voice, sampleRate: SAMPLE_RATE };
-  const url = streamUrl(o.baseUrl, model, { route: 'live' });
   const tag = randomBytes(3).toString('hex');
   let n = 0;
-  const ids = () => `doctor-${tag}-${++n}`;
-  const open = () => ProbeSocket.open({ url, apiKey: o.apiKey, model, trace: o.trace, connectTimeoutMs: 10_000 });
-  const report: ProbeReport = {
-    baseUrl: o.baseUrl, model, voice, wordVoice, sampleRate: SAMPLE_RATE,
-    key: { accepted: false }, voices: { ok: false },
+  const p: Probe = {
+    o, model,
+    open: (timeoutSeconds) => ProbeSocket.open({ url: streamUrl(o.baseUrl, model, { route: 'live', timeoutSeconds }), apiKey: o.apiKey, model, trace: o.trace, connectTimeoutMs: 10_000 }),
+    id: () => `doctor-${tag}-${++n}`,
   };
-
-  o.onStep?.('key');
-  let first: ProbeSocket;
-  try {
-    first = await open();
-    report.key = { accepted: true };
-  } catch (error) {
-    report.key = { accepted: false, status: (error as { status?: number }).status, message: (error as Error).message };
-    if (error instanceof AuthError) return report;
-    throw error;
-  }
-  await first.close();
-
-  o.onStep?.('voices');
-  try {
-    const list = await fetchVoices({ apiKey: o.apiKey, baseUrl: o.baseUrl, model, trace: o.trace, timeoutMs: 10_000 });
-    report.voices = { ok: true, count: list.length };
-  } catch (error) {
-    report.voices = { ok: false, status: (error as { status?: number }).status, message: (error as Error).message };
-  }
-
-  /** One request step on its own socket: one-shot (one text) or a continuation (fragments, then a closing frame). */
-  const requestStep = async (name: StepName, texts: string[], stepSettings: Settings, context: boolean): Promise<RequestStep> => {
-    o.onStep?.(name);
-    const step: RequestStep = { texts, voice: stepSettings.voice };
-    let socket: ProbeSocket;
-    try {
-      socket = await open();
-    } catch (error) {
-      return { ...step, failed: (error as Error).message };
-    }
-    const contextId = ids();
-    const frames = context
-      ? [...texts.map((t) => buildRequest(t, stepSettings, { requestId: ids(), context: { id: contextId, more: true } })), buildRequest('', stepSettings, { requestId: ids(), context: { id: contextId, more: false } })]
-      : [buildRequest(texts[0], stepSettings, { requestId: ids() })];
-    try {
-      step.facts = exchangeFacts(await exchange(socket, frames, TIMES));
-    } finally {
-      await socket.close();
-    }
-    return step;
-  };
-
-  report.oneShot = await requestStep('oneShot', PROBE_TEXTS.oneShot, settings, false);
-  report.threeSentences = await requestStep('threeSentences', PROBE_TEXTS.threeSentences, settings, true);
-  report.threeFragments = await requestStep('threeFragments', PROBE_TEXTS.threeFragments, settings, true);
-  report.words = await requestStep('words', PROBE_TEXTS.words, { ...settings, voice: wordVoice, wordTimestamps: true }, true);
-
-  const refusalStep = async (name: StepName, asked: string, text: string, stepSettings: Settings): Promise<RefusalStep> => {
-    o.onStep?.(name);
-    const step: RefusalStep = { asked };
-    let socket: ProbeSocket;
-    try {
-      socket = await open();
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status !== undefined) return { ...step, refusedBy: 'HTTP status', status };
-      return { ...step, instead: `no connection: ${(error as Error).message}` };
-    }
-    try {
-      const facts = exchangeFacts(await exchange(socket, [buildRequest(text, stepSettings, { requestId: ids() })], TIMES));
-      step.facts = facts;
-      const error = facts.errors[0];
-      if (error && facts.chunks === 0) {
-        step.refusedBy = 'error frame';
-        step.error = error;
-        step.closedAfter = facts.closed !== undefined;
-      } else if (facts.chunks > 0) step.instead = `${facts.chunks} chunk(s) of audio${error ? ' and an error' : ''}`;
-      else if (facts.closed) step.instead = `the socket closed (code ${facts.closed.code}) without an error frame`;
-      else step.instead = facts.completes > 0 ? 'a complete without audio or error' : 'no answer';
-    } finally {
-      await socket.close();
-    }
-    return step;
-  };
-
-  report.language = await refusalStep('language', REFUSED_LANGUAGE, PROBE_TEXTS.language[0], { ...settings, language: REFUSED_LANGUAGE });
-  report.unknownVoice = await refusalStep('unknownVoice', UNKNOWN_VOICE, PROBE_TEXTS.unknownVoice[0], { ...settings, voice: UNKNOWN_VOICE });
+  const report: ProbeReport = { baseUrl: o.baseUrl, model, voice, wordVoice, sampleRate: SAMPLE_RATE, key: await checkKey(p), voices: { ok: false } };
+  if (!report.key.accepted) return report;
+  report.voices = await checkVoices(p);
+  report.oneShot = await requestStep(p, 'oneShot', settings, false);
+  report.threeSentences = await requestStep(p, 'threeSentences', settings, true);
+  report.threeFragments = await requestStep(p, 'threeFragments', settings, true);
+  report.words = await requestStep(p, 'words', { ...settings, voice: wordVoice, wordTimestamps: true }, true);
+  report.language = await refusalStep(p, 'language', REFUSED_LANGUAGE, { ...settings, language: REFUSED_LANGUAGE });
+  report.unknownVoice = await refusalStep(p, 'unknownVoice', UNKNOWN_VOICE, { ...settings, voice: UNKNOWN_VOICE });
   o.onStep?.('overLimit');
-  report.overLimit = await overLimit(open, settings, ids);
+  report.overLimit = await overLimit(p, settings);
   o.onStep?.('idle');
-  report.idle = await idleClose({ ...o, url: streamUrl(o.baseUrl, model, { route: 'live', timeoutSeconds: o.idleTimeoutSeconds ?? 1 }), model }, o.idleTimeoutSeconds ?? 1);
+  report.idle = await idleClose(p, o.idleTimeoutSeconds ?? 1);
   return report;
 }
 
+/** The upgrade accepted, or refused with 401/403 (anything else is not about the key: thrown). */
+async function checkKey(p: Probe): Promise<ProbeReport['key']> {
+  p.o.onStep?.('key');
+  try {
+    await (await p.open()).close();
+    return { accepted: true };
+  } catch (error) {
+    if (error instanceof AuthError) return { accepted: false, status: error.status, message: error.message };
+    throw error;
+  }
+}
+
+async function checkVoices(p: Probe): Promise<ProbeReport['voices']> {
+  p.o.onStep?.('voices');
+  try {
+    const list = await fetchVoices({ apiKey: p.o.apiKey, baseUrl: p.o.baseUrl, model: p.model, trace: p.o.trace, timeoutMs: 10_000 });
+    return { ok: true, count: list.length };
+  } catch (error) {
+    return { ok: false, status: (error as { status?: number }).status, message: (error as Error).message };
+  }
+}
+
+/** One request step on its own socket: one-shot (one text) or a continuation (fragments, then a closing frame, as the client sends them). */
+async function requestStep(p: Probe, name: keyof typeof PROBE_TEXTS, settings: Settings, context: boolean): Promise<RequestStep> {
+  p.o.onStep?.(name);
+  const texts = PROBE_TEXTS[name];
+  const step: RequestStep = { texts, voice: settings.voice };
+  let socket: ProbeSocket;
+  try {
+    socket = await p.open();
+  } catch (error) {
+    return { ...step, failed: (error as Error).message };
+  }
+  const contextId = p.id();
+  const fragment = (text: string, more: boolean) => buildRequest(text, settings, { requestId: p.id(), context: { id: contextId, more } });
+  const frames = context ? [...texts.map((t) => fragment(t, true)), fragment('', false)] : [buildRequest(texts[0], settings, { requestId: p.id() })];
+  try {
+    step.facts = exchangeFacts(await exchange(socket, frames, TIMES));
+  } finally {
+    await socket.close();
+  }
+  return step;
+}
+
+/** A one-shot request the service should refuse: how it did, or what came instead. */
+async function refusalStep(p: Probe, name: 'language' | 'unknownVoice', asked: string, settings: Settings): Promise<RefusalStep> {
+  p.o.onStep?.(name);
+  const step: RefusalStep = { asked };
+  let socket: ProbeSocket;
+  try {
+    socket = await p.open();
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== undefined) return { ...step, refusedBy: 'HTTP status', status };
+    return { ...step, instead: `no connection: ${(error as Error).message}` };
+  }
+  try {
+    const facts = exchangeFacts(await exchange(socket, [buildRequest(PROBE_TEXTS[name][0], settings, { requestId: p.id() })], TIMES));
+    step.facts = facts;
+    const error = facts.errors[0];
+    if (error && facts.chunks === 0) Object.assign(step, { refusedBy: 'error frame', error, closedAfter: facts.closed !== undefined });
+    else if (facts.chunks > 0) step.instead = `${facts.chunks} chunk(s) of audio${error ? ' and an error' : ''}`;
+    else if (facts.closed) step.instead = `the socket closed (code ${facts.closed.code}) without an error frame`;
+    else step.instead = facts.completes > 0 ? 'a complete without audio or error' : 'no answer';
+  } finally {
+    await socket.close();
+  }
+  return step;
+}
+
 /** Two one-shot requests at once on two sockets: does the account's limit refuse one, and how. */
-async function overLimit(open: () => Promise<ProbeSocket>, settings: Settings, ids: () => string): Promise<NonNullable<ProbeReport['overLimit']>> {
+async function overLimit(p: Probe, settings: Settings): Promise<NonNullable<ProbeReport['overLimit']>> {
   const sockets: ProbeSocket[] = [];
   try {
-    for (let i = 0; i < 2; i++) sockets.push(await open());
+    for (let i = 0; i < 2; i++) sockets.push(await p.open());
   } catch (error) {
     await Promise.all(sockets.map((s) => s.close()));
     const status = (error as { status?: number }).status;
     return status !== undefined ? { served: 0, status, note: `the second socket was refused with HTTP ${status}` } : { served: 0, note: `no second socket: ${(error as Error).message}` };
   }
   try {
-    const results = await Promise.all(sockets.map((s) => exchange(s, [buildRequest(PROBE_TEXTS.overLimit[0], settings, { requestId: ids() })], TIMES)));
+    const results = await Promise.all(sockets.map((s) => exchange(s, [buildRequest(PROBE_TEXTS.overLimit[0], settings, { requestId: p.id() })], TIMES)));
     const facts = results.map(exchangeFacts);
     const refused = facts.flatMap((f) => f.errors)[0];
     const served = facts.filter((f) => f.chunks > 0).length;
@@ -205,10 +212,10 @@ async function overLimit(open: () => Promise<ProbeSocket>, settings: Settings, i
 }
 
 /** A socket opened with `?timeout=` and left idle: does the service close it, and with what. */
-async function idleClose(o: { url: string; apiKey: string; model: string; trace?: Tracer }, seconds: number): Promise<NonNullable<ProbeReport['idle']>> {
+async function idleClose(p: Probe, seconds: number): Promise<NonNullable<ProbeReport['idle']>> {
   let socket: ProbeSocket;
   try {
-    socket = await ProbeSocket.open({ url: o.url, apiKey: o.apiKey, model: o.model, trace: o.trace, connectTimeoutMs: 10_000 });
+    socket = await p.open(seconds);
   } catch (error) {
     if (error instanceof SmallestTtsError) return { askedSeconds: seconds, note: `not checked: ?timeout= was refused (${error.message})` };
     throw error;
