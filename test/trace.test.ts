@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { redactLine } from '../src/cli/trace-file.js';
-import { parseWav, runCli, startServer, tempDir } from './helpers.js';
+import { parseWav, runCli, startServer, tempDir, waitFor } from './helpers.js';
 
 /** A key no other text could contain by chance. */
 const KEY = 'sk-trace-ZQXJ-7f3c91d0e2b4a658';
@@ -49,6 +49,38 @@ describe('--trace FILE', () => {
     assert.ok(lines.some((l) => l.kind === 'frame' && l.status === 'complete'));
     const close = lines.find((l) => l.kind === 'close');
     assert.ok(close && typeof close.code === 'number', 'a close line with its code');
+  });
+
+  test('repl: every line\'s request, and the close at the end', async (t) => {
+    const server = await startServer(t, { apiKey: KEY });
+    const dir = tempDir(t);
+    const trace = join(dir, 'trace.jsonl');
+    const r = await runCli(['repl', '-o', join(dir, 'out.wav'), '--trace', trace, '--base-url', server.url], { stdin: 'First line.\nSecond line.\n', env: { SMALLEST_API_KEY: KEY } });
+    assert.equal(r.code, 0, r.stderr);
+    const { raw, lines } = readTrace(trace);
+    assert.ok(!raw.includes(KEY));
+    assert.deepEqual(lines.filter((l) => l.dir === 'out' && l.kind === 'frame').map((l) => l.frame.text), ['First line.', 'Second line.']);
+    assert.equal(lines.at(-1)?.kind, 'close');
+  });
+
+  test('say ended by SIGTERM twice mid-stream: the trace holds whole lines up to the end, the audio in it equal to the WAV', async (t) => {
+    const server = await startServer(t, { apiKey: KEY, realtimeFactor: 1 });
+    const dir = tempDir(t);
+    const out = join(dir, 'out.wav');
+    const trace = join(dir, 'trace.jsonl');
+    const text = 'A longer text that takes a few seconds to speak at real time, so a signal lands while audio is still flowing in.';
+    const r = await runCli(['say', text, '-o', out, '--trace', trace, '--base-url', server.url], {
+      env: { SMALLEST_API_KEY: KEY },
+      onSpawn: (child) => void waitFor(() => (server.requests[0]?.bytes ?? 0) > 9600, 10_000, 'audio flowing').then(() => {
+        child.kill('SIGTERM');
+        child.kill('SIGTERM'); // the second exits at once: nothing may wait in a buffer
+      }),
+    });
+    assert.equal(r.code, 143, r.stderr);
+    const { lines } = readTrace(trace);
+    const bytes = lines.filter((l) => l.status === 'chunk').reduce((sum, l) => sum + l.audioBytes, 0);
+    assert.ok(bytes > 0);
+    assert.ok(bytes >= parseWav(readFileSync(out)).dataSize, 'every byte written was traced first');
   });
 
   test('a refused key: the HTTP status of the upgrade is traced, the key is not', async (t) => {

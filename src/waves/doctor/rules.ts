@@ -114,7 +114,7 @@ function completeRule(facts: [string, ExchangeFacts][]): RuleResult {
     const missing = f.releases.slice(0, -1).filter((r) => r.completeAt === undefined).length;
     if (missing > 0) problems.push(`${label}: ${missing} release(s) without a complete`);
     const longest = Math.max(...f.gapsMs, -Infinity);
-    if (longest > GAP_LIMIT_MS) problems.push(`${label}: audio came ${longest} ms after a complete (the client waits at most ${GAP_LIMIT_MS} ms for more)`);
+    if (longest > GAP_LIMIT_MS) problems.push(`${label}: audio came ${longest} ms after a complete (more than ${GAP_LIMIT_MS} ms, half the client's longest drain wait)`);
     if (name !== 'oneShot' && f.firstAudioMs !== undefined && f.firstAudioMs > GAP_LIMIT_MS) problems.push(`${label}: first audio ${f.firstAudioMs} ms after the first fragment (more than ${GAP_LIMIT_MS} ms)`);
   }
   const gaps = facts.flatMap(([, f]) => f.gapsMs);
