@@ -1,6 +1,7 @@
 // The voice catalog over REST: GET {http base}/…/{model}/get_voices with the Bearer key; every tag optional.
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
 import { LANGUAGES } from '../settings.js';
+import type { Tracer } from './trace.js';
 import { voicesUrl } from './url.js';
 
 export interface Voice {
@@ -70,6 +71,8 @@ export interface FetchVoicesOptions {
   signal?: AbortSignal;
   /** Gives up after this long, counting the body too (a server that stalls mid-body). Default 15 s. */
   timeoutMs?: number;
+  /** Told of the request and the answer's status. */
+  trace?: Tracer;
 }
 
 export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]> {
@@ -94,9 +97,12 @@ export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]>
   };
   let response: Response;
   let body: string;
+  options.trace?.({ dir: 'out', kind: 'http', method: 'GET', url });
   try {
     response = await fetch(url, { headers: { Authorization: `Bearer ${options.apiKey}` }, signal });
+    options.trace?.({ dir: 'in', kind: 'http', url, status: response.status });
   } catch (error) {
+    options.trace?.({ dir: 'in', kind: 'error', message: (error as Error).message });
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', forward);
     if (options.signal?.aborted) throw error;
