@@ -137,7 +137,7 @@ async function serverHasRequestLimit(): Promise<boolean> {
     const outcomes = await Promise.allSettled(clients.map(async (c) => {
       for await (const _ of c.synthesize('Probe.')) void _;
     }));
-    return outcomes.some((o) => o.status === 'rejected' && o.reason instanceof ApiError && (o.reason.code === 'CONCURRENCY_LIMIT' || o.reason.status === 429));
+    return outcomes.some((o) => o.status === 'rejected' && o.reason instanceof ApiError && o.reason.kind === 'over-limit');
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await server.close();

@@ -132,3 +132,32 @@ describe('say with a quiet producer', () => {
     assert.deepEqual(server.requests.map((q) => q.text), ['The first line, long enough to be spoken at once.', 'And the second line, after a long quiet spell.']);
   });
 });
+
+describe('say opens the socket while streamed text is still coming', () => {
+  test('pre-connect: the socket is open before the first sentence is written', async (t) => {
+    const server = await startServer(t);
+    let connectedBeforeText = -1;
+    const r = await runCli(['say', '--raw', '-o', '-', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      onSpawn: (child) => {
+        void waitFor(() => server.connections() >= 1, 5000, 'the early connection')
+          .then(() => {
+            connectedBeforeText = server.requests.length === 0 ? server.connections() : -2;
+            child.stdin!.end('Now the first sentence arrives.\n');
+          });
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(connectedBeforeText, 1, 'connected with nothing sent yet');
+    assert.equal(server.connections(), 1, 'the same socket carried the text');
+    assert.deepEqual(server.requests.map((q) => q.text), ['Now the first sentence arrives.']);
+  });
+
+  test('pre-connect: blank streamed input closes the socket unused, exit 2', async (t) => {
+    const server = await startServer(t);
+    const r = await runCli(['say', '--raw', '-o', '-', ...serverArgs(server)], { stdin: '  \n\n   \n' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /nothing to speak/);
+    assert.equal(server.requests.length, 0, 'nothing was sent');
+  });
+});

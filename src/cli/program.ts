@@ -294,7 +294,7 @@ export function buildProgram(): Command {
     .option('--engine <name>', 'flite: the offline voice; tone: fast test tones, not speech', 'flite')
     .option('--idle-timeout <seconds>', 'close a connection idle this long (a client may ask for another with ?timeout=)', integer('--idle-timeout'), 60)
     .option('--chunk-bytes <n>', 'PCM bytes per chunk frame', integer('--chunk-bytes'), 4800)
-    .option('--max-active <n>', 'account-wide active requests (a context counts once); over it: a CONCURRENCY_LIMIT error frame', integer('--max-active'))
+    .option('--max-active <n>', 'account-wide active requests (a context counts once); over it: a concurrency_limit_exceeded error frame', integer('--max-active'))
     .option('--max-connections <n>', 'open sockets at most; over it an upgrade gets HTTP 429', integer('--max-connections'))
     .addOption(new Option('--handshake-timeout <ms>', 'close raw sockets that have not finished their HTTP request in this long').argParser(integer('--handshake-timeout')).default(10_000))
     .addOption(new Option('--retire-model <model...>', 'answer these models with HTTP 410, as the API does; "none" serves lightning-v2 (default: lightning-v2)'))

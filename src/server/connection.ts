@@ -155,7 +155,7 @@ class Connection {
   private openContext(frame: RequestFrame): Context | undefined {
     if (this.contexts.size >= MAX_CONTEXTS) return void this.refuse(frame.body, 'TOO_MANY_CONTEXTS', `at most ${MAX_CONTEXTS} open contexts per connection`);
     const release = this.slots.acquire();
-    if (!release) return void this.refuse(frame.body, 'CONCURRENCY_LIMIT', OVER_LIMIT);
+    if (!release) return void this.refuse(frame.body, 'concurrency_limit_exceeded', OVER_LIMIT);
     const context: Context = {
       release,
       generation: 0,
@@ -202,7 +202,7 @@ class Connection {
     if (!this.flushBuffer) {
       if (frame.text.trim() === '') return; // a flush (or keepalive) with nothing buffered: no answer
       const release = this.slots.acquire();
-      if (!release) return this.refuse(frame.body, 'CONCURRENCY_LIMIT', OVER_LIMIT);
+      if (!release) return this.refuse(frame.body, 'concurrency_limit_exceeded', OVER_LIMIT);
       const holder = {
         release,
         buffer: new FlushBuffer((segments, latest) => {
@@ -226,9 +226,9 @@ class Connection {
       this.record(frame, frame.text, newTaskId()).outcome = 'dropped';
       return this.shared.log(`#${this.id} blank request ignored (fault)`);
     }
-    if (this.oneShotBusy) return this.refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: one request at a time on a connection');
+    if (this.oneShotBusy) return this.refuse(frame.body, 'concurrency_limit_exceeded', 'concurrency limit reached: one request at a time on a connection');
     const release = this.slots.acquire();
-    if (!release) return this.refuse(frame.body, 'CONCURRENCY_LIMIT', OVER_LIMIT);
+    if (!release) return this.refuse(frame.body, 'concurrency_limit_exceeded', OVER_LIMIT);
     this.oneShotBusy = true;
     this.enqueueRuns([frame.text], frame, false, () => true, () => {
       this.oneShotBusy = false;

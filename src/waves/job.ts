@@ -15,8 +15,9 @@ import { SpeechStream } from './speech-stream.js';
 export type JobMode = 'one-shot' | 'context' | 'sequence';
 
 /**
- * Input quiet this long, with everything sent: the continuation is closed so the service speaks
- * whatever it holds; text that comes later opens a new one.
+ * Input quiet this long, with everything sent and no release ended yet: the continuation is closed
+ * so the service speaks whatever it holds; text that comes later opens a new one. (Once a release
+ * has ended, a drain gap of quiet input closes it.)
  */
 export const INPUT_PAUSE_CLOSE_MS = 1000;
 
@@ -185,7 +186,7 @@ export class Job {
             if (!this.attempt && next === true) this.onNeedsSocket?.();
             continue; // the socket went while waiting for text
           }
-          if (next === PAUSE) return this.closeTrack(attempt);
+          if (next === PAUSE) this.closeTrack(attempt); // its drain (trackEnded) pulls again
           continue;
         }
         this.sendFragment(attempt, this.fragments[this.sent]);
@@ -440,6 +441,9 @@ export class Job {
       // unfinished sentence until more text or the close); measure the pace of speech for the window.
       this.clearInactivity();
       this.charsPerSecond = Math.max(DEFAULT_CHARS_PER_SECOND / 2, track.sentChars / track.seconds);
+      // The input has nothing more yet: close the continuation now, so that an idle socket holds no
+      // open context (text that comes later opens a new one).
+      if (this.pulling && this.attempt) return this.closeTrack(this.attempt);
     }
     void this.fill(true);
   }

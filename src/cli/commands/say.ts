@@ -16,6 +16,7 @@ import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
 import { assertOutputIsNotInput } from '../same-file.js';
 import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
+import { safeLine } from '../sanitize.js';
 import { Ui } from '../ui.js';
 import { VOICE_LIST_HINT, checkVoice, knownCatalogue } from '../voice-check.js';
 
@@ -96,7 +97,10 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     overLimitRetryMs: OVER_LIMIT_WAIT_MS,
   });
   reportClientEvents(client, ui);
-  client.on('over_limit', ({ delayMs }) => void ui.status(`The account is at its concurrency limit: retrying in ${(delayMs / 1000).toFixed(1)} s…`));
+  client.on('over_limit', ({ attempt, delayMs, message }) => {
+    if (attempt === 1) ui.info(`The account is at its concurrency limit (${safeLine(message)}): retrying for up to ${OVER_LIMIT_WAIT_MS / 1000} s.`);
+    void ui.status(`Waiting for a free request slot: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s…`);
+  });
   // Streamed input: the socket opens while the first sentence is still being written; blank input closes it unused.
   if (typeof input !== 'string') void client.connect().catch(() => {});
   const text = await whenTextArrives(input);
