@@ -49,11 +49,12 @@ export interface RunOptions {
 const isolated = mkdtempSync(join(tmpdir(), 'smallest-tts-home-'));
 process.on('exit', () => rmSync(isolated, { recursive: true, force: true }));
 
-/** Runs the CLI with a clean environment: no inherited key, base URL, config or cache. */
+/** Runs the CLI with a clean environment: no inherited key, base URL, config, cache or proxy. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('SMALLEST_') && !k.startsWith('XDG_')) env[k] = v;
+    // A developer's proxy variables would send the tests' loopback traffic through their proxy.
+    if (v !== undefined && !k.startsWith('SMALLEST_') && !k.startsWith('XDG_') && !/_proxy$/i.test(k)) env[k] = v;
   }
   env.XDG_CONFIG_HOME = join(isolated, 'config');
   env.XDG_CACHE_HOME = join(isolated, 'cache');

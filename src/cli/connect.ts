@@ -1,14 +1,18 @@
-// Where the CLI's client connects: the configured API, or (--offline) a local server started in-process.
+// Where the CLI's client connects: the configured API (through a proxy if the environment names one), or (--offline) a local server started in-process.
+import type { Agent } from 'node:http';
 import type { WavesClient } from '../waves/client.js';
 import type { Route } from '../waves/url.js';
 import { safeLine } from './sanitize.js';
 import { addSecret, type Ui } from './ui.js';
 import { connectionFromFlags, type ConnectionFlags } from './options.js';
+import { proxyFor } from './proxy.js';
 
 export interface OpenedConnection {
   apiKey: string;
   baseUrl: string;
   route: Route;
+  /** Set when HTTPS_PROXY / HTTP_PROXY (and not NO_PROXY) send this connection through a proxy. */
+  agent?: Agent;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,9 @@ export async function openConnection(flags: ConnectionFlags, ui: Ui): Promise<Op
   }
   const { apiKey, baseUrl } = connectionFromFlags(flags);
   addSecret(apiKey);
-  return { apiKey, baseUrl, route: flags.route ?? 'live', close: async () => {} };
+  const proxy = await proxyFor(baseUrl);
+  if (proxy) ui.verbose(`through the proxy ${proxy.shown} (HTTPS_PROXY / HTTP_PROXY; NO_PROXY to bypass it)`);
+  return { apiKey, baseUrl, route: flags.route ?? 'live', agent: proxy?.agent, close: async () => proxy?.agent.destroy() };
 }
 
 /** Connection events as --verbose lines. */

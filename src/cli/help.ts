@@ -19,6 +19,7 @@ Environment:
   SMALLEST_PROFILE    a profile of the config file to use
   SMALLEST_ROUTE      live (the current API, default) or per-model (the older routes)
   NO_COLOR            no colours in what is printed
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   a proxy for the socket and the voice list (either case)
 
 Precedence: flags, then the environment, then the config file, then built-in defaults.
 Config file: `;

@@ -218,6 +218,7 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
         apiKey: connection.apiKey,
         baseUrl: connection.baseUrl,
         route: connection.route,
+        ...(connection.agent && { client: { agent: connection.agent } }),
         settings,
         format: format as ItemFormat,
         concurrency,

@@ -88,7 +88,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await output?.abort();
     throw error;
   });
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout });
+  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, agent: connection.agent, settings: initial, idleTimeoutSeconds: flags.idleTimeout });
   if (interactive) {
     client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
     client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${safeLine(reason)}` : ` (code ${code})`}`)));

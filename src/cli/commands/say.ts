@@ -89,7 +89,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
   checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
   const connection = await openConnection(flags, ui);
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout });
+  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, agent: connection.agent, settings, idleTimeoutSeconds: flags.idleTimeout });
   reportClientEvents(client, ui);
   const controller = new AbortController();
   let sink: AudioSink | undefined;
