@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { formatClock } from '../src/cli/progress.js';
 import { ToneEngine } from '../src/server/engine.js';
-import { parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
+import { moduleTrace, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 import { hasScript, inTerminal } from './terminal.js';
 
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
@@ -34,6 +34,23 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
     const length = formatClock(Math.round(wav.data.length / 2 / wav.sampleRate));
     assert.match(text, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — ${length} of audio in [\\d.:]+( s)?\\r?\\n`));
     assert.doesNotMatch(text, /\x1b\[\d*[ABEF]/, 'no cursor-up or cursor-down sequences');
+  });
+
+  test('the line is drawn by ora, loaded only when a line is due: a long run loads it, --help and a pipe do not', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const long = moduleTrace(tempDir(t));
+    const r = await inTerminal('cols 100 rows 30', ['say', LONG_TEXT, '-o', join(dir, 'out.wav'), ...serverArgs(server)], { ...isolatedEnv(t), ...long.env });
+    assert.equal(r.code, 0, r.output.toString('utf8').slice(-2000));
+    assert.match(r.output.toString('utf8'), /⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/, "ora's dots spinner");
+    assert.match(long.loaded(), /\/ora-[^/]*\.js/);
+    const help = moduleTrace(tempDir(t));
+    assert.equal((await inTerminal('cols 100 rows 30', ['say', '--help'], { ...isolatedEnv(t), ...help.env })).code, 0);
+    assert.match(help.loaded(), /main\.js/, 'the trace works');
+    assert.doesNotMatch(help.loaded(), /\/ora-/);
+    const piped = moduleTrace(tempDir(t));
+    assert.equal((await runCli(['say', 'Short.', '-o', join(dir, 'p.wav'), ...serverArgs(server)], { env: piped.env })).code, 0);
+    assert.doesNotMatch(piped.loaded(), /\/ora-/);
   });
 
   test('0×0 (stty cols 0 rows 0): finishes normally, with bounded output (regression: the spinner flooded it)', async (t) => {

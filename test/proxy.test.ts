@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
+import { moduleTrace, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
 
 interface Tunnel {
   target: string;
@@ -148,6 +148,23 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /the proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)/);
     assert.notEqual(port, new URL(gone).port);
+  });
+
+  test('start-up: without a proxy variable the proxy packages are never loaded; with one they are', async (t) => {
+    const server = await startServer(t);
+    const proxy = await connectProxy(t);
+    const dir = tempDir(t);
+    const proxyModules = /proxy-from-env|proxy-agent|https-proxy-agent/;
+    const direct = moduleTrace(tempDir(t));
+    const r = await runCli(['say', 'Direct.', '-o', join(dir, 'a.wav'), ...serverArgs(server)], { env: direct.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(direct.loaded(), /main\.js/, 'the trace works');
+    assert.doesNotMatch(direct.loaded(), proxyModules);
+    const proxied = moduleTrace(tempDir(t));
+    const p = await runCli(['say', 'Proxied.', '-o', join(dir, 'b.wav'), ...serverArgs(server)], { env: { ...proxied.env, HTTP_PROXY: proxy.url } });
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(proxied.loaded(), /proxy-from-env/);
+    assert.match(proxied.loaded(), /proxy-agent/);
   });
 
   test('--offline never uses the proxy: its server is in the same process', async (t) => {
