@@ -53,6 +53,26 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
     assert.doesNotMatch(piped.loaded(), /\/ora-/);
   });
 
+  test('batch on a 40-column terminal: its line (ora\'s spinner, counts) fits in 39 characters; 0×0 stays bounded', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const manifest = join(dir, 'lines.txt');
+    writeFileSync(manifest, `${LONG_TEXT.split('. ').slice(0, 12).join('.\n')}\n`);
+    const r = await inTerminal('cols 40 rows 10', ['batch', manifest, '--out-dir', join(dir, 'out'), ...serverArgs(server)], isolatedEnv(t));
+    const text = r.output.toString('utf8');
+    assert.equal(r.code, 0, text);
+    const draws = text.split('\r\x1b[K').map((d) => d.replace(/\r?\n?$/, '')).filter((d) => /batch:/.test(d));
+    assert.ok(draws.length > 0, 'the batch line was drawn');
+    for (const draw of draws) {
+      assert.ok(Array.from(draw).length <= 39, JSON.stringify(draw));
+      assert.match(draw, /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] batch: /);
+    }
+    assert.doesNotMatch(text, /\x1b\[\d*[ABEF]/, 'no cursor-up or cursor-down sequences');
+    const tiny = await inTerminal('cols 0 rows 0', ['batch', manifest, '--out-dir', join(dir, 'out0'), ...serverArgs(server)], isolatedEnv(t));
+    assert.equal(tiny.code, 0, tiny.output.toString('utf8').slice(-2000));
+    assert.ok(tiny.output.length < 32_000, `${tiny.output.length} bytes written to the terminal`);
+  });
+
   test('0×0 (stty cols 0 rows 0): finishes normally, with bounded output (regression: the spinner flooded it)', async (t) => {
     const server = await slowServer(t);
     const dir = tempDir(t);

@@ -212,7 +212,7 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const failures: BatchResult[] = [];
     const report = flags.json ? new JsonReport() : undefined;
     try {
-      progress?.update(state, true);
+      progress?.update(state);
       const run = runBatch(shardItems(manifest.items(), shard), {
         outDir: flags.outDir,
         apiKey: connection.apiKey,
