@@ -40,9 +40,23 @@ test('CSV: quoted commas, doubled quotes, line breaks inside quotes, CRLF, empty
   }
 });
 
-test('CSV: an unclosed quote names the line it opened on; text after a closing quote is refused', async () => {
-  await assert.rejects(csv('text\nok\n"never closed,\nstill open\n'), (e: unknown) => e instanceof UsageError && /line 3: a quoted field is never closed/.test(e.message));
-  await assert.rejects(csv('text\n"closed" then more\n'), (e: unknown) => e instanceof UsageError && /line 2: text after a closing quote/.test(e.message));
+test('CSV: an unclosed quote names the line its record starts on', async () => {
+  for (const size of [1, 4, 1000]) {
+    await assert.rejects(csv('text\nok\n"never closed,\nstill open\n', size), (e: unknown) => e instanceof UsageError && /line 3: a quoted field is never closed/.test(e.message));
+  }
+});
+
+test('CSV: quotes inside a field that does not start with one are text (hand-written manifests)', async () => {
+  assert.deepEqual(await csv('id,text\n1,He said "hi" twice\n2,"quoted, properly"\n'), [
+    { line: 1, fields: ['id', 'text'] },
+    { line: 2, fields: ['1', 'He said "hi" twice'] },
+    { line: 3, fields: ['2', 'quoted, properly'] },
+  ]);
+});
+
+test('CSV: line numbers stay right after quoted fields that span CRLF lines', async () => {
+  const text = 'text\r\n"one\r\ntwo\r\nthree"\r\nafter\r\n\r\nlast\r\n';
+  assert.deepEqual((await csv(text, 5)).map((r) => r.line), [1, 2, 5, 7]);
 });
 
 for (const [raw, ok] of [['1/3', true], ['3/3', true], [' 2 / 8 ', true], ['0/3', false], ['4/3', false], ['1/0', false], ['a/b', false], ['2', false], ['-1/3', false]] as const) {

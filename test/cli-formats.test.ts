@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { API_KEY, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
+import { API_KEY, moduleTrace, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 
 const hasSox = spawnSync('sox', ['--version']).status === 0;
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
 
 function decode(path: string, type?: string): Buffer {
   return execFileSync('sox', [...(type ? ['-t', type] : []), path, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-'], { maxBuffer: 1 << 28 });
-}
-
-/** NODE_OPTIONS that log every module the CLI loads to `log` (a resolve hook, registered with --import). */
-function moduleTrace(dir: string): { env: Record<string, string>; loaded: () => string } {
-  const log = join(dir, 'modules.log');
-  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
-  return result;
-}\n`);
-  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});\n`);
-  return { env: { NODE_OPTIONS: `--import=${join(dir, 'register.mjs')}` }, loaded: () => readFileSync(log, 'utf8') };
 }
 
 describe('say → formats', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { formatClock } from '../src/cli/progress.js';
 import { ToneEngine } from '../src/server/engine.js';
-import { parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
+import { moduleTrace, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 import { hasScript, inTerminal } from './terminal.js';
 
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `Sentence number ${i + 1} is here, and it carries a few more words to make it longer.`).join(' ');
@@ -34,6 +34,43 @@ describe('progress on a terminal', { skip: !hasScript && 'script (util-linux) is
     const length = formatClock(Math.round(wav.data.length / 2 / wav.sampleRate));
     assert.match(text, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — ${length} of audio in [\\d.:]+( s)?\\r?\\n`));
     assert.doesNotMatch(text, /\x1b\[\d*[ABEF]/, 'no cursor-up or cursor-down sequences');
+  });
+
+  test('the line is drawn by ora, loaded only when a line is due: a long run loads it, --help and a pipe do not', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const long = moduleTrace(tempDir(t));
+    const r = await inTerminal('cols 100 rows 30', ['say', LONG_TEXT, '-o', join(dir, 'out.wav'), ...serverArgs(server)], { ...isolatedEnv(t), ...long.env });
+    assert.equal(r.code, 0, r.output.toString('utf8').slice(-2000));
+    assert.match(r.output.toString('utf8'), /⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/, "ora's dots spinner");
+    assert.match(long.loaded(), /\/ora-[^/]*\.js/);
+    const help = moduleTrace(tempDir(t));
+    assert.equal((await inTerminal('cols 100 rows 30', ['say', '--help'], { ...isolatedEnv(t), ...help.env })).code, 0);
+    assert.match(help.loaded(), /main\.js/, 'the trace works');
+    assert.doesNotMatch(help.loaded(), /\/ora-/);
+    const piped = moduleTrace(tempDir(t));
+    assert.equal((await runCli(['say', 'Short.', '-o', join(dir, 'p.wav'), ...serverArgs(server)], { env: piped.env })).code, 0);
+    assert.doesNotMatch(piped.loaded(), /\/ora-/);
+  });
+
+  test('batch on a 40-column terminal: its line (ora\'s spinner, counts) fits in 39 characters; 0×0 stays bounded', async (t) => {
+    const server = await slowServer(t);
+    const dir = tempDir(t);
+    const manifest = join(dir, 'lines.txt');
+    writeFileSync(manifest, `${LONG_TEXT.split('. ').slice(0, 12).join('.\n')}\n`);
+    const r = await inTerminal('cols 40 rows 10', ['batch', manifest, '--out-dir', join(dir, 'out'), ...serverArgs(server)], isolatedEnv(t));
+    const text = r.output.toString('utf8');
+    assert.equal(r.code, 0, text);
+    const draws = text.split('\r\x1b[K').map((d) => d.replace(/\r?\n?$/, '')).filter((d) => /batch:/.test(d));
+    assert.ok(draws.length > 0, 'the batch line was drawn');
+    for (const draw of draws) {
+      assert.ok(Array.from(draw).length <= 39, JSON.stringify(draw));
+      assert.match(draw, /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] batch: /);
+    }
+    assert.doesNotMatch(text, /\x1b\[\d*[ABEF]/, 'no cursor-up or cursor-down sequences');
+    const tiny = await inTerminal('cols 0 rows 0', ['batch', manifest, '--out-dir', join(dir, 'out0'), ...serverArgs(server)], isolatedEnv(t));
+    assert.equal(tiny.code, 0, tiny.output.toString('utf8').slice(-2000));
+    assert.ok(tiny.output.length < 32_000, `${tiny.output.length} bytes written to the terminal`);
   });
 
   test('0×0 (stty cols 0 rows 0): finishes normally, with bounded output (regression: the spinner flooded it)', async (t) => {

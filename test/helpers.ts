@@ -1,6 +1,6 @@
 // Test helpers: a real local server per test, the real CLI as a child process, WAV parsing, temp dirs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,11 +49,12 @@ export interface RunOptions {
 const isolated = mkdtempSync(join(tmpdir(), 'smallest-tts-home-'));
 process.on('exit', () => rmSync(isolated, { recursive: true, force: true }));
 
-/** Runs the CLI with a clean environment: no inherited key, base URL, config or cache. */
+/** Runs the CLI with a clean environment: no inherited key, base URL, config, cache or proxy. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('SMALLEST_') && !k.startsWith('XDG_')) env[k] = v;
+    // A developer's proxy variables would send the tests' loopback traffic through their proxy.
+    if (v !== undefined && !k.startsWith('SMALLEST_') && !k.startsWith('XDG_') && !/_proxy$/i.test(k)) env[k] = v;
   }
   env.XDG_CONFIG_HOME = join(isolated, 'config');
   env.XDG_CACHE_HOME = join(isolated, 'cache');
@@ -147,4 +148,17 @@ export const speakerInstalled = (() => {
 /** Waits until the server has seen every request end: completed, refused, or cut off by a closed socket. */
 export function serverSettled(server: WavesServer): Promise<void> {
   return waitFor(() => server.requests.every((r) => r.outcome !== 'pending'), 5000, 'the server to see the socket go');
+}
+
+/** NODE_OPTIONS that log every module the CLI loads to `log` (a resolve hook, registered with --import). */
+export function moduleTrace(dir: string): { env: Record<string, string>; loaded: () => string } {
+  const log = join(dir, 'modules.log');
+  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
+  return result;
+}\n`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});\n`);
+  return { env: { NODE_OPTIONS: `--import=${join(dir, 'register.mjs')}` }, loaded: () => readFileSync(log, 'utf8') };
 }

@@ -2,7 +2,7 @@
 import { extname } from 'node:path';
 import { UsageError } from '../errors.js';
 
-export const OUTPUT_FORMATS = ['wav', 'mp3', 'flac', 'ogg', 'raw'] as const;
+export const OUTPUT_FORMATS = ['wav', 'mp3', 'flac', 'ogg', 'raw', 'ulaw', 'alaw'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface FormatInfo {
@@ -10,6 +10,8 @@ export interface FormatInfo {
   description: string;
   /** Loses nothing: decodes to exactly the PCM received. */
   lossless: boolean;
+  /** The sample rate this format is written at unless one is asked for (telephony: 8 kHz). */
+  sampleRate?: number;
 }
 
 export const FORMAT_INFO: Record<OutputFormat, FormatInfo> = {
@@ -18,7 +20,14 @@ export const FORMAT_INFO: Record<OutputFormat, FormatInfo> = {
   flac: { extensions: ['.flac'], description: 'FLAC, lossless and about half the size of WAV', lossless: true },
   ogg: { extensions: ['.ogg', '.oga'], description: 'Ogg Vorbis', lossless: false },
   raw: { extensions: ['.raw', '.pcm'], description: 'headerless s16le mono PCM', lossless: true },
+  ulaw: { extensions: ['.ulaw', '.ul', '.mulaw'], description: 'headerless G.711 μ-law, 8 kHz unless a sample rate is given (telephony)', lossless: false, sampleRate: 8000 },
+  alaw: { extensions: ['.alaw', '.al'], description: 'headerless G.711 A-law, 8 kHz unless a sample rate is given (telephony)', lossless: false, sampleRate: 8000 },
 };
+
+/** The sample rate for `format` when none was asked for: the format's own (8 kHz for G.711), else `fallback`. */
+export function defaultSampleRate(format: OutputFormat | undefined, fallback: number): number {
+  return (format && FORMAT_INFO[format].sampleRate) ?? fallback;
+}
 
 /** "wav (.wav), mp3 (.mp3), …" for error messages and help. */
 export function describeFormats(): string {
@@ -34,6 +43,8 @@ export function parseFormat(name: string): OutputFormat {
   const lower = name.trim().toLowerCase().replace(/^\./, '');
   if (lower === 'pcm') return 'raw';
   if (lower === 'oga' || lower === 'vorbis') return 'ogg';
+  if (lower === 'mulaw' || lower === 'u-law' || lower === 'μ-law' || lower === 'ul' || lower === 'pcmu') return 'ulaw';
+  if (lower === 'a-law' || lower === 'al' || lower === 'pcma') return 'alaw';
   if (isOutputFormat(lower)) return lower;
   throw new UsageError(`Unknown format ${JSON.stringify(name)}.`, `Formats: ${describeFormats()}.`);
 }

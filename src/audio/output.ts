@@ -1,7 +1,8 @@
-// The sink factory for files and streams in every output format; encoders load only when their format is used.
+// The sink factory for files and streams in every output format; encoders load only when their format is used (G.711 is a table).
 import { openByteTarget, streamTarget, type ByteTarget } from './byte-target.js';
 import type { EncodedFormat, StreamEncoder } from './encoders.js';
 import type { OutputFormat } from './formats.js';
+import { g711Encoder } from './g711.js';
 import { StreamSink, type AudioSink } from './sink.js';
 import { WavFileSink, WavStreamSink } from './wav.js';
 
@@ -13,11 +14,14 @@ export interface OutputOptions {
 /** Every sink the factory makes counts the PCM bytes it was given. */
 export type CountingSink = AudioSink & { readonly bytesWritten: number };
 
-async function encodingSink(target: ByteTarget, format: EncodedFormat, sampleRate: number): Promise<CountingSink> {
+async function encodingSink(target: ByteTarget, format: EncodedFormat | 'ulaw' | 'alaw', sampleRate: number): Promise<CountingSink> {
   let encoder: StreamEncoder;
   try {
-    const { createStreamEncoder } = await import('./encoders.js');
-    encoder = await createStreamEncoder(format, sampleRate);
+    if (format === 'ulaw' || format === 'alaw') encoder = g711Encoder(format);
+    else {
+      const { createStreamEncoder } = await import('./encoders.js');
+      encoder = await createStreamEncoder(format, sampleRate);
+    }
   } catch (error) {
     await target.discard();
     throw error;

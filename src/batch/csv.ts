@@ -1,4 +1,6 @@
-// A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks inside; records with their first line.
+// CSV manifests through csv-parse (streaming, RFC 4180): records with the line each starts on, problems as usage errors.
+import { Readable } from 'node:stream';
+import { parse, type CsvError, type Options } from 'csv-parse';
 import { UsageError } from '../errors.js';
 
 export interface CsvRecord {
@@ -7,72 +9,46 @@ export interface CsvRecord {
   fields: string[];
 }
 
+const LINE_BREAK = /\r\n|\n|\r/g;
+const breaks = (fields: readonly string[]) => fields.reduce((n, f) => n + (f.match(LINE_BREAK)?.length ?? 0), 0);
+const crlfs = (fields: readonly string[]) => fields.reduce((n, f) => n + (f.match(/\r\n/g)?.length ?? 0), 0);
+
 /**
- * Yields one record per row. A quote opens a quoted field only at the start of a field; a lone
- * quote inside a quoted field must be doubled. Blank rows are skipped. An unterminated quote is a
- * usage error naming the line it opened on.
+ * Yields one record per row. Quoted fields may hold commas, doubled quotes and line breaks; a quote
+ * inside an unquoted field is kept as text (hand-written manifests: `1,He said "hi"`); rows may have
+ * any number of fields (the caller compares them with the header); blank rows are skipped. An
+ * unterminated quote is a usage error naming the line its record starts on. Rows end with CRLF or
+ * LF, mixed as they come.
  */
 export async function* parseCsv(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false; // inside a quoted field
-  let wasQuoted = false; // the current field was quoted (its closing quote seen)
-  let pendingQuote = false; // saw a quote inside a quoted field: a doubled quote or the closing one
-  let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
-  const endRecord = function* (): Generator<CsvRecord> {
-    fields.push(field);
-    const blank = fields.length === 1 && fields[0] === '' && !wasQuoted;
-    if (!blank) yield { line: recordLine, fields };
-    fields = [];
-    field = '';
-    wasQuoted = false;
+  // csv-parse counts the CRLF inside a quoted field as two lines: `shift` takes those back. Records are
+  // numbered as they are parsed, so an error still knows where the last good one ended.
+  let shift = 0;
+  let lastEnd = 0;
+  const options: Options<CsvRecord, string[]> = {
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n'],
+    on_record: (fields: string[], context): CsvRecord => {
+      shift += crlfs(fields);
+      lastEnd = context.lines - shift;
+      return { line: lastEnd - breaks(fields), fields };
+    },
   };
-  for await (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (pendingQuote) {
-        pendingQuote = false;
-        if (c === '"') {
-          field += '"';
-          continue;
-        }
-        quoted = false;
-        wasQuoted = true;
-      }
-      if (quoted) {
-        if (c === '"') pendingQuote = true;
-        else {
-          if (c === '\n') line++;
-          field += c;
-        }
-        continue;
-      }
-      if (c === '"' && field === '' && !wasQuoted) {
-        quoted = true;
-        quoteLine = line;
-      } else if (c === ',') {
-        fields.push(field);
-        field = '';
-        wasQuoted = false;
-      } else if (c === '\n') {
-        if (field.endsWith('\r') && !wasQuoted) field = field.slice(0, -1);
-        yield* endRecord();
-        recordLine = ++line;
-      } else if (c === '\r' && wasQuoted) {
-        // the CR of a CRLF after a closing quote
-      } else if (wasQuoted) {
-        throw new UsageError(`line ${line}: text after a closing quote (a quote inside a quoted field is written "")`);
-      } else {
-        field += c;
-      }
-    }
+  const parser = parse(options as unknown as Options);
+  const source = Readable.from(chunks, { objectMode: false });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  try {
+    yield* parser as AsyncIterable<CsvRecord>;
+  } catch (error) {
+    const csvError = error as CsvError;
+    if (csvError.code === 'CSV_QUOTE_NOT_CLOSED') throw new UsageError(`line ${lastEnd + 1}: a quoted field is never closed`);
+    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_')) throw new UsageError(`CSV: ${csvError.message}`);
+    throw error;
+  } finally {
+    source.destroy();
+    parser.destroy();
   }
-  if (pendingQuote) {
-    quoted = false;
-    wasQuoted = true;
-  }
-  if (quoted) throw new UsageError(`line ${quoteLine}: a quoted field is never closed`);
-  if (field !== '' || fields.length > 0 || wasQuoted) yield* endRecord();
 }

@@ -1,4 +1,5 @@
 // The batch's progress line on a terminal: items done/failed/left, audio produced, ETA; redrawn in place at most a few times a second.
+import { LiveLine, usableWidth } from './progress.js';
 
 export interface ProgressState {
   /** Items in this run (the shard's share of the manifest). */
@@ -37,26 +38,24 @@ export function progressLine(state: ProgressState, now: number, width: number): 
   return line.length > room ? `${line.slice(0, room - 1)}…` : line;
 }
 
-/** Redraws one `\r` line on a terminal stream, no more often than `intervalMs`; clear() leaves the line empty. */
+/** The batch's line, drawn by the same live line as `say`'s (ora's spinner, at most once per `intervalMs`); clear() leaves the line empty. */
 export class ProgressRenderer {
-  private lastDrawn = Number.NEGATIVE_INFINITY;
-  private drawn = false;
+  private readonly line: LiveLine;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
-    private readonly intervalMs = 250,
-  ) {}
+    intervalMs = 250,
+  ) {
+    this.line = new LiveLine(stream, { intervalMs, delayMs: 0 });
+  }
 
-  update(state: ProgressState, force = false): void {
-    const now = performance.now();
-    if (!force && now - this.lastDrawn < this.intervalMs) return;
-    this.lastDrawn = now;
-    this.drawn = true;
-    this.stream.write(`\r\x1b[2K${progressLine(state, now, this.stream.columns ?? 80)}`);
+  /** The latest counts; drawn on the line's next tick. */
+  update(state: ProgressState): void {
+    // The spinner and a space come first.
+    this.line.set(progressLine(state, performance.now(), usableWidth(this.stream.columns) - 2));
   }
 
   clear(): void {
-    if (this.drawn) this.stream.write('\r\x1b[2K');
-    this.drawn = false;
+    this.line.stop();
   }
 }

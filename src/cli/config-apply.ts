@@ -13,6 +13,8 @@ export interface ValueOrigins {
   describe(): string;
   /** v2-only values from the config dropped because the model is not lightning-v2. */
   dropped: string[];
+  /** The option (by attribute name, e.g. sampleRate) was typed on the command line. */
+  onCommandLine(attribute: string): boolean;
 }
 
 const CLEARABLE = new Set(['default', undefined]);
@@ -81,6 +83,7 @@ export function applyConfig(command: Command): ValueOrigins {
   checkConfigValuesForModel(command, whereOf, path);
   return {
     dropped,
+    onCommandLine: (attribute) => command.getOptionValueSource(attribute) === 'cli',
     describe: () =>
       Object.entries(CONFIG_KEYS)
         .map(([name, attribute]) => {

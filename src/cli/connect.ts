@@ -1,10 +1,12 @@
-// Where the CLI's client connects: the configured API, or (--offline) a local server started in-process.
+// Where the CLI's client connects: the configured API (through a proxy if the environment names one), or (--offline) a local server started in-process.
+import type { Agent } from 'node:http';
 import type { WavesClient } from '../waves/client.js';
 import type { Tracer } from '../waves/trace.js';
 import type { Route } from '../waves/url.js';
 import { safeLine } from './sanitize.js';
 import { addSecret, type Ui } from './ui.js';
 import { connectionFromFlags, type ConnectionFlags } from './options.js';
+import { proxyFor } from './proxy.js';
 
 export interface OpenedConnection {
   apiKey: string;
@@ -12,6 +14,8 @@ export interface OpenedConnection {
   route: Route;
   /** With --trace FILE: where the client reports what it sends and receives. */
   trace?: Tracer;
+  /** Set when HTTPS_PROXY / HTTP_PROXY (and not NO_PROXY) send this connection through a proxy. */
+  agent?: Agent;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,9 @@ async function openTarget(flags: ConnectionFlags, ui: Ui): Promise<OpenedConnect
   }
   const { apiKey, baseUrl } = connectionFromFlags(flags);
   addSecret(apiKey);
-  return { apiKey, baseUrl, route: flags.route ?? 'live', close: async () => {} };
+  const proxy = await proxyFor(baseUrl);
+  if (proxy) ui.verbose(`through the proxy ${proxy.shown} (HTTPS_PROXY / HTTP_PROXY; NO_PROXY to bypass it)`);
+  return { apiKey, baseUrl, route: flags.route ?? 'live', agent: proxy?.agent, close: async () => proxy?.agent.destroy() };
 }
 
 /** Connection events as --verbose lines. */

@@ -20,20 +20,24 @@ Environment:
   SMALLEST_PROFILE    a profile of the config file to use
   SMALLEST_ROUTE      live (the current API, default) or per-model (the older routes)
   NO_COLOR            no colours in what is printed
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   a proxy for the socket and the voice list (either case)
 
 Precedence: flags, then the environment, then the config file, then built-in defaults.
 Config file: `;
 
-function rootHelp(): string {
-  let path: string;
-  try {
-    path = configPath();
-  } catch {
-    path = '(unknown)';
-  }
+/** The root help's closing text; `path` names the config file (this machine's, or a description for the man page). */
+export function rootHelp(path = thisConfigPath()): string {
   return `${ROOT_EXAMPLES}${path}  (smallest-tts config --help)
 No key yet? Try --offline: a local voice through a local server.
 Run smallest-tts COMMAND --help for a command's flags.`;
+}
+
+function thisConfigPath(): string {
+  try {
+    return configPath();
+  } catch {
+    return '(unknown)';
+  }
 }
 
 /**

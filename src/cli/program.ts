@@ -1,6 +1,7 @@
 // The commander program: commands, their flags and help; command bodies are imported only when run.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { OUTPUT_FORMATS } from '../audio/formats.js';
 import { DEFAULT_SETTINGS, MODELS, canonicalModel, modelSpec } from '../settings.js';
 import { polishProgram } from './help.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
@@ -28,6 +29,7 @@ Examples:
   $ smallest-tts say "Ogg Vorbis on stdout" --format ogg -o - > out.ogg
   $ smallest-tts say "On the USB headset" --device plughw:CARD=Headset,DEV=0
   $ smallest-tts say "Raw PCM" --raw -o - | aplay -f S16_LE -r 24000 -c 1
+  $ smallest-tts say "Press one for sales" -o menu.ulaw         # G.711 μ-law, 8 kHz, for telephony
   $ smallest-tts say -f chapter.txt -o chapter.mp3 --voice liam --subtitles chapter.srt
   $ llm "tell me a story" | smallest-tts say               # speaks each sentence as it arrives
   $ tail -f build.log | smallest-tts say
@@ -153,11 +155,11 @@ export function buildProgram(): Command {
 
   const say = program
     .command('say')
-    .description('speak text: from arguments, --file, or stdin; to the speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout')
+    .description('speak text: from arguments, --file, or stdin; to the speakers, a file (WAV, MP3, FLAC, Ogg, raw, μ-law, A-law), or stdout')
     .argument('[text...]', 'the text to speak (or use --file, or pipe it on stdin)')
     .option('-f, --file <path>', 'read the text from a file (- for stdin)')
-    .option('-o, --output <file>', 'write a file instead of playing (- for stdout); .wav .mp3 .flac .ogg .raw by the extension')
-    .option('--format <name>', 'wav, mp3, flac, ogg or raw, whatever the extension (needed with -o - for non-WAV)')
+    .option('-o, --output <file>', 'write a file instead of playing (- for stdout); .wav .mp3 .flac .ogg .raw .ulaw .alaw by the extension')
+    .option('--format <name>', 'wav, mp3, flac, ogg, raw, ulaw or alaw, whatever the extension (needed with -o - for non-WAV); ulaw and alaw (G.711) are 8 kHz unless --sample-rate is given')
     .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
     .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
     .option('--subtitles <file>', 'also write subtitles timed against the audio: FILE.srt or FILE.vtt (voices with word timings, e.g. liam)')
@@ -175,8 +177,8 @@ export function buildProgram(): Command {
   const repl = program
     .command('repl')
     .description('an interactive prompt: every line is spoken; /voice, /speed, /model … change settings live')
-    .option('-o, --output <file>', 'write everything spoken to this file instead of playing it (.wav .mp3 .flac .ogg .raw)')
-    .option('--format <name>', 'the -o file\'s format, whatever its extension: wav, mp3, flac, ogg or raw')
+    .option('-o, --output <file>', 'write everything spoken to this file instead of playing it (.wav .mp3 .flac .ogg .raw .ulaw .alaw)')
+    .option('--format <name>', 'the -o file\'s format, whatever its extension: wav, mp3, flac, ogg, raw, ulaw or alaw (8 kHz unless --sample-rate)')
     .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
     .addOption(new Option('--idle-timeout <seconds>', 'how long the server keeps an idle connection (?timeout=); it reopens when needed').argParser(integer('--idle-timeout')))
     .addHelpText('after', REPL_EXAMPLES);
@@ -194,7 +196,7 @@ export function buildProgram(): Command {
     .argument('<manifest>', 'the manifest file (- for stdin)')
     .requiredOption('-d, --out-dir <dir>', 'folder for the outputs: {id}.wav (created if missing)')
     .addOption(new Option('--manifest-format <format>', 'txt, jsonl or csv (default: from the extension; txt for stdin)').choices(['txt', 'jsonl', 'csv']))
-    .addOption(new Option('--format <format>', 'output format of every item (a manifest column may override it)').choices(['wav', 'mp3', 'flac', 'ogg', 'raw']).default('wav'))
+    .addOption(new Option('--format <format>', 'output format of every item (a manifest column may override it); ulaw and alaw are 8 kHz unless --sample-rate').choices([...OUTPUT_FORMATS]).default('wav'))
     .addOption(new Option('--subtitles [format]', 'also write {id}.srt (or vtt) where the voice gives word timings').choices(['srt', 'vtt']).preset('srt'))
     .option('-c, --concurrency <n>', 'requests at once, each on its own socket (at most --max-sockets)', integer('--concurrency'), 1)
     .option('--max-sockets <n>', 'sockets your account may open (the API allows 5)', integer('--max-sockets'))
@@ -220,7 +222,7 @@ export function buildProgram(): Command {
     .option('--json', 'JSON instead of a table')
     .option('--refresh', 'fetch again instead of using the cache')
     .option('--preview <id>', 'speak a sample sentence in this voice instead of listing (through the speakers, or -o FILE)')
-    .option('-o, --output <file>', 'with --preview: write the sample to this file (.wav .mp3 .flac .ogg)')
+    .option('-o, --output <file>', 'with --preview: write the sample to this file (.wav .mp3 .flac .ogg .ulaw .alaw)')
     .addOption(new Option('--http-timeout <ms>', 'give up on the voice list after this long (tests)').argParser(integer('--http-timeout')).hideHelp())
     .addHelpText('after', VOICES_EXAMPLES);
   addConnectionOptions(voices);

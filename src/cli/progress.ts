@@ -1,4 +1,4 @@
-// The live status line on a terminal (spinner, progress with an ETA) and the closing summary: pure formatting + one small writer.
+// The live status line on a terminal (spinner, progress with an ETA) and the closing summary: pure formatting + one small writer over ora.
 
 export interface Progress {
   /** Characters of text whose audio is complete. */
@@ -83,30 +83,94 @@ export function fitWidth(text: string, columns: number | undefined): string {
   return max === 1 ? chars[0] : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const CLEAR = '\r\x1b[K';
+/** DEC mode 2026 (synchronized output), which ora wraps each render in: one write per draw needs none. */
+const SYNCHRONIZED = /\x1b\[\?2026[hl]/g;
 
 export interface LineStream {
   write(chunk: string): unknown;
   columns?: number;
 }
 
+type Ora = import('ora').Ora;
+let oraModule: Promise<typeof import('ora')> | undefined;
+
+/** ora costs ~100 ms to load: only a terminal that shows a status line loads it, after the line's delay. */
+function loadOra(): Promise<typeof import('ora')> {
+  oraModule ??= import('ora');
+  return oraModule;
+}
+
 /**
- * One line that redraws in place with "\r" and clear-to-end only (never cursor-up), truncated to the
- * width, at most once per `intervalMs` from a timer, and only after `delayMs` so quick work shows
- * nothing. Output stays bounded whatever the terminal's size.
+ * The terminal as ora sees it: never 0 columns (a 0×0 pty made ora 9.4 clear lines in an endless
+ * loop, measured), cursor moves as "\r" and clear-to-end, and each render gathered into one write.
+ */
+class OraTerminal {
+  readonly isTTY = true;
+  private pending: string | null = null;
+
+  constructor(private readonly stream: LineStream) {}
+
+  get columns(): number {
+    return usableWidth(this.stream.columns);
+  }
+
+  write(chunk: string): boolean {
+    if (this.pending !== null) this.pending += chunk;
+    else this.stream.write(chunk);
+    return true;
+  }
+
+  cursorTo(): void {
+    this.write('\r');
+  }
+
+  moveCursor(): void {
+    // Never needed: the line is cut to fit one row, so ora has only one line to clear.
+  }
+
+  clearLine(): void {
+    this.write('\x1b[K');
+  }
+
+  once(): this {
+    return this;
+  }
+
+  /** Runs `draw` and writes what it wrote at once, from the start of the row, without synchronized-output brackets. */
+  gather(draw: () => void): void {
+    this.pending = '';
+    try {
+      draw();
+    } finally {
+      // ora clears only what it drew before: every draw starts with one "\r" and clear-to-end instead.
+      const out = this.pending.replace(SYNCHRONIZED, '').replace(/^(?:\r|\x1b\[K)+/, '');
+      this.pending = null;
+      if (out) this.stream.write(`${CLEAR}${out}`);
+    }
+  }
+}
+
+/**
+ * One line that redraws in place with "\r" and clear-to-end only (never cursor-up), drawn by ora
+ * (its spinner and its width-aware clearing), truncated to the width, at most once per `intervalMs`
+ * from our own timer (ora's start() would keep the process alive and patch stdout and stderr), and
+ * only after `delayMs` so quick work shows nothing and loads nothing. Output stays bounded whatever
+ * the terminal's size.
  */
 export class LiveLine {
   private text = '';
   private drawn = false;
-  private frame = 0;
   private timer: NodeJS.Timeout | null = null;
+  private spinner: Ora | null = null;
+  private readonly terminal: OraTerminal;
   private readonly shownAfter: number;
 
   constructor(
     private readonly stream: LineStream,
     private readonly options: { intervalMs?: number; delayMs?: number } = {},
   ) {
+    this.terminal = new OraTerminal(stream);
     this.shownAfter = Date.now() + (options.delayMs ?? 1000);
   }
 
@@ -120,8 +184,24 @@ export class LiveLine {
 
   private draw(): void {
     if (!this.text || Date.now() < this.shownAfter) return;
-    this.frame = (this.frame + 1) % FRAMES.length;
-    this.stream.write(`${CLEAR}${fitWidth(`${FRAMES[this.frame]} ${this.text}`, this.stream.columns)}`);
+    if (!this.spinner) {
+      void loadOra().then(({ default: ora }) => {
+        this.spinner ??= ora({
+          stream: this.terminal as unknown as NodeJS.WritableStream,
+          isEnabled: true,
+          discardStdin: false,
+          hideCursor: false,
+          color: false,
+          spinner: 'dots',
+          interval: this.options.intervalMs ?? 100,
+        });
+      });
+      return;
+    }
+    const spinner = this.spinner;
+    // The spinner and a space come first: the text gets what is left of the row.
+    spinner.text = fitWidth(this.text, this.terminal.columns - 2);
+    this.terminal.gather(() => spinner.render());
     this.drawn = true;
   }
 

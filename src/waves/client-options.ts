@@ -1,4 +1,5 @@
 // What a WavesClient takes (options, per-job options) and the events it emits.
+import type { Agent } from 'node:http';
 import type { Settings } from '../settings.js';
 import type { Tracer } from './trace.js';
 import type { Route } from './url.js';
@@ -12,6 +13,12 @@ export interface WavesClientOptions {
   /** Sent as complete_backoff_ms; default 0 so a request ends when its audio does. */
   completeBackoffMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * Connects through this HTTP agent, e.g. a proxy agent (`new HttpsProxyAgent(proxyUrl)`); default: a
+   * direct connection. The client reads no proxy variables itself: the caller decides (the CLI honours
+   * HTTPS_PROXY, HTTP_PROXY and NO_PROXY).
+   */
+  agent?: Agent;
   /** Delays between reconnect attempts after a drop; its length is the attempt count. */
   reconnectDelaysMs?: number[];
   /** How often one job may be cut by a drop before it fails. */

@@ -54,6 +54,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     this.slot = new SocketSlot({
       apiKey: this.apiKey,
       connectTimeoutMs: options.connectTimeoutMs,
+      agent: options.agent,
       reconnectDelaysMs: options.reconnectDelaysMs,
       currentModel: () => this.currentSettings.model,
       onConnected: (info) => {

@@ -1,5 +1,5 @@
 // Opens one Waves socket: the key in the Authorization header only, a refused upgrade mapped to a typed error.
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsError } from '../errors.js';
 import { socketId, type Tracer } from './trace.js';
@@ -13,6 +13,8 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** Told of the attempt, a refused upgrade's status, a failure and the open. */
   trace?: Tracer;
+  /** The HTTP agent that opens the connection: a proxy agent, or none for a direct one. */
+  agent?: Agent;
 }
 
 function readBody(res: IncomingMessage, limit = 8192): Promise<string> {
@@ -50,13 +52,14 @@ function errorForStatus(status: number, body: string, model: string): SmallestTt
 }
 
 export function openSocket(options: OpenOptions): Promise<WebSocket> {
-  const { url, apiKey, model, connectTimeoutMs = 10_000, signal, trace } = options;
+  const { url, apiKey, model, connectTimeoutMs = 10_000, signal, trace, agent } = options;
   const host = new URL(url).host;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, {
       headers: { Authorization: `Bearer ${apiKey}` },
       handshakeTimeout: connectTimeoutMs,
       perMessageDeflate: false,
+      ...(agent && { agent }),
     });
     const socket = socketId(ws);
     trace?.({ dir: 'out', kind: 'connect', socket, url });

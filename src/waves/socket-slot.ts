@@ -1,4 +1,5 @@
 // The client's one socket as one state value — idle, connecting, open or closed — with cancellable, backed-off opening.
+import type { Agent } from 'node:http';
 import type WebSocket from 'ws';
 import { ConnectionError, SmallestTtsError } from '../errors.js';
 import { modelSpec } from '../models.js';
@@ -18,6 +19,8 @@ export class SupersededError extends SmallestTtsError {}
 export interface SocketSlotOptions {
   apiKey: string;
   connectTimeoutMs?: number;
+  /** Opens the socket through this agent (a proxy). */
+  agent?: Agent;
   /** Delays between attempts when reopening after a drop; its length is the attempt count. */
   reconnectDelaysMs?: number[];
   /** The model named in messages for a live-route URL (which names none). */
@@ -115,7 +118,7 @@ export class SocketSlot {
       if (signal.aborted) throw superseded();
       let ws: WebSocket;
       try {
-        ws = await openSocket({ url, apiKey: this.o.apiKey, model: this.modelOf(url), connectTimeoutMs: this.o.connectTimeoutMs, signal, trace: this.o.trace });
+        ws = await openSocket({ url, apiKey: this.o.apiKey, model: this.modelOf(url), connectTimeoutMs: this.o.connectTimeoutMs, signal, trace: this.o.trace, agent: this.o.agent });
       } catch (error) {
         if (signal.aborted) throw superseded();
         lastError = error as Error;

@@ -1,4 +1,6 @@
 // The voice catalog over REST: GET {http base}/…/{model}/get_voices with the Bearer key; every tag optional.
+import { request as httpRequest, type Agent } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
 import { LANGUAGES } from '../settings.js';
 import type { Tracer } from './trace.js';
@@ -71,8 +73,46 @@ export interface FetchVoicesOptions {
   signal?: AbortSignal;
   /** Gives up after this long, counting the body too (a server that stalls mid-body). Default 15 s. */
   timeoutMs?: number;
+  /** Connects through this HTTP agent (a proxy agent); default: a direct connection. */
+  agent?: Agent;
   /** Told of the request and the answer's status. */
   trace?: Tracer;
+}
+
+/** A voice list larger than this is not a voice list. */
+const MAX_BODY_BYTES = 8 << 20;
+
+interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * GET with node:http(s), which takes an agent (fetch takes none): the status and the whole body, or
+ * a rejection tagged with how far it got ('no answer' before the headers, 'the body stalled' after).
+ */
+function httpGet(url: URL, headers: Record<string, string>, agent: Agent | undefined, signal: AbortSignal): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    let stage: 'no answer' | 'the body stalled' = 'no answer';
+    const failed = (error: Error) => reject(Object.assign(error, { stage }));
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers, agent, signal }, (response) => {
+      stage = 'the body stalled';
+      const parts: Buffer[] = [];
+      let size = 0;
+      response.on('data', (part: Buffer) => {
+        size += part.length;
+        if (size > MAX_BODY_BYTES) return response.destroy(new Error(`the voice list is larger than ${MAX_BODY_BYTES >> 20} MB`));
+        parts.push(part);
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+      response.on('error', failed);
+      response.on('close', () => {
+        if (!response.complete) failed(new Error('the connection closed mid-body'));
+      });
+    });
+    request.on('error', failed);
+    request.end();
+  });
 }
 
 export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]> {
@@ -89,35 +129,24 @@ export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]>
   const forward = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener('abort', forward, { once: true });
-  const { signal } = controller;
-  const failed = (error: unknown, stage: string) => {
-    if (timedOut) return new ConnectionError(`The voice list from ${host} did not arrive within ${timeoutMs / 1000} s (${stage}).`, error);
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${cause?.code ?? (error as Error).message}`, error);
-  };
-  let response: Response;
-  let body: string;
+  let answer: HttpAnswer;
   options.trace?.({ dir: 'out', kind: 'http', method: 'GET', url });
   try {
-    response = await fetch(url, { headers: { Authorization: `Bearer ${options.apiKey}` }, signal });
-    options.trace?.({ dir: 'in', kind: 'http', url, status: response.status });
+    answer = await httpGet(new URL(url), { Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json' }, options.agent, controller.signal);
+    options.trace?.({ dir: 'in', kind: 'http', url, status: answer.status });
   } catch (error) {
     options.trace?.({ dir: 'in', kind: 'error', message: (error as Error).message });
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', forward);
     if (options.signal?.aborted) throw error;
-    throw failed(error, 'no answer');
-  }
-  try {
-    body = await response.text();
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw failed(error, 'the body stalled');
+    const stage = (error as { stage?: string }).stage ?? 'no answer';
+    if (timedOut) throw new ConnectionError(`The voice list from ${host} did not arrive within ${timeoutMs / 1000} s (${stage}).`, error);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${reason}`, error);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', forward);
   }
-  if (response.status === 401 || response.status === 403) throw new AuthError(response.status);
+  const { status, body } = answer;
+  if (status === 401 || status === 403) throw new AuthError(status);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -125,7 +154,7 @@ export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]>
     parsed = undefined;
   }
   const message = (parsed as { message?: string; error?: { message?: string } } | undefined);
-  if (response.status === 410) throw new ModelRetiredError(options.model, message?.message);
-  if (!response.ok) throw new ApiError(`${message?.error?.message ?? message?.message ?? 'the voice list request failed'} (HTTP ${response.status})`, { status: response.status });
+  if (status === 410) throw new ModelRetiredError(options.model, message?.message);
+  if (status < 200 || status > 299) throw new ApiError(`${message?.error?.message ?? message?.message ?? 'the voice list request failed'} (HTTP ${status})`, { status });
   return parseVoices(parsed);
 }

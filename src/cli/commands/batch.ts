@@ -15,6 +15,7 @@ import type { SubtitleFormat } from '../../text/subtitles.js';
 import { ProgressRenderer, formatDuration, type ProgressState } from '../batch-progress.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
+import { formatSampleRate } from '../format-rate.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
 import { Ui } from '../ui.js';
@@ -172,12 +173,14 @@ class JsonReport {
 
 /** Runs the command; returns the exit code: 0 all succeeded, 1 some failed, 130/143 stopped by a signal. */
 export async function runBatchCommand(manifestPath: string, flags: BatchFlags, origins?: ValueOrigins): Promise<number> {
-  const settings = settingsFromFlags(flags);
+  const format = (flags.format ?? 'wav').toLowerCase();
+  if (!isItemFormat(format)) throw new UsageError(`--format must be one of ${ITEM_FORMATS.join(', ')} (got ${JSON.stringify(flags.format)})`);
+  // --format ulaw|alaw: 8 kHz unless --sample-rate is typed (an item's own format column keeps the batch's rate).
+  const telephonyRate = formatSampleRate(format, flags, origins);
+  const settings = settingsFromFlags(telephonyRate === undefined ? flags : { ...flags, sampleRate: telephonyRate });
   checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
   const concurrency = checkConcurrency(flags);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-  const format = (flags.format ?? 'wav').toLowerCase();
-  if (!isItemFormat(format)) throw new UsageError(`--format must be one of ${ITEM_FORMATS.join(', ')} (got ${JSON.stringify(flags.format)})`);
   if (!flags.outDir?.trim()) throw new UsageError('--out-dir needs a folder.');
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
@@ -209,12 +212,13 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const failures: BatchResult[] = [];
     const report = flags.json ? new JsonReport() : undefined;
     try {
-      progress?.update(state, true);
+      progress?.update(state);
       const run = runBatch(shardItems(manifest.items(), shard), {
         outDir: flags.outDir,
         apiKey: connection.apiKey,
         baseUrl: connection.baseUrl,
         route: connection.route,
+        ...(connection.agent && { client: { agent: connection.agent } }),
         settings,
         format: format as ItemFormat,
         concurrency,

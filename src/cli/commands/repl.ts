@@ -14,6 +14,7 @@ import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { formatSampleRate } from '../format-rate.js';
 import { historyPath } from '../paths.js';
 import { ReplSession, completeLine } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
@@ -56,7 +57,13 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   // Karaoke at the prompt while lines play through the speakers: it wants word timings.
   const karaokeOn = interactive && !flags.output && !flags.quiet;
-  const initial = settingsFromFlags(karaokeOn && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
+  const outputFormat = flags.output ? formatFromPath(flags.output, flags.format) : undefined;
+  const telephonyRate = formatSampleRate(outputFormat, flags, origins);
+  const initial = settingsFromFlags({
+    ...flags,
+    ...(karaokeOn && flags.wordTimestamps === undefined && { wordTimestamps: true }),
+    ...(telephonyRate !== undefined && { sampleRate: telephonyRate }),
+  });
   checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: initial.model }));
   if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
   let rl: readline.Interface | null = null;
@@ -79,7 +86,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${safeText(message)}`, process.stderr),
   };
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
-  const output = flags.output ? await openFileSink(flags.output, { format: formatFromPath(flags.output, flags.format), sampleRate: initial.sampleRate }) : null;
+  const output = flags.output && outputFormat ? await openFileSink(flags.output, { format: outputFormat, sampleRate: initial.sampleRate }) : null;
   const connection = await openConnection(flags, ui).catch(async (error) => {
     await output?.abort();
     throw error;
@@ -87,6 +94,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const client = new WavesClient({
     apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout,
     trace: connection.trace,
+    agent: connection.agent,
     overLimitRetryMs: OVER_LIMIT_WAIT_MS,
   });
   client.on('over_limit', ({ delayMs }) => print(chalk.yellow(`… the account is at its concurrency limit: retrying in ${(delayMs / 1000).toFixed(1)} s`)));

@@ -1,4 +1,4 @@
-// `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a file (WAV, MP3, FLAC, Ogg, raw), or stdout.
+// `smallest-tts say`: text from args, a file or stdin → Waves → speakers, a file (WAV, MP3, FLAC, Ogg, raw, G.711), or stdout.
 import { stat } from 'node:fs/promises';
 import type { AudioSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
@@ -11,6 +11,7 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
+import { formatSampleRate } from '../format-rate.js';
 import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
 import { assertOutputIsNotInput } from '../same-file.js';
@@ -81,7 +82,12 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
   // Subtitles need word timings; so does karaoke (playing on a terminal), where the voice has them.
   const wantWords = subtitles !== null || (output.kind === 'speaker' && ui.karaokeWanted);
-  const settings = settingsFromFlags(wantWords && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
+  const telephonyRate = formatSampleRate(output.kind === 'speaker' ? undefined : output.format, flags, origins);
+  const settings = settingsFromFlags({
+    ...flags,
+    ...(wantWords && flags.wordTimestamps === undefined && { wordTimestamps: true }),
+    ...(telephonyRate !== undefined && { sampleRate: telephonyRate }),
+  });
   if (origins) {
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
@@ -94,6 +100,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const client = new WavesClient({
     apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout,
     trace: connection.trace,
+    agent: connection.agent,
     overLimitRetryMs: OVER_LIMIT_WAIT_MS,
   });
   reportClientEvents(client, ui);

@@ -49,7 +49,7 @@ export async function runVoices(flags: VoicesFlags): Promise<void> {
       ui.verbose(`voices from the cache (${voices.length}); --refresh to fetch again`);
     } else {
       await ui.status('Fetching voices…');
-      voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model, timeoutMs: flags.httpTimeout, trace: connection.trace });
+      voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model, timeoutMs: flags.httpTimeout, trace: connection.trace, agent: connection.agent });
       ui.stopStatus();
       ui.verbose(`fetched ${voices.length} voices`);
       if (cacheable) writeVoiceCache(connection.baseUrl, model, voices);
