@@ -88,10 +88,10 @@ test('backoff doubles up to its cap, with jitter between half and all of it', ()
 });
 
 test('only the concurrency limit is retried', () => {
-  assert.equal(isOverLimit(new ApiError('busy', { code: 'CONCURRENCY_LIMIT' })), true);
+  assert.equal(isOverLimit(new ApiError('busy', { code: 'concurrency_limit_exceeded' })), true);
   assert.equal(isOverLimit(new ApiError('too many', { status: 429 })), true);
   assert.equal(isOverLimit(new ApiError('voice x is not available', { code: 'VOICE_NOT_FOUND' })), false);
-  assert.equal(isOverLimit(new Error('CONCURRENCY_LIMIT')), false);
+  assert.equal(isOverLimit(new Error('concurrency_limit_exceeded')), false);
 });
 
 for (const [id, problem] of [['0001', false], ['chapter-1.intro', false], ['Mr. Smith', false], ['', true], ['  ', true], ['a/b', true], ['a\\b', true], ['..', true], ['.', true], ['tab\there', true]] as const) {

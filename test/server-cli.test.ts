@@ -103,7 +103,7 @@ describe('smallest-tts serve', () => {
     });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(results.ids, [false, 'foreign-request']);
-    assert.equal(results.limit, 'CONCURRENCY_LIMIT');
+    assert.equal(results.limit, 'concurrency_limit_exceeded');
     assert.match(results.afterBlank as string, /speed must be between/);
     assert.equal(results.stalled, 2);
   });

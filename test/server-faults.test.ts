@@ -20,7 +20,7 @@ describe('faults', () => {
       const frames = [];
       for (let f = await socket.next(); !(f.status === 'error' && /text must be a string/.test(f.error.message)); f = await socket.next()) frames.push(f);
       assert.deepEqual(frames.map((f) => f.status), [...Array(n).fill('chunk'), 'error']);
-      assert.equal(frames[n].error.code, 'CONCURRENCY_LIMIT');
+      assert.equal(frames[n].error.code, 'concurrency_limit_exceeded');
       assert.equal(server.requests[0].outcome, 'pending');
       assert.equal(socket.ws.readyState, socket.ws.OPEN);
     }
@@ -98,7 +98,7 @@ describe('limits', () => {
     await readRun(a); // the first sentence is spoken; the context is still open
     const refused = await request(b, { text: SENTENCE, voice_id: 'sophia', complete_backoff_ms: 0 });
     assert.deepEqual(Object.keys(refused.end.error).sort(), ['code', 'message']);
-    assert.equal(refused.end.error.code, 'CONCURRENCY_LIMIT');
+    assert.equal(refused.end.error.code, 'concurrency_limit_exceeded');
     assert.equal(refused.end.status, 'error');
     a.send({ ...base, continue: false, text: '' });
     await readRun(a);

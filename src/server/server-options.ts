@@ -53,6 +53,8 @@ export interface WavesServerOptions extends Faults {
   maxActiveRequests?: number;
   /** Open sockets at most; an upgrade over it gets HTTP 429. Default unlimited. */
   maxConnections?: number;
+  /** Answer each WebSocket upgrade this much later (a slow handshake, as over a long distance). */
+  upgradeDelayMs?: number;
   /** A raw socket must finish its HTTP headers (or upgrade) within this long. Default 10 000. */
   handshakeTimeoutMs?: number;
   /** Stop producing audio for a connection while this many bytes wait unsent to it. Default 1 MiB. */

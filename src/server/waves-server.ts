@@ -95,11 +95,14 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
       log(`upgrade ${req.url} refused 429: ${open} connections open`);
       return refuseUpgrade(socket, 429, { status: 'error', error_code: 'TOO_MANY_CONNECTIONS', message: `Too many open connections: at most ${options.maxConnections} per account` });
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
       open++;
       ws.once('close', () => open--);
       serveConnection(ws, ++connectionCount, resolved.route, resolved.timeoutMs ?? options.idleTimeoutMs ?? 60_000, shared);
     });
+    // A slow handshake (a distant service, TLS): the upgrade is answered this much later.
+    if (options.upgradeDelayMs) setTimeout(() => socket.destroyed || accept(), options.upgradeDelayMs);
+    else accept();
   });
 
   const host = options.host ?? '127.0.0.1';
