@@ -1,7 +1,7 @@
 // The commander program: commands, their flags and help; command bodies are imported only when run.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_SETTINGS, MODELS, canonicalModel, modelSpec } from '../settings.js';
+import { DEFAULT_SETTINGS, MODELS, WORD_TIMESTAMP_VOICES, canonicalModel, modelSpec } from '../settings.js';
 import { polishProgram } from './help.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 
@@ -59,7 +59,7 @@ Routes: /waves/v1/tts/live (model in each request), /waves/v1/{model}/get_speech
 /api/v1/{model}/get_speech/stream (lightning-v3.1, lightning-v3.1-pro; lightning-v2 answers 410
 unless --retire-model none), GET …/{model}/get_voices. Continuations (context_id) release text at a
 sentence end once 30 characters are buffered, at 250 characters, after max_buffer_delay_ms, or on
-continue: false. Voices liam, meher and avery send word timestamps (engine tone).`;
+continue: false. Voices ${WORD_TIMESTAMP_VOICES.join(', ')} send word timestamps (both engines).`;
 
 const BATCH_EXAMPLES = `
 Manifests: .txt (one item per non-blank line; ids 0001, 0002, …), .jsonl (one object per line:

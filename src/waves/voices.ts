@@ -1,6 +1,6 @@
 // The voice catalog over REST: GET {http base}/…/{model}/get_voices with the Bearer key; every tag optional.
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
-import { LANGUAGES } from '../settings.js';
+import { LANGUAGES, sendsWordTimestamps } from '../settings.js';
 import { voicesUrl } from './url.js';
 
 export interface Voice {
@@ -11,6 +11,13 @@ export interface Voice {
   gender?: string;
   age?: string;
   usecases: string[];
+  /** Sends word timings when asked: the catalogue's own `wordTimestamps` when it has one, else the API's documented list. */
+  wordTimestamps: boolean;
+}
+
+/** A voice as parsed now, from an entry that may predate `wordTimestamps` (an older cache). */
+export function withWordTimestamps(voice: Omit<Voice, 'wordTimestamps'> & { wordTimestamps?: unknown }): Voice {
+  return { ...voice, wordTimestamps: typeof voice.wordTimestamps === 'boolean' ? voice.wordTimestamps : sendsWordTimestamps(voice.voiceId) };
 }
 
 function strings(value: unknown): string[] {
@@ -31,7 +38,7 @@ export function parseVoices(body: unknown): Voice[] {
     const voiceId = text(v?.voiceId) ?? text(v?.voice_id) ?? text(v?.id);
     if (!voiceId) return [];
     const tags = (typeof v.tags === 'object' && v.tags !== null ? v.tags : {}) as Record<string, unknown>;
-    return [{
+    return [withWordTimestamps({
       voiceId,
       displayName: text(v.displayName) ?? text(v.name) ?? voiceId,
       languages: strings(tags.language),
@@ -39,7 +46,8 @@ export function parseVoices(body: unknown): Voice[] {
       gender: text(tags.gender),
       age: text(tags.age),
       usecases: strings(tags.usecases),
-    }];
+      wordTimestamps: v.wordTimestamps ?? v.word_timestamps,
+    })];
   });
 }
 

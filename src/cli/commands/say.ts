@@ -17,7 +17,7 @@ import { assertOutputIsNotInput } from '../same-file.js';
 import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
 import { Ui } from '../ui.js';
-import { VOICE_LIST_HINT, checkVoice, knownCatalogue } from '../voice-check.js';
+import { VOICE_LIST_HINT, checkVoice, checkWordTimings, knownVoiceEntries } from '../voice-check.js';
 
 export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   file?: string;
@@ -61,6 +61,11 @@ async function fileLength(path: string | undefined): Promise<number | undefined>
 }
 
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
+  // `say -v '?'`, as macOS say: the voices, one a line, instead of speaking.
+  if (flags.voice === '?') {
+    const { runVoiceQuestion } = await import('./voices.js');
+    return runVoiceQuestion(flags);
+  }
   const subtitles = subtitlePlan(flags.subtitles, flags.output);
   // Before the output's format is looked at: `-f notes.txt -o notes.txt` is about the input first.
   const readsInput = flags.file !== undefined || words.length === 0;
@@ -74,6 +79,9 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   // Subtitles need word timings; so does karaoke (playing on a terminal), where the voice has them.
   const wantWords = subtitles !== null || (output.kind === 'speaker' && ui.karaokeWanted);
   const settings = settingsFromFlags(wantWords && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
+  const known = knownVoiceEntries({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model });
+  // Karaoke shows the sentence for a voice known to send no word timings: it need not ask for them.
+  if (!subtitles && flags.wordTimestamps === undefined && known?.find((v) => v.voiceId === settings.voice)?.wordTimestamps === false) settings.wordTimestamps = undefined;
   if (origins) {
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
@@ -81,7 +89,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
   if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
-  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
+  checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null);
+  if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout });
   reportClientEvents(client, ui);
