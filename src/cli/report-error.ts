@@ -1,7 +1,53 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
 // terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
-import { SmallestTtsError } from '../errors.js';
+import { ConnectionError, SmallestTtsError } from '../errors.js';
+import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
 import { safeText } from './sanitize.js';
+
+const PROXY = 'behind a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly)';
+
+/** The next step for each way a connection can fail. */
+const NETWORK_HINTS: Record<NetworkFailureKind, string> = {
+  dns: `Check the network and the host in --base-url; ${PROXY}; without a network, --offline speaks with the local voice.`,
+  refused: 'Check the host and port in --base-url and that the server runs there (smallest-tts serve listens on 8765), or use --offline.',
+  tls: 'Check the scheme in --base-url: wss:// for a TLS server, ws:// for a plain local one; a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS.',
+  timeout: `Check the network and --base-url; ${PROXY}; or use --offline.`,
+  unreachable: `Check the network and --base-url; ${PROXY}; without a network, --offline speaks with the local voice.`,
+  reset: `Try again; if it keeps happening, check --base-url, or a proxy (HTTPS_PROXY, NO_PROXY).`,
+};
+
+/** The next step after a file could not be written or read, by the system's code. */
+const FILE_HINTS: Record<string, string> = {
+  ENOENT: 'Create the folder first (mkdir -p), or name a path in a folder that exists.',
+  ENOTDIR: 'A part of the path is a file, not a folder: name a path in a folder that exists.',
+  EACCES: 'Choose a folder you can write to, or check its permissions.',
+  EPERM: 'Choose a folder you can write to, or check its permissions.',
+  EISDIR: 'Name a file, not a folder.',
+  ENOSPC: 'Free some space, or write to another disk.',
+  EROFS: 'Write to a folder on a writable file system.',
+  EMFILE: 'Close other programs or raise the limit (ulimit -n), then try again.',
+  EIO: 'The disk or device reported an error: try another path.',
+};
+
+/** A system error code anywhere in the error's cause chain. */
+function causeCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && FILE_HINTS[code]) return code;
+  }
+  return undefined;
+}
+
+/** The hint a core error lacks: the next step for a network failure or a file that could not be written. */
+function hintFor(error: SmallestTtsError): string | undefined {
+  if (error instanceof ConnectionError) {
+    const failure = networkFailure(error.cause);
+    if (failure) return NETWORK_HINTS[failure.kind];
+  }
+  if (error.hint !== undefined) return error.hint;
+  const code = causeCode(error.cause);
+  return code ? FILE_HINTS[code] : undefined;
+}
 
 export interface ErrorReport {
   message: string;
@@ -27,9 +73,10 @@ const ERRNO: Record<string, string> = {
 
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof SmallestTtsError) {
+    const hint = hintFor(error);
     return {
       message: safeText(error.message),
-      hint: error.hint === undefined ? undefined : safeText(error.hint),
+      hint: hint === undefined ? undefined : safeText(hint),
       exitCode: error.exitCode,
       quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
       name: error.name,
@@ -38,7 +85,7 @@ export function describeError(error: unknown): ErrorReport {
   const errno = error as NodeJS.ErrnoException | undefined;
   if (errno && typeof errno.code === 'string' && ERRNO[errno.code]) {
     const where = errno.path ? `${errno.path}: ` : '';
-    return { message: safeText(`${where}${ERRNO[errno.code]} (${errno.code})`), exitCode: 1, quiet: false, name: errno.code };
+    return { message: safeText(`${where}${ERRNO[errno.code]} (${errno.code})`), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {

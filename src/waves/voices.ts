@@ -1,6 +1,7 @@
 // The voice catalog over REST: GET {http base}/…/{model}/get_voices with the Bearer key; every tag optional.
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
 import { LANGUAGES, sendsWordTimestamps } from '../settings.js';
+import { describeNetworkFailure, networkFailure } from './network-failure.js';
 import { voicesUrl } from './url.js';
 
 export interface Voice {
@@ -98,7 +99,9 @@ export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]>
   const failed = (error: unknown, stage: string) => {
     if (timedOut) return new ConnectionError(`The voice list from ${host} did not arrive within ${timeoutMs / 1000} s (${stage}).`, error);
     const cause = (error as { cause?: { code?: string } }).cause;
-    return new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${cause?.code ?? (error as Error).message}`, error);
+    const failure = networkFailure(error);
+    const reason = failure ? describeNetworkFailure(failure, host) : (cause?.code ?? (error as Error).message);
+    return new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${reason}.`, error);
   };
   let response: Response;
   let body: string;

@@ -14,6 +14,7 @@ import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
+import { checkOutputFolder } from '../output-folder.js';
 import { historyPath } from '../paths.js';
 import { ReplSession, completeLine } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
@@ -56,6 +57,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const initial = settingsFromFlags(karaokeOn && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
   checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: initial.model }));
   if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
+  if (flags.output) checkOutputFolder(flags.output);
   let rl: readline.Interface | null = null;
   const karaoke = karaokeOn ? new ReplKaraoke(() => rl, highlightWord) : null;
 

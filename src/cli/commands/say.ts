@@ -13,6 +13,7 @@ import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
 import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
+import { checkOutputFolder } from '../output-folder.js';
 import { assertOutputIsNotInput } from '../same-file.js';
 import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
@@ -73,6 +74,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   if (readsInput && subtitles) assertOutputIsNotInput(flags.file, subtitles.path);
   if (subtitles && flags.wordTimestamps === false) throw new UsageError('--subtitles needs word timings: leave out --word-timestamps off.');
   const output = outputFromFlags(flags, process.stdout.isTTY === true);
+  if (output.kind === 'file') checkOutputFolder(output.path);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
