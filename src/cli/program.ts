@@ -38,7 +38,7 @@ Examples:
 
 const REPL_EXAMPLES = `
 Commands inside the REPL: /voice /speed /language /model /consistency /similarity /enhancement
-/rate /settings /reset /save FILE.wav | off /help /quit. Ctrl-C stops the speech; Ctrl-D leaves.
+/rate /settings /reset /save FILE | off /help /quit. Ctrl-C stops the speech; Ctrl-D leaves.
 
 Examples:
   $ smallest-tts repl --offline

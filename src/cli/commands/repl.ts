@@ -16,7 +16,7 @@ import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { checkOutputFolder } from '../output-folder.js';
 import { historyPath } from '../paths.js';
-import { ReplSession, completeLine } from '../repl-session.js';
+import { ReplSession, completeLine, writableExtensions } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
 import { onTermination, type Termination } from '../signals.js';
 import { Ui, highlightWord, redact } from '../ui.js';
@@ -56,7 +56,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   const karaokeOn = interactive && !flags.output && !flags.quiet;
   const initial = settingsFromFlags(karaokeOn && flags.wordTimestamps === undefined ? { ...flags, wordTimestamps: true } : flags);
   checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: initial.model }));
-  if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
+  if (flags.output === '-') throw new UsageError(`repl writes audio to a file with -o FILE, in the format of its extension (${writableExtensions()}), not to stdout.`);
   if (flags.output) checkOutputFolder(flags.output);
   let rl: readline.Interface | null = null;
   const karaoke = karaokeOn ? new ReplKaraoke(() => rl, highlightWord) : null;
@@ -99,7 +99,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     onUtteranceEnd: (stream) => karaoke?.stop(stream),
   });
   const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model });
-  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue });
+  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue, columns: () => process.stdout.columns });
   let interrupted = false;
   let endedBy: Termination | undefined;
   /** A second signal exits at once: the output and a /save recording still end as valid files. */
@@ -127,7 +127,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await client.close();
     await connection.close();
   }
-  return endedBy?.exitCode ?? (interrupted ? 130 : session.exitCode);
+  // A person at the prompt typed a typo long ago: only the last line decides. Scripts keep the worst.
+  return endedBy?.exitCode ?? (interrupted ? 130 : interactive ? session.lastExitCode : session.exitCode);
 
   /** Lines from a pipe, in order. Ctrl-C stops the speech and the input; the files are still finished. */
   async function pipedLoop(): Promise<void> {
