@@ -18,11 +18,15 @@ export interface OutputFlags {
   device?: string;
 }
 
-/** Usage errors (exit 2) for contradictory or incomplete flags and unknown extensions. */
-export function outputFromFlags(flags: OutputFlags, stdoutIsTerminal: boolean): Output {
+/**
+ * Usage errors (exit 2) for contradictory or incomplete flags and unknown extensions. Without -o
+ * and --device, a stdout that is a regular file (`say hi > out.wav`) gets the audio, as -o - would.
+ */
+export function outputFromFlags(flags: OutputFlags, stdoutIsTerminal: boolean, stdoutIsFile = false): Output {
   const named = flags.format === undefined ? undefined : parseFormat(flags.format);
   if (flags.raw && named !== undefined && named !== 'raw') throw new UsageError(`--raw and --format ${named} contradict each other.`);
   const override = flags.raw ? 'raw' : flags.format;
+  if (flags.output === undefined && stdoutIsFile && !flags.device?.trim()) return { kind: 'stdout', format: override === undefined ? 'wav' : parseFormat(override) };
   if (flags.output === undefined) {
     if (flags.raw) throw new UsageError('--raw needs an output: -o FILE or -o - for stdout.');
     if (named !== undefined) throw new UsageError('--format needs an output: -o FILE or -o - for stdout.');

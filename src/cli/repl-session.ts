@@ -150,7 +150,7 @@ export class ReplSession {
       update = { ...update, ...Object.fromEntries(cleared.map((k) => [k, undefined])) };
     }
     if (key === 'sampleRate') this.checkRate(value as number);
-    if (key === 'voice') checkVoice(value as string, this.o.catalogue?.(current.model) ?? null, '/');
+    if (key === 'voice') checkVoice(value as string, this.o.catalogue?.(current.model) ?? null, '/voice');
     const next = mergeSettings(current, update);
     assertValidSettings(next, '/');
     const reconnecting = this.apply(next) ? ': reconnecting' : '';

@@ -42,12 +42,12 @@ export function checkWordTimings(voice: string, catalogue: Voice[] | null, wante
  * A voice not in a known catalogue is a usage error naming the nearest ids; with no catalogue
  * cached, nothing is checked (the server's refusal gets a hint instead).
  */
-export function checkVoice(voice: string, catalogue: string[] | null, prefix = '--'): void {
+export function checkVoice(voice: string, catalogue: string[] | null, name = '--voice'): void {
   if (!catalogue || catalogue.length === 0 || catalogue.includes(voice)) return;
   const suggestion = didYouMean(voice, catalogue);
   // A short list (the offline voices) is named outright: `smallest-tts voices` may need a key the user does not have.
   const hint = catalogue.length <= 15 ? `The voices: ${catalogue.join(', ')}.` : 'smallest-tts voices lists them (--refresh fetches the list again).';
-  throw new UsageError(`${prefix}voice ${JSON.stringify(voice)} is not a known voice.${suggestion}`, suggestion ? undefined : hint);
+  throw new UsageError(`${name} ${JSON.stringify(voice)} is not a known voice.${suggestion}`, suggestion ? undefined : hint);
 }
 
 /** The hint for a server that refused a voice nobody could check beforehand. */

@@ -17,6 +17,7 @@ import { checkOutputFolder } from '../output-folder.js';
 import { assertOutputIsNotInput } from '../same-file.js';
 import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
+import { patchStdoutWav, stdoutFile } from '../stdout-file.js';
 import { Ui } from '../ui.js';
 import { VOICE_LIST_HINT, checkVoice, checkWordTimings, knownVoiceEntries } from '../voice-check.js';
 
@@ -27,6 +28,8 @@ export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   idleTimeout?: number;
   quiet?: boolean;
   verbose?: boolean;
+  /** How the user named the voice, for messages (`voices --preview ID`); default --voice. */
+  voiceArgument?: string;
 }
 
 /** What `--json` prints: the effective settings (never the key), sizes and timings. */
@@ -73,7 +76,9 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   if (readsInput && flags.output !== undefined && flags.output !== '-') assertOutputIsNotInput(flags.file, flags.output);
   if (readsInput && subtitles) assertOutputIsNotInput(flags.file, subtitles.path);
   if (subtitles && flags.wordTimestamps === false) throw new UsageError('--subtitles needs word timings: leave out --word-timestamps off.');
-  const output = outputFromFlags(flags, process.stdout.isTTY === true);
+  // `say hi > out.wav`: the shell's file gets a WAV (its header patched at the end), not a playback attempt.
+  const redirected = flags.output === undefined ? stdoutFile() : null;
+  const output = outputFromFlags(flags, process.stdout.isTTY === true, redirected !== null);
   if (output.kind === 'file') checkOutputFolder(output.path);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
@@ -91,7 +96,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
   if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
-  checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null);
+  checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
   if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout });
@@ -146,6 +151,10 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     await audio.end();
     karaoke?.stop();
     sink = undefined;
+    if (redirected?.fromStart && output.kind === 'stdout' && output.format === 'wav') {
+      await flushStdout();
+      patchStdoutWav(settings.sampleRate, stats.bytes);
+    }
     if (subtitles) {
       const cues = await writeSaySubtitles(subtitles, stats, settings.voice);
       ui.verbose(`wrote ${subtitles.path} (${cues} cues)`);

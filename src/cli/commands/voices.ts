@@ -35,7 +35,7 @@ async function preview(flags: VoicesFlags & { preview: string }): Promise<void> 
   const name = flags.preview.charAt(0).toUpperCase() + flags.preview.slice(1);
   const sample = `Hello, I'm ${name}. This is how I sound when I read a few sentences aloud: clearly, and at an easy pace.`;
   const { language: _filter, gender: _gender, refresh: _refresh, preview: voice, ...rest } = flags;
-  await runSay([sample], { ...rest, voice, model: flags.model });
+  await runSay([sample], { ...rest, voice, model: flags.model, voiceArgument: '--preview' });
 }
 
 /** The catalogue: from the cache when it is fresh (and not --refresh), else fetched (and cached). */
