@@ -97,6 +97,23 @@ describe('connection failures in plain words, with the next step', () => {
   });
 });
 
+describe('every error ends with what to do', () => {
+  test('a refusal with only the service\'s message (HTTP 503 on the upgrade) still gets a hint line', async (t) => {
+    const busy = createHttpServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'down for maintenance' }));
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      busy.closeAllConnections();
+      return new Promise((resolve) => busy.close(resolve));
+    });
+    const r = await runCli(['say', 'hi', '-o', '/dev/null', '--base-url', `ws://127.0.0.1:${(busy.address() as AddressInfo).port}`, '--api-key', API_KEY]);
+    assert.equal(r.code, 1, r.stderr);
+    assertActionable(r.stderr, /down for maintenance \(HTTP 503\)/, /the service's own message/);
+  });
+});
+
 describe('output folders', () => {
   test('-o into a missing folder says so with the next step, before connecting (regression: no hint line)', async (t) => {
     const server = await startServer(t);

@@ -11,6 +11,7 @@ import {
 import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
 import { OUTPUT_FORMATS, FORMAT_INFO } from '../audio/formats.js';
+import { actionableHint } from './report-error.js';
 import { didYouMean } from './suggest.js';
 import { formatColumns, wrapWords } from './wrap.js';
 import { checkVoice } from './voice-check.js';
@@ -106,7 +107,8 @@ export class ReplSession {
     const code = error instanceof SmallestTtsError ? error.exitCode : 1;
     this.exitCode = Math.max(this.exitCode, code === 130 ? 0 : code);
     this.lastExitCode = code === 130 ? 0 : code;
-    this.o.out.error(error.message + (error instanceof SmallestTtsError && error.hint ? ` (${error.hint})` : ''));
+    const hint = error instanceof SmallestTtsError ? actionableHint(error) : undefined;
+    this.o.out.error(error.message + (hint ? ` (${hint})` : ''));
   }
 
   private speak(text: string): void {

@@ -1,6 +1,6 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
 // terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
-import { ConnectionError, SmallestTtsError } from '../errors.js';
+import { ApiError, ConnectionError, SmallestTtsError } from '../errors.js';
 import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
 import { safeText } from './sanitize.js';
 
@@ -29,24 +29,38 @@ const FILE_HINTS: Record<string, string> = {
   EIO: 'The disk or device reported an error: try another path.',
 };
 
-/** A system error code anywhere in the error's cause chain. */
-function causeCode(error: unknown): string | undefined {
+/** Calls on sockets, not files: their EACCES or EADDRINUSE are no file's. */
+const SOCKET_CALLS = new Set(['listen', 'bind', 'connect', 'getaddrinfo', 'accept']);
+
+/** A file error's code anywhere in the error's cause chain. */
+function fileErrorCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && FILE_HINTS[code]) return code;
+    const { code, syscall } = e as { code?: unknown; syscall?: unknown };
+    if (typeof code === 'string' && FILE_HINTS[code] && !(typeof syscall === 'string' && SOCKET_CALLS.has(syscall))) return code;
   }
   return undefined;
 }
 
-/** The hint a core error lacks: the next step for a network failure or a file that could not be written. */
-function hintFor(error: SmallestTtsError): string | undefined {
+/**
+ * The next step for an error: for a network failure the one that fits its kind, else the error's
+ * own, else one for a file that could not be written; undefined when nothing specific is known.
+ */
+export function actionableHint(error: SmallestTtsError): string | undefined {
   if (error instanceof ConnectionError) {
     const failure = networkFailure(error.cause);
     if (failure) return NETWORK_HINTS[failure.kind];
   }
   if (error.hint !== undefined) return error.hint;
-  const code = causeCode(error.cause);
+  const code = fileErrorCode(error.cause);
   return code ? FILE_HINTS[code] : undefined;
+}
+
+/** Every error ends with a line of what to do: a specific one, else the general next step. */
+function hintFor(error: SmallestTtsError): string | undefined {
+  const specific = actionableHint(error);
+  if (specific !== undefined || error.exitCode !== 1) return specific;
+  if (error instanceof ApiError) return "That is the service's own message: check what it names, or try again later.";
+  return 'Run again with --verbose to see what happened before it.';
 }
 
 export interface ErrorReport {
