@@ -22,6 +22,8 @@ const SAY_EXAMPLES = `
 Examples:
   $ smallest-tts say --offline "Hello from the offline voice" -o hello.wav
   $ smallest-tts say "Hello there" --voice emily          # through the speakers
+  $ smallest-tts say -v liam "Short flags, as in macOS say" -o liam.wav
+  $ smallest-tts say -v '?' --offline                     # list the voices, one a line
   $ echo "From a pipe" | smallest-tts say -o out.wav
   $ smallest-tts say -f chapter.txt -o chapter.mp3 --speed 1.2
   $ smallest-tts say "Lossless" -o take.flac
