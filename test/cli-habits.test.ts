@@ -39,6 +39,7 @@ describe('voice-first flags', () => {
       [['say', '--outfile', 'x.wav', 'hi'], /unknown option '--outfile' \(did you mean -o\?\)/],
       [['say', '--lang', 'en', 'hi'], /did you mean --language\?/],
       [['say', '--vocie', 'emily', 'hi'], /did you mean --voice\?/],
+      [['batch', 'x.txt', '-d', 'out', '--output', 'x'], /unknown option '--output' \(did you mean --out-dir\?\)/],
       // voices has no --speed: the spelling decides there.
       [['voices', '--rate'], /unknown option '--rate' \(did you mean --route\?\)/],
     ];

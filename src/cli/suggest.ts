@@ -88,7 +88,7 @@ export function suggestFlag(typed: string, known: string[]): string | null {
   const meant = FLAG_HABITS[flag] ?? FLAG_HABITS[flag.toLowerCase()];
   if (meant && !meant.startsWith('-')) return meant;
   if (meant && known.includes(meant)) return `did you mean ${meant}?`;
-  if (meant === '-o' && known.includes('--out-dir')) return 'did you mean --out-dir? (batch writes one file per item)';
+  if (meant === '-o' && known.includes('--out-dir')) return 'did you mean --out-dir?';
   const near = suggest(flag, known.filter((k) => k.startsWith('--')));
   return near.length ? `did you mean ${near.length === 1 ? near[0] : `${near.slice(0, -1).join(', ')} or ${near.at(-1)}`}?` : null;
 }
