@@ -41,14 +41,36 @@ export class ModelRetiredError extends SmallestTtsError {
   }
 }
 
+/**
+ * What a refusal means, read from its HTTP status, code and message together: no error codes are
+ * documented, so the words decide. `over-limit`: too many requests at once for the account (retry
+ * later); `unknown-voice`: the voice id is not known.
+ */
+export type RefusalKind = 'over-limit' | 'unknown-voice' | 'other';
+
+const OVER_LIMIT = /concurren|too[ _-]?many|rate[ _-]?limit|throttl|quota|(active|parallel|simultaneous)[ _-]requests?|limit[ _-](reached|exceeded|hit)|over[ _-](the[ _-])?limit/i;
+/** A limit on the text itself is no reason to wait. */
+const TEXT_LIMIT = /charact|text|length|too[ _-]?long|size/i;
+const VOICE = /voice/i;
+const NOT_KNOWN = /invalid|unknown|not[ _-]?found|does ?n[o']t exist|no such|unsupported|not available|not recogni[sz]ed/i;
+
+export function refusalKind(refusal: { status?: number; code?: string; message: string }): RefusalKind {
+  const words = `${refusal.code ?? ''} ${refusal.message}`;
+  if (refusal.status === 429 || (OVER_LIMIT.test(words) && !TEXT_LIMIT.test(words))) return 'over-limit';
+  if (VOICE.test(words) && NOT_KNOWN.test(words)) return 'unknown-voice';
+  return 'other';
+}
+
 /** The server answered a request with an error frame or an HTTP error. */
 export class ApiError extends SmallestTtsError {
   readonly code?: string;
   readonly status?: number;
+  readonly kind: RefusalKind;
   constructor(message: string, options: { code?: string; status?: number } = {}) {
     super(`The Waves API reported an error: ${message}`);
     this.code = options.code;
     this.status = options.status;
+    this.kind = refusalKind({ ...options, message });
   }
 }
 

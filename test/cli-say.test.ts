@@ -37,7 +37,7 @@ describe('say → WAV file', () => {
     const r = await runCli(['say', '-o', out, ...serverArgs(server)], { stdin: 'Piped in\nover two lines.\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(server.requests.map((r) => r.text), ['Piped in over two lines.']);
-    assert.equal(server.requests[0].body.continue, true, 'piped text goes out as a continuation');
+    assert.ok(server.requests[0].contextId, 'piped text goes out as a continuation');
     assert.deepEqual(parseWav(readFileSync(out)).data, sentPcm(server));
   });
 

@@ -1,4 +1,4 @@
-// say reads stdin as it arrives: lines and token trickles are spoken before the pipe closes, as one continuation.
+// say reads stdin as it arrives: lines and token trickles are spoken before the pipe closes, as continuations closed at pauses.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
@@ -15,7 +15,7 @@ function watchStdout(child: ChildProcess, mark: (name: string) => void): void {
 }
 
 describe('say with text still arriving on stdin', () => {
-  test('lines a second apart: the first is sent and heard before the second is written; one continuation, audio exact', async (t) => {
+  test('lines a second apart: the first is sent and heard before the second is written; a pause of a second closes the continuation, audio exact', async (t) => {
     const server = await startServer(t);
     const { events, mark } = timeline();
     const r = await runCli(['say', '--raw', '-o', '-', ...serverArgs(server)], {
@@ -37,7 +37,9 @@ describe('say with text still arriving on stdin', () => {
     assert.deepEqual(events, ['first audio out', 'second line written']);
     const segments = server.requests.filter((q) => q.outcome === 'complete');
     assert.deepEqual(segments.map((q) => q.text), ['The first line arrives on its own.', 'Then, a second later, the second line.', 'And a third, as the pipe closes.']);
-    assert.equal(new Set(segments.map((q) => q.contextId)).size, 1, 'one continuation');
+    const [first, second, third] = segments.map((q) => q.contextId);
+    assert.notEqual(first, second, 'the input paused a second: the first continuation was closed, the next line opened another');
+    assert.equal(second, third, 'lines 300 ms apart share a continuation');
     assert.deepEqual(r.stdout, Buffer.concat(segments.map((q) => q.pcm!)), 'the same bytes the server sent, in order');
   });
 
@@ -99,11 +101,34 @@ describe('say with a quiet producer', () => {
       timeoutMs: 30_000,
       onSpawn: (child) => {
         child.stdin!.write('A line before a long quiet spell.\n');
-        // Five idle closes (one a second) while nothing arrives: more than the drop retries allow.
-        void waitFor(() => server.connections() >= 6, 20_000, 'idle closes').then(() => child.stdin!.end('And a line after it.\n'));
+        void waitFor(() => server.requests.length >= 1 && server.connections() >= 1, 20_000, 'first line')
+          .then(() => new Promise((resolve) => setTimeout(resolve, 3500))) // past three idle timeouts
+          .then(() => child.stdin!.end('And a line after it.\n'));
       },
     });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(server.requests.filter((q) => q.outcome === 'complete').map((q) => q.text), ['A line before a long quiet spell.', 'And a line after it.']);
+  });
+
+  test('regression (idle reconnect loop): an idle close while waiting for input does not reconnect; the next text does', async (t) => {
+    const server = await startServer(t);
+    let connectionsBeforeText = -1;
+    const r = await runCli(['say', '--raw', '-o', '-', '--idle-timeout', '2', ...serverArgs(server)], {
+      keepStdinOpen: true,
+      timeoutMs: 30_000,
+      onSpawn: (child) => {
+        child.stdin!.write('The first line, long enough to be spoken at once.\n');
+        void waitFor(() => server.requests.some((q) => q.outcome === 'complete'), 20_000, 'first line spoken')
+          .then(() => new Promise((resolve) => setTimeout(resolve, 5000))) // more than two idle timeouts
+          .then(() => {
+            connectionsBeforeText = server.connections();
+            child.stdin!.end('And the second line, after a long quiet spell.\n');
+          });
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(connectionsBeforeText, 1, 'no reconnect while the input was quiet');
+    assert.equal(server.connections(), 2, 'one reconnect, for the next text');
+    assert.deepEqual(server.requests.map((q) => q.text), ['The first line, long enough to be spoken at once.', 'And the second line, after a long quiet spell.']);
   });
 });

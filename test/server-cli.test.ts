@@ -125,6 +125,36 @@ describe('smallest-tts serve', () => {
     assert.deepEqual(closed, [4401, 'unauthorised', 1]);
   });
 
+  test('--release-mode fragment: one release per fragment; sentence (the default) splits it; documented in --help; a bad mode is a usage error', async () => {
+    const text = 'The first sentence is long enough to stand alone. So is the second one, by a little.';
+    const releases = async (args: string[]) => {
+      let completes = -1;
+      const r = await runCli(['serve', '--port', '0', '--engine', 'tone', '--quiet', ...args], {
+        onSpawn: (child) => {
+          child.stdout!.once('data', async (d: Buffer) => {
+            const a = await rawSocket(`${d.toString().trim()}/waves/v1/tts/live`, 'k');
+            a.send({ text, voice_id: 'sophia', context_id: 'c', continue: true, complete_backoff_ms: 0, max_buffer_delay_ms: 0 });
+            // Runs on a socket are spoken in turn: this one-shot's complete comes after every release's.
+            a.send({ text: 'End.', voice_id: 'sophia', complete_backoff_ms: 0, request_id: 'marker' });
+            while (a.all.at(-1)?.external_request_id !== 'marker' || a.all.at(-1)?.status !== 'complete') await a.next();
+            completes = a.all.filter((f) => f.status === 'complete').length - 1;
+            a.ws.terminate();
+            child.kill('SIGINT');
+          });
+        },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      return completes;
+    };
+    assert.equal(await releases(['--release-mode', 'fragment']), 1);
+    assert.equal(await releases([]), 2);
+    const help = await runCli(['serve', '--help']);
+    assert.match(help.stdout.toString().replace(/\s+/g, ' '), /--release-mode <mode> how a context releases text: sentence .* or fragment \(fault: one release per fragment/);
+    const bad = await runCli(['serve', '--release-mode', 'word', '--engine', 'tone']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--release-mode.*word/);
+  });
+
   test('a port in use, an unresolvable host: one line, exit 1; port 70000: usage error, exit 2', async (t) => {
     const server = await startServer(t);
     const inUse = await runCli(['serve', '--port', String(server.port), '--engine', 'tone']);

@@ -1,11 +1,37 @@
 // Continuations (context_id) and the older flush buffer on the local server, and the segmenter's rules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_SEGMENT_CHARS, releasable, sentenceEnds, splitText } from '../src/server/segmenter.js';
+import { MAX_SEGMENT_CHARS, releasable, releaseAll, sentenceEnds, splitText } from '../src/server/segmenter.js';
 import { startServer, waitFor } from './helpers.js';
-import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, readRun, type RawSocket } from './raw-ws.js';
+import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, readRun, request, type RawSocket, type RunFrames } from './raw-ws.js';
 
 const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean);
+
+/** PROSE as the server releases it: one sentence at a time, "Was anyone surprised?" (under 30 characters) joined to the next. */
+const PROSE_RELEASES = [
+  'Dr. Smith arrived at 9 a.m. on Monday.',
+  'She said the results were ready, e.g. the blood tests and the scans.',
+  'The bill came to $100, which Mr. Jones paid at once!',
+  'Was anyone surprised? Not really, since prices rose 3.5 percent last year.',
+  'Afterwards the Smiths drove home along the coast road, past St. Ives and the old lighthouse, and talked about the summer holidays.',
+];
+
+/** Each run is chunks then one complete, all with the run's own request_id, one session, the client's id echoed, no context_id. */
+function assertSeparateRuns(runs: RunFrames[], clientRequestId?: string): void {
+  for (const run of runs) {
+    const statuses = run.frames.map((f) => f.status);
+    assert.equal(statuses.pop(), 'complete');
+    assert.ok(statuses.every((s) => s === 'chunk' || s === 'word_timestamp'), statuses.join());
+    assert.ok(run.chunks.length > 0);
+    for (const f of run.frames) {
+      assert.equal(f.request_id, run.end.request_id);
+      assert.equal(f.external_request_id, clientRequestId);
+      assert.ok(!('context_id' in f));
+    }
+  }
+  assert.equal(new Set(runs.map((r) => r.end.request_id)).size, runs.length, 'a new request_id per release');
+  assert.equal(new Set(runs.flatMap((r) => r.frames.map((f) => f.session_id))).size, 1);
+}
 
 /** Sends an invalid frame and reads up to its error: every frame sent before it has been handled, and nothing else was answered. */
 async function barrier(socket: RawSocket): Promise<void> {
@@ -24,6 +50,18 @@ describe('the segmenter', () => {
     assert.deepEqual(sentenceEnds('We met Mr.'), []);
   });
 
+  test('releasable: one sentence per release, a sentence under 30 characters joined to the next; releaseAll adds the unfinished rest', () => {
+    assert.deepEqual(releasable(PROSE), { segments: PROSE_RELEASES, rest: '' });
+    assert.deepEqual(releasable(`${PROSE} And then`), { segments: PROSE_RELEASES, rest: ' And then' });
+    assert.deepEqual(releaseAll(`Yes. ${PROSE} And then`), [`Yes. ${PROSE_RELEASES[0]}`, ...PROSE_RELEASES.slice(1), 'And then']);
+    assert.deepEqual(releaseAll('Yes. No. Maybe so, said the man who'), ['Yes. No. Maybe so, said the man who']);
+    assert.deepEqual(releaseAll('  '), []);
+    const longSentence = `${'and then the river wound on past the mill, '.repeat(8)}until it reached the sea. Short one here, really short.`;
+    const released = releaseAll(longSentence);
+    assert.ok(released.length === 3 && released[0].length <= MAX_SEGMENT_CHARS && released[1].endsWith('the sea.'), JSON.stringify(released));
+    assert.equal(released[2], 'Short one here, really short.');
+  });
+
   test('releasable: a sentence end once 30 characters are buffered, else nothing; 250-character pieces', () => {
     assert.deepEqual(releasable('Hi there. How'), { segments: [], rest: 'Hi there. How' });
     assert.deepEqual(releasable('Dr. Smith arrived at 9 a.m. on Monday. She said'), { segments: ['Dr. Smith arrived at 9 a.m. on Monday.'], rest: ' She said' });
@@ -38,17 +76,47 @@ describe('the segmenter', () => {
 });
 
 describe('continuations on the live route', () => {
-  test('max_buffer_delay_ms 0: every fragment is its own segment, even a short one sent in the same tick; an empty close gets no answer', async (t) => {
+  test('max_buffer_delay_ms 0: each fragment is released at once, one sentence per release, each its own request_id and complete; an empty close gets no answer', async (t) => {
     const server = await startServer(t);
     const socket = await rawSocket(`${server.url}${LIVE}`);
     t.after(() => socket.ws.terminate());
-    const fragments = ['Hi. ', 'Dr. Smith arrived at 9 a.m. on Monday. ', 'Then he left for the coast, where the weather was ']; // the last ends mid-sentence
-    const base = { voice_id: 'sophia', context_id: 'ctx-0', complete_backoff_ms: 0, max_buffer_delay_ms: 0 };
+    // As a client packs text: a fragment of several sentences, a short one, one that ends mid-sentence.
+    const fragments = [`${PROSE} `, 'Hi. ', 'Then he left for the coast, where the weather was '];
+    const base = { voice_id: 'liam', word_timestamps: true, context_id: 'ctx-0', complete_backoff_ms: 0, max_buffer_delay_ms: 0, request_id: 'chapter-1' };
     for (const text of fragments) socket.send({ ...base, text, continue: true });
-    for (let i = 0; i < fragments.length; i++) assert.equal((await readRun(socket)).end.status, 'complete');
+    const released = [...PROSE_RELEASES, 'Hi.', 'Then he left for the coast, where the weather was'];
+    const runs = [];
+    for (let i = 0; i < released.length; i++) runs.push(await readRun(socket));
     socket.send({ ...base, text: '', continue: false });
     await barrier(socket);
-    assert.deepEqual(server.requests.filter((r) => r.outcome === 'complete').map((r) => r.text), fragments.map((f) => f.trim()));
+    assert.deepEqual(server.requests.filter((r) => r.outcome === 'complete').map((r) => r.text), released);
+    assertSeparateRuns(runs, 'chapter-1');
+    // The releases' audio, end to end, is the audio of the whole text spoken at once (the tone engine speaks word by word).
+    const whole = await request(socket, { voice_id: 'liam', text: fragments.join(''), complete_backoff_ms: 0 });
+    assert.ok(pcmOf(runs.flatMap((r) => r.chunks)).equals(pcmOf(whole.chunks)));
+    // Word times restart at 0 in each release, and match that release's audio.
+    assert.deepEqual(runs.map((r) => r.stamps.map((s) => s.data.word).join(' ')), released);
+    for (const run of runs) {
+      assert.deepEqual([run.stamps[0].data.id, run.stamps[0].data.start], [0, 0]);
+      assertStampsMatchAudio(pcmOf(run.chunks), run.stamps, 44100);
+    }
+  });
+
+  test('release mode fragment (a server that does not split): one release per fragment, however many sentences it holds', async (t) => {
+    const server = await startServer(t, { releaseMode: 'fragment' });
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const fragments = [`${PROSE} `, 'Hi. ', 'Then he left for the coast, where the weather was '];
+    const base = { voice_id: 'sophia', context_id: 'one-by-one', complete_backoff_ms: 0, max_buffer_delay_ms: 5000 };
+    for (const text of fragments) socket.send({ ...base, text, continue: true });
+    const runs = [];
+    for (let i = 0; i < fragments.length; i++) runs.push(await readRun(socket));
+    socket.send({ ...base, text: 'fine.', continue: false });
+    runs.push(await readRun(socket));
+    socket.send({ ...base, text: '', continue: false });
+    await barrier(socket);
+    assert.deepEqual(server.requests.filter((r) => r.outcome === 'complete').map((r) => r.text), [...fragments.map((f) => f.trim()), 'fine.']);
+    assertSeparateRuns(runs);
   });
 
   test('token-by-token fragments: one chunk…complete run per released segment, no context_id echoed, socket open', async (t) => {
@@ -67,15 +135,8 @@ describe('continuations on the live route', () => {
       words += run.stamps.length;
       runs.push(run);
     }
-    const texts = server.requests.map((r) => r.text);
     // Released at each sentence end once 30 characters wait; "Was anyone surprised?" is shorter, so it waits for the next.
-    assert.deepEqual(texts, [
-      'Dr. Smith arrived at 9 a.m. on Monday.',
-      'She said the results were ready, e.g. the blood tests and the scans.',
-      'The bill came to $100, which Mr. Jones paid at once!',
-      'Was anyone surprised? Not really, since prices rose 3.5 percent last year.',
-      'Afterwards the Smiths drove home along the coast road, past St. Ives and the old lighthouse, and talked about the summer holidays.',
-    ]);
+    assert.deepEqual(server.requests.map((r) => r.text), PROSE_RELEASES);
     assert.deepEqual(runs.flatMap((r) => r.stamps.map((s) => s.data.word)), wordsOf(PROSE));
     // Each segment's timings start from its own audio (its first word at 0) and match that audio.
     assert.ok(runs.every((r) => r.stamps[0].data.start === 0 && r.stamps[0].data.id === 0));
@@ -193,5 +254,22 @@ describe('the older flush buffer (no context_id)', () => {
     socket.send({ context_close: true }); // no context_id: nothing to close, and no answer
     socket.send({ cancel_request: true });
     await barrier(socket);
+  });
+
+  test('max_buffer_flush_ms is a whole number from 0 to 1000: outside that an error frame, in both shapes', async (t) => {
+    const server = await startServer(t);
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const base = { text: 'Timers, not flushes.', voice_id: 'sophia', continue: true, complete_backoff_ms: 0 };
+    for (const value of [1001, -1, 2.5, 60_000]) {
+      socket.send({ ...base, max_buffer_flush_ms: value });
+      const frame = await socket.next();
+      const message = 'max_buffer_flush_ms must be a whole number between 0 and 1000';
+      assert.deepEqual(frame, { session_id: frame.session_id, request_id: frame.request_id, status: 'error', message, error: { message, code: 'INVALID_PARAMETER' } });
+    }
+    socket.send({ ...base, max_buffer_flush_ms: 1000 });
+    await barrier(socket); // accepted: nothing spoken before the second is up
+    assert.equal((await readRun(socket)).end.status, 'complete');
+    assert.deepEqual(server.requests.filter((r) => r.outcome === 'complete').map((r) => r.text), ['Timers, not flushes.']);
   });
 });

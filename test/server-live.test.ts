@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ToneEngine, type SpeechEngine } from '../src/server/engine.js';
 import { startServer } from './helpers.js';
-import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, refusedUpgrade, request, type Json } from './raw-ws.js';
+import { encodeG711 } from '../src/audio/g711.js';
+import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, readRun, refusedUpgrade, request, type Json } from './raw-ws.js';
 
 describe('the live route: the model travels in each request', () => {
   test('both live models by their body names, the default model and the 44100 Hz default rate', async (t) => {
@@ -154,6 +155,7 @@ describe('engine failures and limits', () => {
     const good = request(b, { text: 'Meanwhile, all is calm on deck.', voice_id: 'sophia', complete_backoff_ms: 0 });
     const [failed, fine] = await Promise.all([bad, good]);
     assert.equal(failed.end.error.code, 'ENGINE_ERROR');
+    assert.equal(failed.end.message, failed.end.error.message);
     assert.match(failed.end.error.message, /vocoder overheated/);
     assert.equal(failed.end.request_id, failed.chunks[0]?.request_id ?? failed.end.request_id);
     assert.equal(fine.end.status, 'complete');
@@ -175,5 +177,112 @@ describe('engine failures and limits', () => {
     const refusal = frames.find((f) => f.status === 'error');
     assert.equal(refusal?.error.code, 'CONCURRENCY_LIMIT');
     assert.notEqual(refusal?.request_id, frames.find((f) => f.status === 'chunk')?.request_id);
+  });
+});
+
+describe('error frames', () => {
+  test('every error frame carries a flat message and the nested error {message, code}, in the same frame', async (t) => {
+    const server = await startServer(t, { maxActiveRequests: 1 });
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const unknown = (await request(socket, { text: 'Hello?', voice_id: 'nobody', request_id: 'r-1' })).end;
+    const message = 'voice "nobody" was not found on model lightning_v3.1';
+    assert.deepEqual(unknown, {
+      session_id: unknown.session_id, request_id: unknown.request_id, external_request_id: 'r-1',
+      status: 'error', message, error: { message, code: 'VOICE_NOT_FOUND' },
+    });
+    socket.send('{"text": ');
+    const notJson = await socket.next();
+    assert.deepEqual([notJson.message, notJson.error], ['the message is not JSON text', { message: 'the message is not JSON text', code: 'INVALID_REQUEST' }]);
+    socket.send({ text: PROSE, voice_id: 'sophia', complete_backoff_ms: 0 });
+    const other = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => other.ws.terminate());
+    const over = (await request(other, { text: 'Me too.', voice_id: 'sophia' })).end;
+    assert.equal(over.error.code, 'CONCURRENCY_LIMIT');
+    assert.equal(over.message, over.error.message);
+    assert.match(over.message, /concurrency limit reached/);
+  });
+});
+
+describe('output_format on the live route', () => {
+  const text = 'Good evening. The train to Edinburgh leaves at 6 p.m. from platform four.';
+  const audioOf = pcmOf; // chunk payloads, whatever their format
+  const G711_SILENCE = { ulaw: 0xff, alaw: 0xd5 } as const;
+
+  test('pcm (the default), wav (a header, then the same PCM), ulaw and alaw (one G.711 byte per sample), with odd chunk sizes', async (t) => {
+    const server = await startServer(t, { chunkBytes: 4801 });
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const ask = (output_format?: string) => request(socket, { text, voice_id: 'sophia', sample_rate: 16000, complete_backoff_ms: 0, ...(output_format ? { output_format } : {}) });
+    const plain = await ask();
+    const pcm = pcmOf(plain.chunks);
+    assert.ok(audioOf((await ask('pcm')).chunks).equals(pcm));
+    const wav = await ask('wav');
+    const wavBytes = audioOf(wav.chunks);
+    assert.equal(wav.chunks.length, plain.chunks.length);
+    const header = wavBytes.subarray(0, 44);
+    assert.equal(Buffer.from(wav.chunks[0].data.audio, 'base64').subarray(0, 4).toString('ascii'), 'RIFF');
+    assert.deepEqual(
+      [header.toString('ascii', 8, 16), header.readUInt16LE(20), header.readUInt16LE(22), header.readUInt32LE(24), header.readUInt16LE(34), header.toString('ascii', 36, 40)],
+      ['WAVEfmt ', 1, 1, 16000, 16, 'data'],
+    );
+    assert.ok(wavBytes.subarray(44).equals(pcm), 'after the header, the very PCM the pcm format gives');
+    for (const law of ['ulaw', 'alaw'] as const) {
+      const run = await ask(law);
+      assert.equal(run.end.status, 'complete');
+      const bytes = audioOf(run.chunks);
+      assert.ok(bytes.equals(encodeG711(pcm, law)), `${law}: the PCM's samples, companded`);
+      assert.equal(bytes[pcm.length / 2 - 1], G711_SILENCE[law], `${law}: the trailing gap is silence`);
+    }
+  });
+
+  test('mp3: MPEG Layer III frames, mono at the requested rate, about 64 kbit/s at 44100 Hz', async (t) => {
+    const server = await startServer(t);
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    const pcm = pcmOf((await request(socket, { text, voice_id: 'sophia', complete_backoff_ms: 0 })).chunks);
+    const run = await request(socket, { text, voice_id: 'sophia', complete_backoff_ms: 0, output_format: 'mp3' });
+    assert.equal(run.end.status, 'complete');
+    const mp3 = audioOf(run.chunks);
+    assert.equal(mp3[0], 0xff);
+    assert.equal(mp3[1] & 0xe0, 0xe0, 'frame sync');
+    assert.deepEqual([(mp3[1] >> 3) & 3, (mp3[1] >> 1) & 3, (mp3[2] >> 2) & 3, mp3[3] >> 6], [3, 1, 0, 3], 'MPEG-1, Layer III, 44100 Hz, mono');
+    const seconds = pcm.length / 2 / 44100;
+    const expected = (64_000 / 8) * seconds;
+    assert.ok(Math.abs(mp3.length - expected) < expected * 0.1 + 2000, `${mp3.length} bytes for ${seconds.toFixed(2)} s`);
+  });
+
+  test('an unknown output_format is an error frame, in both shapes', async (t) => {
+    const server = await startServer(t);
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    for (const [format, message] of [
+      ['flac', 'output_format must be one of pcm, wav, mp3, ulaw, alaw (got "flac")'],
+      ['MP3', 'output_format must be one of pcm, wav, mp3, ulaw, alaw (got "MP3")'],
+      [8000, 'output_format must be a string'],
+    ] as const) {
+      const { chunks, end } = await request(socket, { text, voice_id: 'sophia', output_format: format });
+      assert.equal(chunks.length, 0);
+      assert.deepEqual([end.message, end.error], [message, { message, code: end.error.code }]);
+      assert.match(end.error.code, /^INVALID_(PARAMETER|REQUEST)$/);
+    }
+  });
+
+  test('in a context, each release is its own stream in the format: a WAV header at the start of each', async (t) => {
+    const server = await startServer(t);
+    const socket = await rawSocket(`${server.url}${LIVE}`);
+    t.after(() => socket.ws.terminate());
+    socket.send({ text: PROSE, voice_id: 'sophia', context_id: 'wav-ctx', continue: false, complete_backoff_ms: 0, output_format: 'wav', sample_rate: 24000 });
+    const runs = [];
+    while (runs.length < 5) runs.push(await readRun(socket));
+    for (const run of runs) {
+      assert.equal(run.end.status, 'complete');
+      const bytes = audioOf(run.chunks);
+      assert.equal(bytes.toString('ascii', 0, 4), 'RIFF');
+      assert.equal(bytes.readUInt32LE(24), 24000);
+      assert.equal(bytes.indexOf('RIFF', 4), -1, 'one header per release');
+    }
+    const spoken = server.requests.filter((r) => r.outcome === 'complete');
+    assert.deepEqual(runs.map((r) => audioOf(r.chunks).length - 44), spoken.map((r) => r.pcm!.length));
   });
 });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { API_KEY, parseWav, runCli, startServer, tempDir } from './helpers.js';
+import { API_KEY, parseWav, runCli, startServer, tempDir, waitFor } from './helpers.js';
 import { pcmOf, rawSocket, refusedUpgrade, request, type Json } from './raw-ws.js';
 
 /** The body the API documents for a retired model's routes (waves-protocol.md, A2), verbatim. */
@@ -68,6 +68,7 @@ describe('the local Waves server, spoken to by a raw ws client', () => {
       assert.equal(chunks.length, 0);
       assert.equal(end.status, 'error');
       assert.match(end.error.message, message);
+      assert.equal(end.message, end.error.message);
       assert.equal(typeof end.error.code, 'string');
     }
     socket.send('not json');
@@ -134,9 +135,50 @@ describe('the local Waves server, spoken to by a raw ws client', () => {
     const server = await startServer(t, { idleTimeoutMs: 60_000 });
     const socket = await rawSocket(`${server.url}/waves/v1/tts/live?timeout=1`);
     const closed = once(socket.ws, 'close');
-    assert.deepEqual(await socket.next(), { status: 'error', message: 'Connection timed out after 1 seconds of inactivity' });
+    const message = 'Connection timed out after 1 seconds of inactivity';
+    assert.deepEqual(await socket.next(), { status: 'error', message, error: { message, code: 'IDLE_TIMEOUT' } });
     const [code] = await closed;
     assert.equal(code, 1000);
+  });
+
+  test('the idle clock runs on client messages only: audio being sent does not hold it off', async (t) => {
+    const server = await startServer(t, { idleTimeoutMs: 500, realtimeFactor: 1, chunkBytes: 800 });
+    const socket = await rawSocket(`${server.url}/waves/v1/tts/live`);
+    t.after(() => socket.ws.terminate());
+    const closed = once(socket.ws, 'close');
+    const sent = performance.now();
+    // About 2.3 s of audio paced in real time: the clock, restarted by this message, runs out long before.
+    socket.send({ text: 'One two three four five six seven eight nine ten eleven twelve.', voice_id: 'sophia', sample_rate: 8000, complete_backoff_ms: 0 });
+    const frames: Json[] = [];
+    for (let f = await socket.next(); ; f = await socket.next()) {
+      frames.push(f);
+      if (f.status !== 'chunk') break;
+    }
+    const at = performance.now() - sent;
+    const [code] = await closed;
+    const last = frames.pop()!;
+    assert.equal(last.error?.code, 'IDLE_TIMEOUT', JSON.stringify(last));
+    assert.ok(at >= 480 && at < 1500, `timed out ${Math.round(at)} ms after the client's last message`);
+    assert.ok(frames.length >= 3 && frames.every((f) => f.status === 'chunk'), 'audio was flowing when the clock ran out');
+    assert.equal(code, 1000);
+    await waitFor(() => server.requests[0].outcome === 'dropped', 2000, 'the run to stop with its socket');
+  });
+
+  test('the idle clock restarts on every client message, even one that gets no answer', async (t) => {
+    const server = await startServer(t, { idleTimeoutMs: 600 });
+    const socket = await rawSocket(`${server.url}/waves/v1/tts/live`);
+    t.after(() => socket.ws.terminate());
+    const closed = once(socket.ws, 'close');
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.send({ text: '', flush: true }); // a flush with nothing buffered: no answer
+    }
+    assert.equal(socket.all.length, 0, 'still open after 1.2 s of messages 200 ms apart');
+    const quiet = performance.now();
+    await closed;
+    const after = performance.now() - quiet;
+    assert.ok(after >= 550 && after < 1500, `closed ${Math.round(after)} ms after the last message`);
+    assert.equal(socket.all[0].error.code, 'IDLE_TIMEOUT');
   });
 
   test('fault: time to first chunk and real-time pacing', async (t) => {

@@ -59,9 +59,13 @@ Examples:
 
 Routes: /waves/v1/tts/live (model in each request), /waves/v1/{model}/get_speech/stream and
 /api/v1/{model}/get_speech/stream (lightning-v3.1, lightning-v3.1-pro; lightning-v2 answers 410
-unless --retire-model none), GET …/{model}/get_voices. Continuations (context_id) release text at a
-sentence end once 30 characters are buffered, at 250 characters, after max_buffer_delay_ms, or on
-continue: false. Voices ${WORD_TIMESTAMP_VOICES.join(', ')} send word timestamps (both engines).`;
+unless --retire-model none), GET …/{model}/get_voices. Continuations (context_id) release text one
+sentence at a time, each release its own request_id and complete (a sentence under 30 characters
+joins the next; at most 250 characters), on arrival of the sentence end, after max_buffer_delay_ms
+(0: at once) or on continue: false; --release-mode fragment makes one release per fragment. Error
+frames carry a flat message and error {message, code}. output_format: pcm, wav, mp3, ulaw, alaw.
+Voices ${WORD_TIMESTAMP_VOICES.join(', ')} send word timestamps (both engines), from 0 in each
+release.`;
 
 const BATCH_EXAMPLES = `
 Manifests: .txt (one item per non-blank line; ids 0001, 0002, …), .jsonl (one object per line:
@@ -281,6 +285,7 @@ export function buildProgram(): Command {
     .option('--ignore-blank', 'fault: never answer a request whose text is blank (keepalives)')
     .option('--foreign-frames', "fault: before each chunk, send a junk chunk with another request's ids, which clients must drop")
     .addOption(new Option('--segment-delay <ms>', 'fault: wait this long before each continuation or flush segment').argParser(integer('--segment-delay')))
+    .addOption(new Option('--release-mode <mode>', 'how a context releases text: sentence (one sentence per release, several complete per fragment, as the API is described) or fragment (fault: one release per fragment, a server that does not split)').choices(['sentence', 'fragment']).default('sentence'))
     .option('--close-after-complete', 'close the socket after each request, as the API specs describe')
     .option('--word-timestamps', 'fault: send word_timestamp frames for every request and voice, asked or not (unknown to older clients)')
     .option('-q, --quiet', 'no log lines')

@@ -1,29 +1,18 @@
-// One socket of the local server: ids, idle timeout, frame dispatch (one-shot, contexts, flush buffer), serial runs, slots.
+// One socket of the local server: ids, idle clock, frame dispatch (one-shot, contexts, flush buffer), serial runs, slots.
 import type { WebSocket } from 'ws';
 import type { SpeechEngine } from './engine.js';
 import { clientIds, errorFrame, frameIds, newSessionId, newTaskId } from './frames.js';
+import { IdleClock } from './idle-clock.js';
 import { Outbox, type BackpressureStats } from './outbox.js';
 import { MAX_TEXT_CHARS, checkRequest, type RequestFrame } from './request-check.js';
 import type { Route } from './routes.js';
+import { RunQueue } from './run-queue.js';
 import type { RequestRecord, WavesServerOptions } from './server-options.js';
+import { HeldSlots, type Slots } from './slots.js';
 import { runSynthesis, type RunHost } from './synthesis-run.js';
 import { ContextBuffer, FlushBuffer } from './text-buffers.js';
 
-/** Account-wide concurrency: each one-shot, open context and non-empty flush buffer holds one slot. */
-export class Slots {
-  active = 0;
-  constructor(private readonly max = Infinity) {}
-  /** A release function (safe to call twice), or undefined when every slot is taken. */
-  acquire(): (() => void) | undefined {
-    if (this.active >= this.max) return undefined;
-    this.active++;
-    let held = true;
-    return () => {
-      if (held) this.active--;
-      held = false;
-    };
-  }
-}
+export { Slots } from './slots.js';
 
 export interface ServerShared {
   options: WavesServerOptions;
@@ -40,210 +29,210 @@ export interface ServerShared {
 
 const MAX_CONTEXTS = 64;
 const LIVE_DEFAULT_MODEL = 'lightning_v3.1';
+const OVER_LIMIT = 'concurrency limit reached: too many active requests on this account';
 
 interface Context {
   buffer: ContextBuffer;
   release: () => void;
-  /** Runs released but not yet started; cancel_request and context_close drop them. */
+  /** Bumped by cancel_request and context_close: runs released before it and not yet started are dropped. */
   generation: number;
 }
 
 export function serveConnection(ws: WebSocket, id: number, route: Route, idleTimeoutMs: number, shared: ServerShared): void {
-  const { options, log } = shared;
-  const sessionId = newSessionId();
-  const outbox = new Outbox(ws, options.maxBufferedBytes ?? 1 << 20, shared.stats);
-  const abort = new AbortController();
-  const host: RunHost = {
-    id, engine: shared.engine, outbox, options, signal: abort.signal, chunksSent: 0,
-    dropAfterChunks: id <= (options.dropConnections ?? 1) ? options.dropAfterChunks : undefined,
-    terminate: () => ws.terminate(),
-    closeSocket: (code, reason) => ws.close(code, reason),
-    log,
-  };
-  const contexts = new Map<string, Context>();
-  let flushBuffer: { buffer: FlushBuffer; release: () => void } | undefined;
-  let oneShotBusy = false;
-  const queue: (() => Promise<void>)[] = [];
-  let running = false;
-  let idleTimer: NodeJS.Timeout | undefined;
-  const routeModel = route.kind === 'per-model' ? route.model : LIVE_DEFAULT_MODEL;
-  /** Slots this connection holds; all are given back when it closes. */
-  const held = new Set<() => void>();
-  const acquire = (): (() => void) | undefined => {
-    const release = shared.slots.acquire();
-    if (!release) return undefined;
-    const once = () => {
-      held.delete(once);
-      release();
+  new Connection(ws, id, route, idleTimeoutMs, shared).start();
+}
+
+class Connection {
+  private readonly sessionId = newSessionId();
+  private readonly outbox: Outbox;
+  private readonly abort = new AbortController();
+  private readonly host: RunHost;
+  private readonly runs = new RunQueue(this.abort.signal);
+  private readonly idle: IdleClock;
+  private readonly slots: HeldSlots;
+  private readonly contexts = new Map<string, Context>();
+  private flushBuffer?: { buffer: FlushBuffer; release: () => void };
+  private oneShotBusy = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly id: number,
+    private readonly route: Route,
+    idleTimeoutMs: number,
+    private readonly shared: ServerShared,
+  ) {
+    const { options, log } = shared;
+    this.outbox = new Outbox(ws, options.maxBufferedBytes ?? 1 << 20, shared.stats);
+    this.slots = new HeldSlots(shared.slots);
+    this.idle = new IdleClock(idleTimeoutMs, (seconds) => this.timedOut(seconds));
+    this.host = {
+      id, engine: shared.engine, outbox: this.outbox, options, signal: this.abort.signal, chunksSent: 0,
+      dropAfterChunks: id <= (options.dropConnections ?? 1) ? options.dropAfterChunks : undefined,
+      terminate: () => ws.terminate(),
+      closeSocket: (code, reason) => ws.close(code, reason),
+      log,
     };
-    held.add(once);
-    return once;
-  };
+  }
 
-  /** The idle clock runs only while nothing is being spoken. */
-  const resetIdle = () => {
-    clearTimeout(idleTimer);
-    if (running || ws.readyState !== ws.OPEN) return;
-    idleTimer = setTimeout(() => {
-      const seconds = Math.round(idleTimeoutMs / 100) / 10;
-      outbox.send({ status: 'error', message: `Connection timed out after ${seconds} seconds of inactivity` });
-      ws.close(1000, 'idle timeout');
-      log(`#${id} idle timeout after ${seconds}s`);
-    }, idleTimeoutMs);
-  };
+  start(): void {
+    this.shared.log(`#${this.id} connected ${this.route.kind === 'live' ? 'live' : this.route.model}`);
+    this.idle.restart();
+    this.ws.on('close', (code) => this.closed(code));
+    this.ws.on('error', () => {}); // a protocol violation closes the socket; 'close' cleans up
+    this.ws.on('message', (data, isBinary) => this.onMessage(isBinary ? undefined : data.toString()));
+  }
 
-  const pump = async () => {
-    if (running) return;
-    running = true;
-    clearTimeout(idleTimer);
-    while (queue.length > 0 && !abort.signal.aborted) await queue.shift()!();
-    running = false;
-    resetIdle();
-  };
+  private timedOut(seconds: number): void {
+    const message = `Connection timed out after ${seconds} seconds of inactivity`;
+    this.outbox.send(errorFrame({}, 'IDLE_TIMEOUT', message));
+    this.ws.close(1000, 'idle timeout');
+    this.shared.log(`#${this.id} idle timeout after ${seconds}s`);
+  }
 
-  const record = (frame: Pick<RequestFrame, 'body' | 'model'>, text: string, requestId: string, contextId?: string): RequestRecord => {
-    const r: RequestRecord = { connection: id, model: frame.model, body: frame.body, text, requestId, contextId, outcome: 'pending', bytes: 0 };
-    shared.addRecord(r);
-    return r;
-  };
+  private closed(code: number): void {
+    this.idle.stop();
+    this.abort.abort();
+    this.runs.clear();
+    for (const context of this.contexts.values()) context.buffer.drop();
+    this.contexts.clear();
+    this.flushBuffer?.buffer.drop();
+    this.slots.releaseAll();
+    this.shared.log(`#${this.id} closed ${code}`);
+  }
 
-  const refuse = (body: unknown, code: string, message: string) => {
-    const requestId = newTaskId();
-    const fields = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { value: body }) as Record<string, unknown>;
-    const model = route.kind === 'live' && typeof fields.model === 'string' ? fields.model : routeModel;
-    const r = record({ body: fields, model }, '', requestId);
-    r.outcome = 'error';
-    outbox.send(errorFrame(frameIds(sessionId, requestId, clientIds(body)), code, message));
-    log(`#${id} request refused: ${code} ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`);
-  };
-
-  /** Queues runs for released text; `isCurrent` lets a cancel drop runs that have not started. */
-  const enqueueRuns = (segments: string[], frame: RequestFrame, segment: boolean, isCurrent: () => boolean, onDone?: () => void) => {
-    segments.forEach((text, i) => {
-      const last = i === segments.length - 1;
-      queue.push(async () => {
-        if (isCurrent()) {
-          const requestId = newTaskId();
-          const ids = frameIds(sessionId, requestId, { requestId: frame.requestId, sessionId: frame.sessionId });
-          const rec = record(frame, text, requestId, frame.contextId);
-          const words = options.wordTimestamps === true || (frame.wordTimestamps && shared.wordVoice(frame.params!.voice));
-          await runSynthesis({ ids, record: rec, params: { ...frame.params!, text }, words, completeBackoffMs: frame.completeBackoffMs, segment }, host);
-        }
-        if (last) onDone?.();
-      });
-    });
-    void pump();
-  };
-
-  const onContextFrame = (frame: RequestFrame) => {
-    const key = frame.contextId!;
-    let context = contexts.get(key);
-    if (frame.close || frame.cancel) {
-      if (!context) return; // nothing open: nothing to answer
-      context.buffer.drop();
-      context.generation++;
-      if (frame.close) {
-        contexts.delete(key);
-        context.release();
-      }
-      return;
-    }
-    if (!context) {
-      if (frame.text.trim() === '' && !frame.continue) return; // a closing frame with nothing buffered: no answer
-      if (contexts.size >= MAX_CONTEXTS) return refuse(frame.body, 'TOO_MANY_CONTEXTS', `at most ${MAX_CONTEXTS} open contexts per connection`);
-      const release = acquire();
-      if (!release) return refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: too many active requests on this account');
-      const created: Context = {
-        release,
-        generation: 0,
-        buffer: new ContextBuffer((segments, latest) => {
-          const generation = created.generation;
-          enqueueRuns(segments, latest, true, () => created.generation === generation);
-        }),
-      };
-      context = created;
-      contexts.set(key, context);
-    }
-    if (context.buffer.length + frame.text.length > MAX_TEXT_CHARS) return refuse(frame.body, 'TEXT_TOO_LONG', `a context may buffer at most ${MAX_TEXT_CHARS} characters`);
-    if (context.buffer.add(frame)) {
-      contexts.delete(key);
-      const done = context.release;
-      queue.push(async () => done()); // the slot is free once the context's last run is spoken
-      void pump();
-    }
-  };
-
-  const onFlushFrame = (frame: RequestFrame) => {
-    if (frame.cancel || frame.close) {
-      flushBuffer?.buffer.drop();
-      flushBuffer?.release();
-      flushBuffer = undefined;
-      return;
-    }
-    if (!flushBuffer) {
-      if (frame.text.trim() === '') return; // a flush (or keepalive) with nothing buffered: no answer
-      const release = acquire();
-      if (!release) return refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: too many active requests on this account');
-      const holder = {
-        release,
-        buffer: new FlushBuffer((segments, latest) => {
-          if (flushBuffer === holder) flushBuffer = undefined;
-          enqueueRuns(segments, latest, true, () => true, release);
-        }),
-      };
-      flushBuffer = holder;
-    }
-    if (flushBuffer.buffer.length + frame.text.length > MAX_TEXT_CHARS) return refuse(frame.body, 'TEXT_TOO_LONG', `the buffer may hold at most ${MAX_TEXT_CHARS} characters`);
-    const holder = flushBuffer;
-    holder.buffer.add(frame);
-    if (flushBuffer === holder && frame.flush && holder.buffer.empty) {
-      holder.release(); // flushed with nothing buffered (a keepalive after a cancel)
-      flushBuffer = undefined;
-    }
-  };
-
-  const onOneShot = (frame: RequestFrame) => {
-    if (options.ignoreBlank && frame.text.trim() === '') {
-      record(frame, frame.text, newTaskId()).outcome = 'dropped';
-      return log(`#${id} blank request ignored (fault)`);
-    }
-    if (oneShotBusy) return refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: one request at a time on a connection');
-    const release = acquire();
-    if (!release) return refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: too many active requests on this account');
-    oneShotBusy = true;
-    enqueueRuns([frame.text], frame, false, () => true, () => {
-      oneShotBusy = false;
-      release();
-    });
-  };
-
-  log(`#${id} connected ${route.kind === 'live' ? 'live' : route.model}`);
-  resetIdle();
-  ws.on('close', (code) => {
-    clearTimeout(idleTimer);
-    abort.abort();
-    queue.length = 0;
-    for (const context of contexts.values()) context.buffer.drop();
-    contexts.clear();
-    flushBuffer?.buffer.drop();
-    for (const release of [...held]) release();
-    log(`#${id} closed ${code}`);
-  });
-  ws.on('error', () => {}); // a protocol violation closes the socket; 'close' cleans up
-  ws.on('message', (data, isBinary) => {
-    resetIdle();
+  /** Every client message restarts the idle clock, whatever it holds; nothing the server sends does. */
+  private onMessage(text: string | undefined): void {
+    this.idle.restart();
     let body: unknown;
     try {
-      body = isBinary ? undefined : JSON.parse(data.toString());
+      body = text === undefined ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
-    if (body === undefined) return refuse({}, 'INVALID_REQUEST', 'the message is not JSON text');
-    const checked = checkRequest(body, route, { retiredModels: shared.retiredModels, hasVoice: shared.hasVoice });
-    if (!checked.ok) return refuse(body, checked.code, checked.message);
+    if (body === undefined) return this.refuse({}, 'INVALID_REQUEST', 'the message is not JSON text');
+    const checked = checkRequest(body, this.route, { retiredModels: this.shared.retiredModels, hasVoice: this.shared.hasVoice });
+    if (!checked.ok) return this.refuse(body, checked.code, checked.message);
     const frame = checked.frame;
-    if (frame.contextId !== undefined) onContextFrame(frame);
-    else if (frame.continue || frame.flush || frame.cancel || frame.close) onFlushFrame(frame);
-    else onOneShot(frame);
-  });
+    if (frame.contextId !== undefined) this.onContextFrame(frame);
+    else if (frame.continue || frame.flush || frame.cancel || frame.close) this.onFlushFrame(frame);
+    else this.onOneShot(frame);
+  }
+
+  private record(frame: Pick<RequestFrame, 'body' | 'model'>, text: string, requestId: string, contextId?: string): RequestRecord {
+    const r: RequestRecord = { connection: this.id, model: frame.model, body: frame.body, text, requestId, contextId, outcome: 'pending', bytes: 0 };
+    this.shared.addRecord(r);
+    return r;
+  }
+
+  private refuse(body: unknown, code: string, message: string): void {
+    const requestId = newTaskId();
+    const fields = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { value: body }) as Record<string, unknown>;
+    const routeModel = this.route.kind === 'per-model' ? this.route.model : LIVE_DEFAULT_MODEL;
+    const model = this.route.kind === 'live' && typeof fields.model === 'string' ? fields.model : routeModel;
+    this.record({ body: fields, model }, '', requestId).outcome = 'error';
+    this.outbox.send(errorFrame(frameIds(this.sessionId, requestId, clientIds(body)), code, message));
+    this.shared.log(`#${this.id} request refused: ${code} ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`);
+  }
+
+  /** Queues one run per released text, each with its own request_id; `isCurrent` lets a cancel drop runs that have not started. */
+  private enqueueRuns(segments: string[], frame: RequestFrame, segment: boolean, isCurrent: () => boolean, onDone?: () => void): void {
+    const { options, wordVoice } = this.shared;
+    segments.forEach((text, i) => {
+      this.runs.push(async () => {
+        if (isCurrent()) {
+          const requestId = newTaskId();
+          const ids = frameIds(this.sessionId, requestId, { requestId: frame.requestId, sessionId: frame.sessionId });
+          const record = this.record(frame, text, requestId, frame.contextId);
+          const words = options.wordTimestamps === true || (frame.wordTimestamps && wordVoice(frame.params!.voice));
+          const params = { ...frame.params!, text };
+          await runSynthesis({ ids, record, params, words, completeBackoffMs: frame.completeBackoffMs, format: frame.outputFormat, segment }, this.host);
+        }
+        if (i === segments.length - 1) onDone?.();
+      });
+    });
+  }
+
+  private openContext(frame: RequestFrame): Context | undefined {
+    if (this.contexts.size >= MAX_CONTEXTS) return void this.refuse(frame.body, 'TOO_MANY_CONTEXTS', `at most ${MAX_CONTEXTS} open contexts per connection`);
+    const release = this.slots.acquire();
+    if (!release) return void this.refuse(frame.body, 'CONCURRENCY_LIMIT', OVER_LIMIT);
+    const context: Context = {
+      release,
+      generation: 0,
+      buffer: new ContextBuffer((segments, latest) => {
+        const generation = context.generation;
+        this.enqueueRuns(segments, latest, true, () => context.generation === generation);
+      }, this.shared.options.releaseMode),
+    };
+    this.contexts.set(frame.contextId!, context);
+    return context;
+  }
+
+  private onContextFrame(frame: RequestFrame): void {
+    const key = frame.contextId!;
+    const open = this.contexts.get(key);
+    if (frame.close || frame.cancel) {
+      if (!open) return; // nothing open: nothing to answer
+      open.buffer.drop();
+      open.generation++;
+      if (frame.close) {
+        this.contexts.delete(key);
+        open.release();
+      }
+      return;
+    }
+    if (!open && frame.text.trim() === '' && !frame.continue) return; // a closing frame with nothing buffered: no answer
+    const context = open ?? this.openContext(frame);
+    if (!context) return;
+    if (context.buffer.length + frame.text.length > MAX_TEXT_CHARS) return this.refuse(frame.body, 'TEXT_TOO_LONG', `a context may buffer at most ${MAX_TEXT_CHARS} characters`);
+    if (context.buffer.add(frame)) {
+      this.contexts.delete(key);
+      const done = context.release;
+      this.runs.push(async () => done()); // the slot is free once the context's last run is spoken
+    }
+  }
+
+  private onFlushFrame(frame: RequestFrame): void {
+    if (frame.cancel || frame.close) {
+      this.flushBuffer?.buffer.drop();
+      this.flushBuffer?.release();
+      this.flushBuffer = undefined;
+      return;
+    }
+    if (!this.flushBuffer) {
+      if (frame.text.trim() === '') return; // a flush (or keepalive) with nothing buffered: no answer
+      const release = this.slots.acquire();
+      if (!release) return this.refuse(frame.body, 'CONCURRENCY_LIMIT', OVER_LIMIT);
+      const holder = {
+        release,
+        buffer: new FlushBuffer((segments, latest) => {
+          if (this.flushBuffer === holder) this.flushBuffer = undefined;
+          this.enqueueRuns(segments, latest, true, () => true, release);
+        }),
+      };
+      this.flushBuffer = holder;
+    }
+    if (this.flushBuffer.buffer.length + frame.text.length > MAX_TEXT_CHARS) return this.refuse(frame.body, 'TEXT_TOO_LONG', `the buffer may hold at most ${MAX_TEXT_CHARS} characters`);
+    const holder = this.flushBuffer;
+    holder.buffer.add(frame);
+    if (this.flushBuffer === holder && frame.flush && holder.buffer.empty) {
+      holder.release(); // flushed with nothing buffered (a keepalive after a cancel)
+      this.flushBuffer = undefined;
+    }
+  }
+
+  private onOneShot(frame: RequestFrame): void {
+    if (this.shared.options.ignoreBlank && frame.text.trim() === '') {
+      this.record(frame, frame.text, newTaskId()).outcome = 'dropped';
+      return this.shared.log(`#${this.id} blank request ignored (fault)`);
+    }
+    if (this.oneShotBusy) return this.refuse(frame.body, 'CONCURRENCY_LIMIT', 'concurrency limit reached: one request at a time on a connection');
+    const release = this.slots.acquire();
+    if (!release) return this.refuse(frame.body, 'CONCURRENCY_LIMIT', OVER_LIMIT);
+    this.oneShotBusy = true;
+    this.enqueueRuns([frame.text], frame, false, () => true, () => {
+      this.oneShotBusy = false;
+      release();
+    });
+  }
 }

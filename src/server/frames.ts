@@ -1,4 +1,4 @@
-// Frame ids and shapes the server sends: ws_ session ids, task_ request ids, client ids echoed, error frames.
+// Frame ids and shapes the server sends: ws_ session ids, task_ request ids, client ids echoed, error frames in both shapes.
 import { randomBytes } from 'node:crypto';
 
 export const newSessionId = (): string => `ws_${randomBytes(8).toString('hex')}`;
@@ -20,8 +20,9 @@ export function frameIds(sessionId: string, requestId: string, client: { request
   return ids;
 }
 
-export function errorFrame(ids: FrameIds, code: string, message: string): object {
-  return { ...ids, status: 'error', error: { message, code } };
+/** An error in both documented shapes at once: the flat `message` and the nested `error` {message, code}. */
+export function errorFrame(ids: FrameIds | Record<string, never>, code: string, message: string): object {
+  return { ...ids, status: 'error', message, error: { message, code } };
 }
 
 /** The client's ids from a parsed body, when they are well-formed strings (echoed even on refused frames). */

@@ -2,6 +2,7 @@
 import { modelSpec } from '../models.js';
 import { validateSettings, type SettingKey, type Settings } from '../settings.js';
 import type { SynthesisParams } from './engine.js';
+import { WIRE_FORMATS, isWireFormat, type WireFormat } from './output-format.js';
 import { RETIRED_BODY, isRetired, type Route } from './routes.js';
 
 /** The longest text one frame (or one context's buffer) may carry. */
@@ -14,7 +15,7 @@ const WIRE_NAMES: Record<SettingKey, string> = {
 };
 const NUMERIC_FIELDS = ['sample_rate', 'speed', 'consistency', 'similarity', 'enhancement', 'complete_backoff_ms', 'max_buffer_flush_ms', 'max_buffer_delay_ms'];
 const BOOLEAN_FIELDS = ['continue', 'flush', 'context_close', 'cancel_request', 'word_timestamps', 'math_notation'];
-const STRING_FIELDS = ['text', 'voice_id', 'model', 'language', 'number_pronunciation_language'];
+const STRING_FIELDS = ['text', 'voice_id', 'model', 'language', 'number_pronunciation_language', 'output_format'];
 const ID_FIELDS = ['request_id', 'session_id', 'context_id'];
 
 /** One request frame, checked. `params` is absent on frames that carry no voice (closing and control frames). */
@@ -33,6 +34,8 @@ export interface RequestFrame {
   close: boolean;
   maxBufferDelayMs: number;
   maxBufferFlushMs: number;
+  /** What each chunk carries: pcm (default), wav, mp3, ulaw or alaw. */
+  outputFormat: WireFormat;
   requestId?: string;
   sessionId?: string;
 }
@@ -53,6 +56,20 @@ function modelFor(r: Record<string, unknown>, route: Route, retired: readonly st
     return { code: 'INVALID_MODEL', message: `model must be lightning_v3.1 or lightning_v3.1_pro (got ${JSON.stringify(name).slice(0, 80)})` };
   }
   return { model: spec.id };
+}
+
+/** The waits and the output format of a frame, within their documented ranges. */
+function checkWaitsAndFormat(r: Record<string, unknown>): { backoff: number; delay: number; flushMs: number; format: WireFormat } | { code: string; message: string } {
+  const invalid = (message: string) => ({ code: 'INVALID_PARAMETER', message });
+  const backoff = (r.complete_backoff_ms as number | undefined) ?? 4000;
+  if (!(backoff >= 0 && backoff <= 10_000)) return invalid('complete_backoff_ms must be between 0 and 10000');
+  const delay = (r.max_buffer_delay_ms as number | undefined) ?? 3000;
+  if (!(Number.isInteger(delay) && delay >= 0 && delay <= 5000)) return invalid('max_buffer_delay_ms must be a whole number between 0 and 5000');
+  const flushMs = (r.max_buffer_flush_ms as number | undefined) ?? 0;
+  if (!(Number.isInteger(flushMs) && flushMs >= 0 && flushMs <= 1000)) return invalid('max_buffer_flush_ms must be a whole number between 0 and 1000');
+  const format = (r.output_format as string | undefined) ?? 'pcm';
+  if (!isWireFormat(format)) return invalid(`output_format must be one of ${WIRE_FORMATS.join(', ')} (got ${JSON.stringify(format).slice(0, 40)})`);
+  return { backoff, delay, flushMs, format };
 }
 
 /** Checks one parsed frame against the route's rules; `hasVoice` says whether the engine has a voice. */
@@ -102,12 +119,8 @@ export function checkRequest(body: unknown, route: Route, options: { retiredMode
   const issues = validateSettings(settings);
   if (issues.length > 0) return fail('INVALID_PARAMETER', issues.map((i) => `${WIRE_NAMES[i.key]} ${i.message}`).join('; '));
   if (voice && !options.hasVoice(voice)) return fail('VOICE_NOT_FOUND', `voice ${JSON.stringify(voice).slice(0, 140)} was not found on model ${spec.id}`);
-  const backoff = (r.complete_backoff_ms as number | undefined) ?? 4000;
-  if (!(backoff >= 0 && backoff <= 10_000)) return fail('INVALID_PARAMETER', 'complete_backoff_ms must be between 0 and 10000');
-  const delay = (r.max_buffer_delay_ms as number | undefined) ?? 3000;
-  if (!(Number.isInteger(delay) && delay >= 0 && delay <= 5000)) return fail('INVALID_PARAMETER', 'max_buffer_delay_ms must be a whole number between 0 and 5000');
-  const flushMs = (r.max_buffer_flush_ms as number | undefined) ?? 0;
-  if (!(Number.isInteger(flushMs) && flushMs >= 0 && flushMs <= 60_000)) return fail('INVALID_PARAMETER', 'max_buffer_flush_ms must be a whole number between 0 and 60000');
+  const timing = checkWaitsAndFormat(r);
+  if ('code' in timing) return fail(timing.code, timing.message);
   return {
     ok: true,
     frame: {
@@ -116,14 +129,15 @@ export function checkRequest(body: unknown, route: Route, options: { retiredMode
       text,
       params: voice ? { text, voice, language: settings.language, sampleRate: settings.sampleRate, speed: settings.speed } : undefined,
       wordTimestamps: r.word_timestamps === true,
-      completeBackoffMs: backoff,
+      completeBackoffMs: timing.backoff,
       contextId,
       continue: r.continue === true,
       flush,
       cancel,
       close,
-      maxBufferDelayMs: delay,
-      maxBufferFlushMs: flushMs,
+      maxBufferDelayMs: timing.delay,
+      maxBufferFlushMs: timing.flushMs,
+      outputFormat: timing.format,
       requestId: r.request_id as string | undefined,
       sessionId: r.session_id as string | undefined,
     },

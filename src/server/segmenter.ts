@@ -66,25 +66,28 @@ export function splitText(text: string, max = MAX_SEGMENT_CHARS): string[] {
 }
 
 /**
- * What a continuation buffer releases now by its text alone: everything up to the last sentence end
- * once that much is long enough, and 250-character pieces of anything longer. Returns the released
- * segments and the text still buffered.
+ * What a continuation buffer releases now by its text alone, one sentence per release: each sentence
+ * end once the release holds at least 30 characters (a shorter sentence waits to join the next), and
+ * 250-character pieces (cut at a space) of a sentence longer than that. Returns the releases and the
+ * text still buffered.
  */
 export function releasable(buffer: string): { segments: string[]; rest: string } {
   const segments: string[] = [];
   let rest = buffer;
-  while (rest.length > MAX_SEGMENT_CHARS) {
-    const cut = cutPoint(rest);
+  for (;;) {
+    const end = sentenceEnds(rest).find((e) => rest.slice(0, e).trim().length >= MIN_SENTENCE_RELEASE_CHARS);
+    const cut = end !== undefined && end <= MAX_SEGMENT_CHARS ? end : rest.length > MAX_SEGMENT_CHARS ? cutPoint(rest) : undefined;
+    if (cut === undefined) break;
     const piece = rest.slice(0, cut).trim();
     if (piece !== '') segments.push(piece);
     rest = rest.slice(cut);
   }
-  const ends = sentenceEnds(rest).filter((e) => rest.slice(0, e).trim().length >= MIN_SENTENCE_RELEASE_CHARS);
-  if (ends.length > 0) {
-    const cut = ends[ends.length - 1];
-    segments.push(rest.slice(0, cut).trim());
-    rest = rest.slice(cut);
-  }
   if (rest.trim() === '') rest = '';
   return { segments, rest };
+}
+
+/** Everything buffered, released now (the context closes or its wait ran out): one sentence per release, the unfinished rest last. */
+export function releaseAll(buffer: string): string[] {
+  const { segments, rest } = releasable(buffer);
+  return rest === '' ? segments : [...segments, rest.trim()];
 }

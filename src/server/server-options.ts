@@ -1,5 +1,6 @@
 // The local server's options (faults and limits), its request log entries, and its public handle.
 import type { SpeechEngine } from './engine.js';
+import type { ReleaseMode } from './text-buffers.js';
 
 export interface Faults {
   /** Delay before the first chunk of every request. */
@@ -28,6 +29,12 @@ export interface Faults {
   foreignFrames?: boolean;
   /** Continuations and flushes: wait this long before releasing each segment. */
   segmentDelayMs?: number;
+  /**
+   * How a context releases its text: `sentence` (default), one sentence at a time as the service is
+   * described, so one fragment may give several `complete`; `fragment`, one release per fragment
+   * received (a server that does not split).
+   */
+  releaseMode?: ReleaseMode;
 }
 
 export interface WavesServerOptions extends Faults {

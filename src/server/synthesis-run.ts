@@ -3,6 +3,7 @@ import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/pr
 import type { SpeechEngine, SynthesisParams } from './engine.js';
 import { errorFrame, newTaskId, type FrameIds } from './frames.js';
 import type { Outbox } from './outbox.js';
+import { chunkEncoder, type WireFormat } from './output-format.js';
 import { MAX_SEGMENT_CHARS, splitText } from './segmenter.js';
 import type { RequestRecord, WavesServerOptions } from './server-options.js';
 
@@ -13,6 +14,8 @@ export interface Run {
   /** Send word_timestamp frames. */
   words: boolean;
   completeBackoffMs: number;
+  /** What the chunks carry (`output_format`). */
+  format: WireFormat;
   /** A released segment of a continuation or flush (segmentDelayMs applies). */
   segment: boolean;
 }
@@ -71,8 +74,9 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
     return outbox.open;
   };
 
-  const sendChunk = async (chunk: Buffer): Promise<boolean> => {
-    if (chunks === 0 && options.firstChunkDelayMs) await sleep(options.firstChunkDelayMs, undefined, { signal });
+  /** Sends `audio`, a piece of PCM in the run's format, as one chunk (none while the encoder holds it); false: the run is over. */
+  const sendChunk = async (pcm: Buffer, audio: Buffer): Promise<boolean> => {
+    if (sentBytes === 0 && options.firstChunkDelayMs) await sleep(options.firstChunkDelayMs, undefined, { signal });
     const factor = options.realtimeFactor ?? 0;
     if (factor > 0) {
       const due = started + (options.firstChunkDelayMs ?? 0) + (sentBytes / bytesPerSecond / factor) * 1000;
@@ -80,20 +84,21 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
       if (wait > 0) await sleep(wait, undefined, { signal });
     }
     if (!(await outbox.room()) || !(await gate())) return false;
-    while (stamps.length > 0 && stamps[0].startByte < sentBytes + chunk.length) {
+    while (stamps.length > 0 && stamps[0].startByte < sentBytes + pcm.length) {
       const { id, word, start, end } = stamps.shift()!;
       outbox.send({ ...run.ids, status: 'word_timestamp', data: { id, word, start, end } });
     }
+    sentBytes += pcm.length;
+    record.bytes += pcm.length;
+    if (options.record) pcmParts.push(Buffer.from(pcm));
+    if (audio.length === 0) return true; // the encoder holds it for now (mp3)
     if (options.foreignFrames) {
-      const junk = Buffer.alloc(chunk.length, 0x55);
+      const junk = Buffer.alloc(audio.length, 0x55);
       outbox.send({ ...run.ids, request_id: newTaskId(), external_request_id: 'foreign-request', status: 'chunk', data: { audio: junk.toString('base64') } });
     }
-    outbox.send({ ...run.ids, status: 'chunk', data: { audio: chunk.toString('base64') } });
-    options.onChunkSent?.({ connection: host.id, bytes: chunk.length, at: performance.now() });
+    outbox.send({ ...run.ids, status: 'chunk', data: { audio: audio.toString('base64') } });
+    options.onChunkSent?.({ connection: host.id, bytes: audio.length, at: performance.now() });
     chunks++;
-    sentBytes += chunk.length;
-    record.bytes += chunk.length;
-    if (options.record) pcmParts.push(Buffer.from(chunk));
     if (host.dropAfterChunks !== undefined && ++host.chunksSent >= host.dropAfterChunks) {
       host.terminate();
       host.log(`#${host.id} dropped after ${host.chunksSent} chunks (fault)`);
@@ -103,6 +108,7 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
   };
 
   const produce = async (): Promise<boolean> => {
+    const encoder = await chunkEncoder(run.format, params.sampleRate);
     let pending = Buffer.alloc(0);
     let producedSamples = 0;
     let wordId = 0;
@@ -121,13 +127,15 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
         const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
         pending = pending.length ? Buffer.concat([pending, bytes]) : Buffer.from(bytes);
         while (pending.length >= chunkBytes) {
-          if (!(await sendChunk(pending.subarray(0, chunkBytes)))) return false;
+          const pcm = pending.subarray(0, chunkBytes);
+          if (!(await sendChunk(pcm, encoder.encode(pcm)))) return false;
           pending = pending.subarray(chunkBytes);
         }
         await yieldToLoop(); // other connections get their turn between pieces
       }
     }
-    if (pending.length > 0 && !(await sendChunk(pending))) return false;
+    const last = Buffer.concat([encoder.encode(pending), encoder.finish()]);
+    if ((pending.length > 0 || last.length > 0) && !(await sendChunk(pending, last))) return false;
     for (const { id, word, start, end } of stamps.splice(0)) outbox.send({ ...run.ids, status: 'word_timestamp', data: { id, word, start, end } });
     return true;
   };

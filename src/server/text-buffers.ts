@@ -1,6 +1,6 @@
 // Text that arrives in pieces: a continuation context (A5 release rules) and the older flush buffer.
 import type { RequestFrame } from './request-check.js';
-import { releasable, splitText } from './segmenter.js';
+import { releasable, releaseAll } from './segmenter.js';
 
 /** Hands released text on, with the frame whose settings (voice, rate, ids) it is spoken with. */
 export type Release = (segments: string[], frame: RequestFrame) => void;
@@ -25,25 +25,33 @@ abstract class TextBuffer {
   }
 }
 
+/** How a context releases text: by sentence, as the service is described, or one release per fragment (a server that does not split). */
+export type ReleaseMode = 'sentence' | 'fragment';
+
 /**
- * A `context_id`'s buffer. Text is released at a sentence end once long enough, in 250-character
- * pieces when longer, all of it when `max_buffer_delay_ms` passed since the oldest buffered fragment,
- * and all of it on `continue: false`.
+ * A `context_id`'s buffer. In `sentence` mode text is released one sentence at a time (see
+ * `releasable`): as sentence ends arrive, all of it when `max_buffer_delay_ms` passed since the
+ * oldest buffered fragment (at once when it is 0), and all of it on `continue: false`. In `fragment`
+ * mode each fragment is one release, on arrival.
  */
 export class ContextBuffer extends TextBuffer {
+  constructor(release: Release, private readonly mode: ReleaseMode = 'sentence') {
+    super(release);
+  }
+
   /** Adds a fragment; returns true when the context is finished (`continue: false`). */
   add(frame: RequestFrame): boolean {
     if (frame.params) this.latest = frame;
+    if (this.mode === 'fragment') {
+      this.text = frame.text;
+      this.releaseAs(this.text.trim() === '' ? [] : [this.text.trim()]);
+      return !frame.continue;
+    }
     const wasEmpty = this.text.trim() === '';
     this.text += frame.text;
-    if (!frame.continue) {
-      this.releaseAll();
-      return true;
-    }
-    if (frame.maxBufferDelayMs <= 0) {
-      // No wait allowed: every fragment is released as it arrives (one segment per fragment).
-      this.releaseAll();
-      return false;
+    if (!frame.continue || frame.maxBufferDelayMs <= 0) {
+      this.releaseAs(releaseAll(this.text));
+      return !frame.continue;
     }
     const { segments, rest } = releasable(this.text);
     this.text = rest;
@@ -53,16 +61,16 @@ export class ContextBuffer extends TextBuffer {
     return false;
   }
 
-  private releaseAll(): void {
+  /** Empties the buffer and releases `segments`. */
+  private releaseAs(segments: string[]): void {
     this.stopTimer();
-    const segments = splitText(this.text);
     this.text = '';
     if (segments.length > 0 && this.latest) this.release(segments, this.latest);
   }
 
   private startTimer(ms: number): void {
     this.stopTimer();
-    this.timer = setTimeout(() => this.releaseAll(), ms);
+    this.timer = setTimeout(() => this.releaseAs(releaseAll(this.text)), ms);
   }
 
   private stopTimer(): void {

@@ -9,6 +9,7 @@ import { refuseUpgrade, resolveRoute } from './routes.js';
 import type { RequestRecord, ServerStats, WavesServer, WavesServerOptions } from './server-options.js';
 
 export type { Faults, RequestRecord, ServerStats, WavesServer, WavesServerOptions } from './server-options.js';
+export type { ReleaseMode } from './text-buffers.js';
 
 /** Entries kept in `requests`, `upgrades` and `httpRequests` unless `record` is set. */
 const LOG_LIMIT = 1000;

@@ -19,6 +19,12 @@ export interface WavesClientOptions {
   requestTimeoutMs?: number;
   /** Sent as `?timeout=`: how long the server keeps an idle socket. The client reopens a closed one when next needed. */
   idleTimeoutSeconds?: number;
+  /**
+   * A request refused because the account is over its concurrency limit, before any of its audio
+   * arrived, is retried with backoff for up to this long (the `over_limit` event tells each wait).
+   * Default 0: fail at once.
+   */
+  overLimitRetryMs?: number;
   /** Longest fragment of text sent at once. Default 250 characters. */
   maxChars?: number;
 }
@@ -39,4 +45,6 @@ export interface WavesClientEvents {
   /** `queuedAt`: when synthesize() was called; `at`: when the text left (performance.now()). */
   request_sent: [{ text: string; at: number; queuedAt: number }];
   request_complete: [{ text: string; at: number }];
+  /** A request was refused for the account's concurrency limit and waits `delayMs` before retry number `attempt`. */
+  over_limit: [{ attempt: number; delayMs: number; message: string }];
 }

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } f
 import { textFragments, type TextInput } from '../text/fragments.js';
 import { Job, type JobMode } from './job.js';
 import { decodeFrame } from './protocol.js';
-import { describeClose, isRecoverableClose } from './reconnect-policy.js';
+import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import type { SpeechStream } from './speech-stream.js';
 import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
@@ -34,6 +34,10 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   /** Server request ids of finished segments: a late frame carrying one is dropped. */
   private endedIds: string[] = [];
   private idleNotice = false;
+  /** A continuation between texts whose socket the server closed; it asks for one when text comes. */
+  private parked: Job | null = null;
+  /** Jobs refused for the account's limit, waiting to retry. */
+  private readonly waiting = new Set<Job>();
 
   constructor(options: WavesClientOptions) {
     super();
@@ -153,8 +157,9 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   private endAll(error?: Error): void {
-    const jobs = [...(this.inFlight ? [this.inFlight] : []), ...this.queue];
+    const jobs = [...(this.inFlight ? [this.inFlight] : []), ...(this.parked ? [this.parked] : []), ...this.waiting, ...this.queue];
     this.inFlight = null;
+    this.parked = null;
     this.queue = [];
     for (const job of jobs) job.end(error);
   }
@@ -163,6 +168,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   private cancel(job: Job): void {
     if (job.isDone) return;
     job.end();
+    if (this.parked === job) this.parked = null;
     if (this.inFlight === job) {
       this.inFlight = null;
       this.dropSocket(4000, 'request cancelled');
@@ -188,6 +194,10 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
           ws = await this.socketFor(url, this.reconnecting);
         } catch (error) {
           if (error instanceof SupersededError || this.queue[0] !== job) continue;
+          if (error instanceof ApiError && this.retryOverLimit(job, error)) {
+            this.queue.shift();
+            continue;
+          }
           // A connection that cannot be made fails everything queued: each would fail alike.
           for (const j of this.queue.splice(0)) j.end(error as Error);
           break;
@@ -261,8 +271,9 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
         if (frame.requestId) this.endedIds = [...this.endedIds.slice(-31), frame.requestId];
         return job.onComplete();
       case 'error': {
-        job.end(new ApiError(frame.message, { code: frame.code }));
+        const error = new ApiError(frame.message, { code: frame.code });
         this.inFlight = null;
+        if (!this.retryOverLimit(job, error)) job.end(error);
         // The server's state of a continuation after an error is unknown: start clean.
         if (job.mode === 'context') this.dropSocket(4000, 'request failed');
         void this.pump();
@@ -281,14 +292,15 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     if (job) {
       // Only a drop that cut audio counts against the job: a continuation waiting for more text
       // (tail -f) may see the server close its idle socket any number of times.
-      const cut = job.waitingForAudio;
-      job.detach();
+      const cut = job.detach({ code });
       if (!recoverable) {
         const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`, undefined, 'The server refused on purpose (a policy or authorisation close): check the key, the account and the request, not the network.');
         job.end(error);
         for (const j of this.queue.splice(0)) j.end(error);
-      } else if (cut && ++job.drops > (this.options.maxRequestRetries ?? 3)) {
+      } else if (cut && job.drops > (this.options.maxRequestRetries ?? 3)) {
         job.end(new ConnectionError(`The connection dropped ${job.drops} times during one request (last ${describeClose(code, reason)}).`));
+      } else if (!cut && job.idleBetweenTexts && this.queue.length === 0) {
+        this.park(job); // no reconnect until the input has more to say
       } else {
         this.queue.unshift(job);
       }
@@ -297,6 +309,50 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     // The first resend goes at once; a job cut again waits longer each time (250 ms, 1 s, …).
     const delay = job && job.drops > 1 ? 250 * 4 ** (job.drops - 2) : 0;
     if (this.queue.length > 0) setTimeout(() => void this.pump(), delay);
+  }
+
+  /**
+   * A refusal for the account's concurrency limit, before any audio of the job arrived: the job waits
+   * (backoff with jitter) and goes back to the head of the queue, for as long as the client allows.
+   */
+  private retryOverLimit(job: Job, error: ApiError): boolean {
+    const budget = this.options.overLimitRetryMs ?? 0;
+    if (error.kind !== 'over-limit' || budget <= 0 || !job.deliveredNothing || job.isDone) return false;
+    const now = performance.now();
+    const state = (job.overLimit ??= { since: now, retries: 0 });
+    const left = state.since + budget - now;
+    if (left <= 0) return false;
+    const delayMs = Math.min(left, backoffDelay(state.retries++, { baseMs: 500, maxMs: 5000 }));
+    job.detach();
+    this.waiting.add(job);
+    this.emit('over_limit', { attempt: state.retries, delayMs, message: error.message });
+    const timer = setTimeout(() => {
+      this.waiting.delete(job);
+      if (job.isDone || this.slot.isClosed) return;
+      this.queue.unshift(job);
+      void this.pump();
+    }, delayMs);
+    job.whenDone(() => {
+      clearTimeout(timer);
+      this.waiting.delete(job);
+    });
+    return true;
+  }
+
+  /** A continuation whose socket closed while it waited for text: it takes the socket again when text comes. */
+  private park(job: Job): void {
+    this.parked = job;
+    job.onNeedsSocket = () => {
+      job.onNeedsSocket = null;
+      if (this.parked !== job) return;
+      this.parked = null;
+      if (job.isDone || this.slot.isClosed) return;
+      this.queue.unshift(job);
+      void this.pump();
+    };
+    job.whenDone(() => {
+      if (this.parked === job) this.parked = null;
+    });
   }
 
   /** The open socket for `url`; one open for another URL (another route) is dropped first. */

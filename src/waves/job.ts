@@ -1,23 +1,27 @@
-// One synthesis job: a one-shot request, a continuation, or a sequence of requests; sends its text as room
+// One synthesis job: a one-shot request, continuations, or a sequence of requests; sends its text as room
 // allows, takes its frames, and after a dropped socket resends without delivering any audio twice.
 import type { Settings } from '../settings.js';
+import { ContextTrack } from './context-track.js';
+import { allWordsBack, type FrameKind, type PaceSeen } from './drain.js';
 import { buildRequest, type WavesRequest, type WordTimestamp } from './protocol.js';
+import { DEFAULT_CHARS_PER_SECOND, heardCharsEstimate, maySendMore } from './send-window.js';
 import { SpeechStream } from './speech-stream.js';
 
 /**
- * `one-shot`: one request. `context`: fragments of one continuation (live route), up to
- * `maxOutstanding` ahead. `sequence`: fragments as requests one after another (routes without
- * continuations).
+ * `one-shot`: one request. `context`: text as continuations (live route), sent ahead as the send
+ * window allows, each ended by drain. `sequence`: fragments as requests one after another (routes
+ * without continuations).
  */
 export type JobMode = 'one-shot' | 'context' | 'sequence';
 
-/** How long a closed continuation may stay quiet after a `complete` before it counts as finished (see armSettle), at least. */
-const SETTLE_MS = 5000;
+/**
+ * Input quiet this long, with everything sent: the continuation is closed so the service speaks
+ * whatever it holds; text that comes later opens a new one.
+ */
+export const INPUT_PAUSE_CLOSE_MS = 1000;
 
 export interface JobOptions {
   mode: JobMode;
-  /** Fragments sent and not yet complete, at most (context mode). */
-  maxOutstanding?: number;
   /** No more text is sent while the consumer has this much audio unread. */
   maxBufferedBytes?: number;
   /** A frame must arrive this often while the job waits for audio. */
@@ -38,44 +42,73 @@ export interface Attempt {
   fail(error: Error): void;
 }
 
+const PAUSE = Symbol('pause');
+
+function wordsOf(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w !== '');
+}
+
 export class Job {
   readonly stream: SpeechStream;
   readonly settings: Settings;
-  readonly mode: JobMode;
   readonly options: JobOptions;
-  /** How often a dropped socket cut this job. */
+  private currentMode: JobMode;
+  /** How often in a row a dropped socket cut this job with no new audio since the last cut. */
   drops = 0;
+  /** When the account's limit first refused this job, and how often since. */
+  overLimit: { since: number; retries: number } | null = null;
+  /** Called when text arrives for a job that has no socket (parked after an idle close). */
+  onNeedsSocket: (() => void) | null = null;
   private readonly source: AsyncIterator<string>;
-  /** Fragments pulled and not yet complete; the audio arriving belongs to the first. */
+  /** The input's next piece, asked for and not yet taken. */
+  private nextText: Promise<IteratorResult<string>> | null = null;
+  /**
+   * Fragments whose audio is not known to have all arrived; the first `sent` went out in the
+   * current context. A resend after a drop starts again at the first of them.
+   */
   private fragments: string[] = [];
-  /** Of `fragments`, how many were sent on this attempt. */
   private sent = 0;
-  /** A fragment went out on this attempt's continuation, so it must be closed. */
-  private contextOpen = false;
-  private closeSent = false;
-  private settleTimer: NodeJS.Timeout | null = null;
-  /** When the last segment completed, and the longest wait seen from a `complete` to the next audio. */
-  private lastCompleteAt = 0;
-  private longestGapMs = 0;
   private inputEnded = false;
   private pulling = false;
+  /** A stall came while the input was being read: the next fragment goes out whatever the window says. */
+  private stallPending = false;
   private attempt: Attempt | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  // Delivery of the current segment (the first fragment's audio).
+  private contexts = 0;
+  private track: ContextTrack;
+  private readonly pace: PaceSeen = { longestCompleteGapMs: 0, firstAudioMs: 0 };
+  /** Characters spoken per second of audio: a conservative guess until a quiet moment measures it. */
+  private charsPerSecond: number;
+  private inactivityTimer: NodeJS.Timeout | null = null;
+  private quietTimer: NodeJS.Timeout | null = null;
+  private doneHooks: (() => void)[] = [];
+  // Delivery. "Since the base": since the start of the audio of fragments[0].
   private carry: Buffer | null = null;
   private skipBytes = 0;
-  private segmentBytes = 0;
   private skipWords = 0;
-  private attemptWords = 0;
-  private segmentWords = 0;
-  private segmentStart = 0;
+  private deliveredBytes = 0;
+  private deliveredWords = 0;
+  /** Of the current context's audio bytes and words, how many belong to fragments already known heard. */
+  private trackBaseBytes = 0;
+  private baseTrackWords = 0;
+  /** Stream seconds where fragments[0]'s audio starts, and where the current context's audio starts. */
+  private baseSeconds = 0;
+  private trackBaseSeconds = 0;
+  private streamBytes = 0;
+  private doneChars = 0;
+  private bytesAtLastDrop = -1;
 
   constructor(source: AsyncIterator<string>, settings: Settings, options: JobOptions) {
     this.source = source;
     this.settings = settings;
-    this.mode = options.mode;
+    this.currentMode = options.mode;
     this.options = options;
     this.stream = new SpeechStream('', settings.sampleRate);
+    this.charsPerSecond = DEFAULT_CHARS_PER_SECOND * (settings.speed ?? 1);
+    this.track = new ContextTrack('', settings.sampleRate, this.pace);
+  }
+
+  get mode(): JobMode {
+    return this.currentMode;
   }
 
   /** The request_id of the attempt in flight: frames echoing another one are not this job's. */
@@ -83,7 +116,24 @@ export class Job {
     return this.attempt?.requestId;
   }
 
-  private doneHooks: (() => void)[] = [];
+  /** No audio of this job has reached its stream yet: it can start again from its first text. */
+  get deliveredNothing(): boolean {
+    return this.streamBytes === 0;
+  }
+
+  /** Text is out and its audio is still expected (a drop now cuts it). */
+  get waitingForAudio(): boolean {
+    return this.inactivityTimer !== null;
+  }
+
+  /** Nothing unheard, more input to come: the job needs no socket until the input speaks again. */
+  get idleBetweenTexts(): boolean {
+    return this.mode === 'context' && this.fragments.length === 0 && !this.inputEnded && !this.isDone;
+  }
+
+  get isDone(): boolean {
+    return this.stream.isFinished;
+  }
 
   /** Runs `fn` once the job has ended, however it ended. */
   whenDone(fn: () => void): void {
@@ -91,27 +141,11 @@ export class Job {
     else this.doneHooks.push(fn);
   }
 
-  private runDoneHooks(): void {
-    const hooks = this.doneHooks;
-    this.doneHooks = [];
-    for (const hook of hooks) hook();
-  }
-
-  /** Text is out on the current attempt and its audio has not all arrived. */
-  get waitingForAudio(): boolean {
-    return this.sent > 0;
-  }
-
-  get isDone(): boolean {
-    return this.stream.isFinished;
-  }
-
   /** Starts (or restarts, after a drop) on a socket. */
   start(attempt: Attempt): void {
     this.attempt = attempt;
-    this.sent = 0;
-    this.contextOpen = false;
-    this.closeSent = false;
+    this.contexts = 0;
+    this.newTrack();
     this.stream.onDrain = () => {
       if (this.stream.isAbandoned) this.attempt?.stuck('abandoned');
       else void this.fill();
@@ -119,28 +153,43 @@ export class Job {
     void this.fill();
   }
 
+  /** A fresh context, starting at fragments[0]'s audio. */
+  private newTrack(): void {
+    const id = this.attempt ? `${this.attempt.contextId}${this.contexts > 0 ? `-${this.contexts}` : ''}` : '';
+    this.contexts++;
+    this.track = new ContextTrack(id, this.settings.sampleRate, this.pace);
+    this.sent = 0;
+    this.trackBaseBytes = this.baseTrackWords = 0;
+    this.trackBaseSeconds = this.baseSeconds;
+  }
+
   /** Sends what the window allows: pulls fragments from the input only when there is room for them. */
-  private async fill(): Promise<void> {
-    if (this.pulling) return;
+  private async fill(stalled = false): Promise<void> {
+    if (this.pulling) {
+      this.stallPending ||= stalled;
+      return;
+    }
     this.pulling = true;
+    let force = stalled;
     try {
       for (;;) {
         const attempt = this.attempt;
         if (!attempt || this.isDone) return;
-        const limit = this.mode === 'context' ? (this.options.maxOutstanding ?? 3) : 1;
-        if (this.sent >= limit || this.stream.bufferedBytes > (this.options.maxBufferedBytes ?? Number.POSITIVE_INFINITY)) return;
+        force ||= this.stallPending;
+        this.stallPending = false;
+        if (this.sent === this.fragments.length && this.inputEnded) return this.inputDone(attempt);
+        if (!this.hasRoom(force)) return;
         if (this.sent === this.fragments.length) {
-          if (this.inputEnded) return this.closeContext(attempt);
-          const next = await this.source.next();
-          if (next.done) {
-            this.inputEnded = true;
-          } else {
-            this.fragments.push(next.value);
-            this.stream.text = this.stream.text ? `${this.stream.text} ${next.value}` : next.value;
+          const next = await this.pull();
+          if (this.attempt !== attempt) {
+            if (!this.attempt && next === true) this.onNeedsSocket?.();
+            continue; // the socket went while waiting for text
           }
-          continue; // the attempt may have changed while waiting for text
+          if (next === PAUSE) return this.closeTrack(attempt);
+          continue;
         }
         this.sendFragment(attempt, this.fragments[this.sent]);
+        force = false;
       }
     } catch (error) {
       this.attempt?.fail(error as Error);
@@ -149,135 +198,286 @@ export class Job {
     }
   }
 
+  /**
+   * Takes the input's next fragment into `fragments` (true), or its end (false). In an open
+   * continuation, input quiet for INPUT_PAUSE_CLOSE_MS gives PAUSE instead, the piece still awaited.
+   */
+  private async pull(): Promise<boolean | typeof PAUSE> {
+    this.nextText ??= this.source.next();
+    let result: IteratorResult<string> | typeof PAUSE;
+    if (this.mode === 'context' && this.track.sentChars > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const pause = new Promise<typeof PAUSE>((resolve) => (timer = setTimeout(resolve, INPUT_PAUSE_CLOSE_MS, PAUSE)));
+      result = await Promise.race([this.nextText, pause]);
+      clearTimeout(timer);
+      if (result === PAUSE) return PAUSE;
+    } else {
+      result = await this.nextText;
+    }
+    this.nextText = null;
+    if (result.done) {
+      this.inputEnded = true;
+      return false;
+    }
+    this.fragments.push(result.value);
+    this.stream.text = this.stream.text ? `${this.stream.text} ${result.value}` : result.value;
+    return true;
+  }
+
+  private hasRoom(force: boolean): boolean {
+    if (this.stream.bufferedBytes > (this.options.maxBufferedBytes ?? Number.POSITIVE_INFINITY)) return false;
+    if (this.mode !== 'context') return this.sent === 0;
+    if (this.track.closeSent) return false; // a closing context drains first; the next text opens another
+    return maySendMore(this.track.sentChars, this.track.seconds, this.charsPerSecond, force);
+  }
+
   private request(attempt: Attempt, text: string, more: boolean): WavesRequest {
-    const context = this.mode === 'context' ? { id: attempt.contextId, more } : undefined;
-    const request = buildRequest(text, this.settings, {
+    const context = this.mode === 'context' ? { id: this.track.id, more } : undefined;
+    return buildRequest(text, this.settings, {
       completeBackoffMs: this.options.completeBackoffMs,
       route: attempt.route,
       requestId: attempt.requestId,
       context,
     });
-    // Release each fragment at once: the client cuts at sentence ends already, and one segment per
-    // fragment is how it knows, with no reply to the closing frame, that the last audio has arrived.
-    if (context) request.max_buffer_delay_ms = 0;
-    return request;
   }
 
   private sendFragment(attempt: Attempt, text: string): void {
     this.sent++;
     this.stream.requests++;
-    this.contextOpen = true;
-    this.stream.timings.sentAt ??= performance.now();
+    const now = performance.now();
+    this.stream.timings.sentAt ??= now;
+    this.track.sent(text.length, now);
     // The server joins fragments as they come: the space keeps the last word of one off the first of the next.
     const wire = this.mode === 'context' ? `${text} ` : text;
     attempt.send(this.request(attempt, wire, true), text);
-    this.armTimer();
+    this.armInactivity();
+    if (this.mode === 'context') this.armQuiet();
   }
 
-  /**
-   * The input has ended and every fragment is out: close the continuation now. Each fragment was
-   * released on arrival, so nothing is left for the close to release and no reply comes.
-   */
-  private closeContext(attempt: Attempt): void {
-    if (this.mode === 'context' && this.contextOpen && !this.closeSent) {
-      this.closeSent = true;
-      attempt.send(this.request(attempt, '', false), '');
-    }
-    this.finishIfDone();
+  /** The input has ended and every fragment is out: close the continuation, or finish a request job. */
+  private inputDone(attempt: Attempt): void {
+    if (this.mode !== 'context') return this.finishIfDone();
+    if (this.track.sentChars === 0) return this.finish(attempt); // no text at all
+    this.closeTrack(attempt);
   }
 
-  /** Every fragment's audio has arrived and the input has ended: the job is complete. */
+  /** Sends the closing frame of the current continuation; the end rule (drain.ts) decides when it has ended. */
+  private closeTrack(attempt: Attempt): void {
+    if (this.track.closeSent || this.track.sentChars === 0) return;
+    this.track.close(performance.now());
+    attempt.send(this.request(attempt, '', false), '');
+    this.armQuiet();
+  }
+
+  /** Request jobs end when every fragment's `complete` has come. */
   private finishIfDone(): void {
     const attempt = this.attempt;
     if (!attempt || this.isDone || !this.inputEnded || this.fragments.length > 0) return;
-    this.clearTimer();
+    this.finish(attempt);
+  }
+
+  private finish(attempt: Attempt): void {
+    this.markHeard(this.fragments.length);
+    this.clearTimers();
     this.stream.end();
     this.runDoneHooks();
     attempt.settled();
   }
 
+  private runDoneHooks(): void {
+    const hooks = this.doneHooks;
+    this.doneHooks = [];
+    for (const hook of hooks) hook();
+  }
+
   /**
-   * A server that joined fragments into fewer segments than were sent would leave the count short
-   * forever: once closed, a pause after a `complete` with no new frame ends the job.
+   * The first `count` fragments' audio has all arrived: a resend would start after them. Audio
+   * delivered before a drop and not yet met again on this attempt belongs to the fragments after
+   * them, so it stays to be skipped.
    */
-  private armSettle(): void {
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = null;
-    if (this.mode !== 'context' || !this.closeSent || this.fragments.length === 0) return;
-    this.settleTimer = setTimeout(() => {
-      this.settleTimer = null;
-      if (!this.closeSent || this.isDone) return;
-      this.stream.textDone += this.fragments.reduce((n, f) => n + f.length, 0);
-      this.fragments = [];
-      this.sent = 0;
-      this.finishIfDone();
-    }, Math.max(SETTLE_MS, 3 * this.longestGapMs));
+  private markHeard(count: number): void {
+    for (const fragment of this.fragments.splice(0, count)) this.doneChars += fragment.length;
+    this.sent = Math.max(0, this.sent - count);
+    this.stream.textDone = this.doneChars;
+    this.deliveredBytes = Math.max(0, this.deliveredBytes - (this.track.bytes - this.trackBaseBytes));
+    this.deliveredWords = Math.max(0, this.deliveredWords - (this.track.words - this.baseTrackWords));
+    this.skipBytes = Math.min(this.skipBytes, this.deliveredBytes);
+    this.skipWords = Math.min(this.skipWords, this.deliveredWords);
+    this.trackBaseBytes = this.track.bytes;
+    this.baseTrackWords = this.track.words;
+    this.baseSeconds = (this.streamBytes - this.deliveredBytes) / 2 / this.settings.sampleRate;
+  }
+
+  /** Every frame of this job's comes here first: the release it belongs to, the pace, the timers. */
+  private frameArrived(kind: FrameKind): void {
+    const begins = this.track.frame(kind, performance.now());
+    if (begins && this.mode === 'context') this.stream.onSegment?.({ text: this.fragmentHeardAt(this.track.seconds), start: this.streamBytes / 2 / this.settings.sampleRate });
+    this.armInactivity();
+    if (this.mode === 'context') this.armQuiet();
+  }
+
+  /** The fragment the audio is probably in at `seconds` of the current context (for a segment mark). */
+  private fragmentHeardAt(seconds: number): string {
+    let chars = heardCharsEstimate(seconds, this.charsPerSecond);
+    for (let i = 0; i < this.sent; i++) {
+      chars -= this.fragments[i].length + 1;
+      if (chars < 0) return this.fragments[i];
+    }
+    return this.fragments[Math.max(0, this.sent - 1)] ?? '';
   }
 
   onChunk(audio: Buffer): void {
-    if (this.lastCompleteAt > 0) {
-      this.longestGapMs = Math.max(this.longestGapMs, performance.now() - this.lastCompleteAt);
-      this.lastCompleteAt = 0;
-    }
-    this.armTimer();
-    this.armSettle();
+    this.frameArrived('chunk');
     let data = this.carry ? Buffer.concat([this.carry, audio]) : audio;
     const even = data.length - (data.length % 2);
     this.carry = even < data.length ? Buffer.from(data.subarray(even)) : null;
     data = data.subarray(0, even);
+    this.track.bytes += data.length;
     if (this.skipBytes > 0) {
       const n = Math.min(this.skipBytes, data.length);
       this.skipBytes -= n;
       data = data.subarray(n);
     }
-    if (data.length === 0) return;
-    if (this.segmentBytes === 0) this.stream.onSegment?.({ text: this.fragments[0] ?? '', start: this.segmentStart });
-    this.segmentBytes += data.length;
-    this.stream.push(data);
-  }
-
-  onWord(word: WordTimestamp): void {
-    this.armTimer();
-    if (++this.attemptWords <= this.skipWords) return; // already delivered before a drop
-    this.segmentWords++;
-    this.stream.pushWord(word, this.segmentStart);
-  }
-
-  /** One segment's audio is complete: the first fragment is done. */
-  onComplete(): void {
-    const done = this.fragments.shift();
-    if (done === undefined) return; // a complete with nothing outstanding (a reply we did not ask for)
-    this.sent = Math.max(0, this.sent - 1);
-    this.lastCompleteAt = performance.now();
-    this.stream.textDone += done.length;
-    this.segmentStart += this.segmentBytes / 2 / this.settings.sampleRate;
-    this.carry = null;
-    this.skipBytes = this.segmentBytes = 0;
-    this.skipWords = this.attemptWords = this.segmentWords = 0;
-    if (this.sent === 0) this.clearTimer();
-    else this.armTimer();
-    if (this.inputEnded && this.fragments.length === 0) this.finishIfDone();
-    else {
-      this.armSettle();
+    if (data.length > 0) {
+      if (this.mode !== 'context' && this.deliveredBytes === 0) this.stream.onSegment?.({ text: this.fragments[0] ?? '', start: this.baseSeconds });
+      this.deliveredBytes += data.length;
+      this.streamBytes += data.length;
+      this.stream.push(data);
+    }
+    if (this.mode === 'context') {
+      const heard = heardCharsEstimate(this.deliveredBytes / 2 / this.settings.sampleRate, this.charsPerSecond);
+      this.stream.textDone = this.doneChars + Math.min(this.sentChars(), Math.floor(heard));
       void this.fill();
     }
   }
 
-  /** The socket went while this job was on it: the next attempt resends from the first incomplete fragment. */
-  detach(): void {
-    this.clearTimer();
-    this.closeSent = false;
+  private sentChars(): number {
+    let n = 0;
+    for (let i = 0; i < this.sent; i++) n += this.fragments[i].length;
+    return n;
+  }
+
+  onWord(word: WordTimestamp): void {
+    this.frameArrived('word');
+    const time = this.track.wordTime(word);
+    if (this.skipWords > 0) {
+      this.skipWords--; // already delivered before a drop
+      return;
+    }
+    this.deliveredWords++;
+    this.stream.pushWord({ ...word, ...time }, this.trackBaseSeconds);
+  }
+
+  /** A release's audio is complete. For a request it ends the first fragment; in a continuation it ends nothing by itself. */
+  onComplete(): void {
+    this.frameArrived('complete');
+    this.carry = null;
+    const attempt = this.attempt;
+    if (!attempt) return;
+    if (this.mode === 'context') {
+      this.markHeardByWords();
+      if (this.track.closeSent && this.settings.wordTimestamps && allWordsBack(this.wordsSent(), this.track.words - this.baseTrackWords, this.track.lastWord)) return this.trackEnded(attempt);
+      return this.checkDrain();
+    }
+    if (this.fragments.length === 0) return; // a complete with nothing outstanding (a reply we did not ask for)
+    this.markHeard(1);
+    this.newTrack();
+    this.clearInactivity();
+    if (this.inputEnded && this.fragments.length === 0) this.finishIfDone();
+    else void this.fill();
+  }
+
+  /** Words sent in the current context since the last fragment known heard, in order. */
+  private wordsSent(): string[] {
+    const words: string[] = [];
+    for (let i = 0; i < this.sent; i++) words.push(...wordsOf(this.fragments[i]));
+    return words;
+  }
+
+  /**
+   * With word timestamps, a `complete` that falls where whole fragments' words have all come back
+   * marks those fragments heard: a later drop resends only what follows.
+   */
+  private markHeardByWords(): void {
+    if (!this.settings.wordTimestamps || this.skipBytes > 0 || this.skipWords > 0) return;
+    const received = this.track.words - this.baseTrackWords;
+    let words = 0;
+    let heard = 0;
+    for (let i = 0; i < this.sent; i++) {
+      const own = wordsOf(this.fragments[i]);
+      words += own.length;
+      if (words > received) break;
+      if (words === received && own.length > 0 && own[own.length - 1] === this.track.lastWord) heard = i + 1;
+    }
+    if (heard > 0) this.markHeard(heard);
+  }
+
+  /** A closed continuation has drained: all it was sent is heard. The job ends, or the next text opens a new one. */
+  private trackEnded(attempt: Attempt): void {
+    if (this.inputEnded && this.sent === this.fragments.length) return this.finish(attempt);
+    this.markHeard(this.sent);
+    this.newTrack();
+    this.clearInactivity();
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+    void this.fill();
+  }
+
+  private armQuiet(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => this.quiet(), this.track.gapMs());
+  }
+
+  /** No frame for a drain gap: after the close, the end rule; before it, a stall (the service may be waiting for text) sends more. */
+  private quiet(): void {
+    this.quietTimer = null;
+    if (!this.attempt || this.isDone) return;
+    if (this.track.closeSent) return this.checkDrain();
+    const track = this.track;
+    if (!track.released && track.lastFrame !== undefined) return; // audio still flowing: the inactivity timeout watches it
+    if (track.released && this.sent === this.fragments.length && track.seconds > 0) {
+      // Every release has ended and nothing waits to go: the service is not speaking (it may hold an
+      // unfinished sentence until more text or the close); measure the pace of speech for the window.
+      this.clearInactivity();
+      this.charsPerSecond = Math.max(DEFAULT_CHARS_PER_SECOND / 2, track.sentChars / track.seconds);
+    }
+    void this.fill(true);
+  }
+
+  private checkDrain(): void {
+    const attempt = this.attempt;
+    if (!attempt) return;
+    const wait = this.track.drainWait(performance.now());
+    if (wait === 0) return this.trackEnded(attempt);
+    if (wait === undefined) return;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => this.quiet(), wait);
+  }
+
+  /**
+   * The socket went while this job was on it: the next attempt resends from the first fragment not
+   * known heard. Returns whether the drop cut audio still expected (`drops` counts such cuts in a
+   * row with no new audio between them).
+   */
+  detach(close?: { code: number }): boolean {
+    const cut = this.waitingForAudio;
+    // A clean close right after a `complete`, the continuation unfinished: this service ends its work at
+    // each `complete` (the one-shot model of its spec). The rest goes as requests, each ended by its own.
+    if (this.currentMode === 'context' && close?.code === 1000 && this.track.released && this.fragments.length > 0) this.currentMode = 'sequence';
+    if (cut) this.drops = this.streamBytes > this.bytesAtLastDrop ? 1 : this.drops + 1;
+    this.bytesAtLastDrop = Math.max(this.bytesAtLastDrop, this.streamBytes);
+    this.clearTimers();
     this.attempt = null;
     this.sent = 0;
     this.carry = null;
-    this.skipBytes = this.segmentBytes;
-    this.skipWords = this.segmentWords;
-    this.attemptWords = 0;
+    this.skipBytes = this.deliveredBytes;
+    this.skipWords = this.deliveredWords;
+    return cut;
   }
 
   /** Ends the job early: interrupted (audio stops now) or failed. */
   end(error?: Error): void {
-    this.clearTimer();
+    this.clearTimers();
     this.attempt = null;
     if (error) this.stream.fail(error);
     else this.stream.end({ interrupted: true });
@@ -285,16 +485,21 @@ export class Job {
     void this.source.return?.()?.catch?.(() => {});
   }
 
-  private armTimer(): void {
-    this.clearTimer();
+  private armInactivity(): void {
+    this.clearInactivity();
     if (this.sent === 0 || !this.attempt) return;
     const attempt = this.attempt;
-    this.timer = setTimeout(() => attempt.stuck('timeout'), this.options.inactivityTimeoutMs);
+    this.inactivityTimer = setTimeout(() => attempt.stuck('timeout'), this.options.inactivityTimeoutMs);
   }
 
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.timer = this.settleTimer = null;
+  private clearInactivity(): void {
+    if (this.inactivityTimer) clearTimeout(this.inactivityTimer);
+    this.inactivityTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearInactivity();
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
   }
 }

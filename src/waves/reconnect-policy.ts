@@ -33,3 +33,23 @@ export async function cancellableDelay(ms: number, signal: AbortSignal): Promise
 export function withJitter(delays: readonly number[], random = Math.random): number[] {
   return delays.map((d) => Math.round(d * (1 + 0.2 * random())));
 }
+
+/** How long a refusal for being over the account's limit is retried: a first wait and a ceiling. */
+export interface RetryPolicy {
+  /** First delay, doubled per attempt. Default 250 ms. */
+  baseMs?: number;
+  /** Longest delay. Default 8000 ms. */
+  maxMs?: number;
+  /** Retries of one item before its over-limit error counts as its failure. Default 20 (about two minutes of waiting). */
+  attempts?: number;
+}
+
+/**
+ * The wait before retry number `attempt` (0-based): a uniform draw between half and all of
+ * min(max, base·2^attempt) ("equal jitter"), so clients refused together do not come back together.
+ */
+export function backoffDelay(attempt: number, policy: RetryPolicy = {}, random: () => number = Math.random): number {
+  const base = policy.baseMs ?? 250;
+  const ceiling = Math.min(policy.maxMs ?? 8000, base * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

@@ -24,6 +24,9 @@ import { knownVoices } from '../voice-names.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
 import { ReplKaraoke } from '../repl-karaoke.js';
 
+/** How long a line waits, retrying, while the account is over its concurrency limit. */
+const OVER_LIMIT_WAIT_MS = 60_000;
+
 export interface ReplFlags extends SettingsFlags, ConnectionFlags {
   output?: string;
   format?: string;
@@ -83,7 +86,11 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await output?.abort();
     throw error;
   });
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout });
+  const client = new WavesClient({
+    apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout,
+    overLimitRetryMs: OVER_LIMIT_WAIT_MS,
+  });
+  client.on('over_limit', ({ delayMs }) => print(chalk.yellow(`… the account is at its concurrency limit: retrying in ${(delayMs / 1000).toFixed(1)} s`)));
   if (interactive) {
     client.on('connected', ({ model }) => print(chalk.green(`● connected (${model})`)));
     client.on('disconnected', ({ code, reason }) => reason !== 'client closed' && print(chalk.dim(`○ disconnected${reason ? `: ${safeLine(reason)}` : ` (code ${code})`}`)));

@@ -47,13 +47,20 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
   };
 }
 
-/** A refusal the user can act on gets its hint: how to see the voices, or that the account's one request slot was taken. */
+const EMPTY_TEXT = 'The text is empty: there is nothing to speak.';
+/** How long `say` waits, retrying, while the account is over its concurrency limit. */
+const OVER_LIMIT_WAIT_MS = 60_000;
+
+/** A refusal the user can act on gets its hint: how to see the voices, or that the account's request slots stayed taken. */
 function withHint(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
-  if (error.code === 'CONCURRENCY_LIMIT' || error.status === 429) {
-    return new SmallestTtsError(error.message, { hint: 'Another request of this account is running (one at a time per unit): try again when it ends; `batch` waits and retries by itself.', cause: error });
+  if (error.kind === 'over-limit') {
+    return new SmallestTtsError(error.message, {
+      hint: `The account stayed at its concurrency limit for ${OVER_LIMIT_WAIT_MS / 1000} s (other requests of this key are running): try again when they end; \`batch\` waits and retries by itself.`,
+      cause: error,
+    });
   }
-  if (!(error.code === 'VOICE_NOT_FOUND' || /voice/i.test(error.message))) return error;
+  if (error.kind !== 'unknown-voice') return error;
   return new SmallestTtsError(error.message, { hint: VOICE_LIST_HINT, cause: error });
 }
 
@@ -93,14 +100,26 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
   }
-  const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
-  if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
+  const input = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
+  if (typeof input === 'string' && input.trim() === '') throw new UsageError(EMPTY_TEXT);
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
   checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
   if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
   const connection = await openConnection(flags, ui);
-  const client = new WavesClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout });
+  const client = new WavesClient({
+    apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout,
+    overLimitRetryMs: OVER_LIMIT_WAIT_MS,
+  });
   reportClientEvents(client, ui);
+  client.on('over_limit', ({ delayMs }) => void ui.status(`The account is at its concurrency limit: retrying in ${(delayMs / 1000).toFixed(1)} s…`));
+  // Streamed input: the socket opens while the first sentence is still being written; blank input closes it unused.
+  if (typeof input !== 'string') void client.connect().catch(() => {});
+  const text = await whenTextArrives(input);
+  if (text === null) {
+    await client.close();
+    await connection.close();
+    throw new UsageError(EMPTY_TEXT);
+  }
   const controller = new AbortController();
   let sink: AudioSink | undefined;
   // Ctrl-C, SIGTERM, SIGHUP: stop and keep a valid file; a second signal does not wait, but the file still ends valid.

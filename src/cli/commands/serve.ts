@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { SmallestTtsError, UsageError } from '../../errors.js';
 import { ToneEngine, type SpeechEngine } from '../../server/engine.js';
-import { startWavesServer, type WavesServerOptions } from '../../server/waves-server.js';
+import { startWavesServer, type ReleaseMode, type WavesServerOptions } from '../../server/waves-server.js';
 
 export interface ServeFlags {
   host: string;
@@ -28,6 +28,7 @@ export interface ServeFlags {
   ignoreBlank?: boolean;
   foreignFrames?: boolean;
   segmentDelay?: number;
+  releaseMode?: string;
   quiet?: boolean;
 }
 
@@ -47,6 +48,11 @@ export function parseCloseWith(raw: string): { code: number; reason: string } {
   }
   if (Buffer.byteLength(reason) > 123) throw new UsageError('--close-with: the reason must be at most 123 bytes');
   return { code, reason };
+}
+
+function releaseMode(raw: string | undefined): ReleaseMode | undefined {
+  if (raw === undefined || raw === 'sentence' || raw === 'fragment') return raw;
+  throw new UsageError(`--release-mode must be sentence or fragment (got ${JSON.stringify(raw)})`);
 }
 
 export function serveOptions(flags: ServeFlags): WavesServerOptions {
@@ -78,6 +84,7 @@ export function serveOptions(flags: ServeFlags): WavesServerOptions {
     ignoreBlank: flags.ignoreBlank,
     foreignFrames: flags.foreignFrames,
     segmentDelayMs: flags.segmentDelay,
+    releaseMode: releaseMode(flags.releaseMode),
   };
 }
 

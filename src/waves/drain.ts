@@ -1,0 +1,56 @@
+// When a continuation has ended: the service sends no frame that says so, so the client watches for quiet after a `complete`.
+import { DRAIN_CAP_MS, DRAIN_FLOOR_MS } from './drain-limits.js';
+
+export { DRAIN_CAP_MS, DRAIN_FLOOR_MS };
+
+/**
+ * The longest a continuation may hold text without a sentence end before speaking it: the
+ * service's default `max_buffer_delay_ms` (the client leaves it unset), with a margin.
+ */
+export const SERVICE_HOLD_MS = 3500;
+
+/** What the socket has shown of its pace: the longest wait from a `complete` to the next frame, and from text sent to its first audio. */
+export interface PaceSeen {
+  longestCompleteGapMs: number;
+  firstAudioMs: number;
+}
+
+/**
+ * How long a continuation must stay quiet after a `complete` before it counts as finished: twice the
+ * longest pause the service has shown between releases (or before its first audio), never under the
+ * floor (a release is still being synthesised) and never over the cap (a bounded tail).
+ */
+export function drainGapMs(pace: PaceSeen): number {
+  const longest = Math.max(pace.longestCompleteGapMs, pace.firstAudioMs);
+  return Math.min(DRAIN_CAP_MS, Math.max(DRAIN_FLOOR_MS, 2 * longest));
+}
+
+export type FrameKind = 'chunk' | 'word' | 'complete';
+
+/** The state the end rule reads: whether the closing frame went out, and the last frame since. */
+export interface DrainState {
+  closeSent: boolean;
+  lastFrame: FrameKind | undefined;
+  /** performance.now() of the last frame, and of the closing frame. */
+  lastFrameAt: number;
+  closeSentAt: number;
+}
+
+/**
+ * The end rule: a continuation is finished once its closing frame has been sent, the last frame
+ * since is a `complete`, and nothing has arrived for the drain gap. Returns the milliseconds still to
+ * wait (0: finished now), or undefined when the rule cannot hold yet (no close, or audio still flowing).
+ */
+export function drainWaitMs(state: DrainState, gapMs: number, now: number): number | undefined {
+  if (!state.closeSent || state.lastFrame !== 'complete') return undefined;
+  const quietSince = Math.max(state.lastFrameAt, state.closeSentAt);
+  return Math.max(0, quietSince + gapMs - now);
+}
+
+/**
+ * With word timestamps, the end is known exactly: every word sent has come back, the last one
+ * verbatim, and a `complete` followed it.
+ */
+export function allWordsBack(sent: readonly string[], received: number, lastReceived: string | undefined): boolean {
+  return sent.length > 0 && received === sent.length && lastReceived === sent[sent.length - 1];
+}
