@@ -147,8 +147,9 @@ describe('config', () => {
     assert.equal((await runCli(['config', 'get', 'voice'], { env })).stdout.toString(), 'emily\n');
     assert.equal((await runCli(['config', 'unset', 'voice'], { env })).code, 0);
     const gone = await runCli(['config', 'get', 'voice'], { env });
-    assert.equal(gone.code, 2);
-    assert.match(gone.stderr, /voice is not set in the defaults/);
+    assert.equal(gone.code, 0, 'unset shows the value used instead');
+    assert.equal(gone.stdout.toString(), 'sophia\n');
+    assert.match(gone.stderr, /voice is not set in the defaults: this is the built-in default/);
   });
 
   test('invalid values are refused with the flags\' messages', async (t) => {
