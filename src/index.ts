@@ -1,6 +1,7 @@
 // The public library API of smallest-tts: client, settings, sinks, text helpers, the local server, errors.
 export { WavesClient, type WavesClientOptions, type WavesClientEvents } from './waves/client.js';
 export { SpeechStream, type RequestTimings } from './waves/speech-stream.js';
+export type { TraceEvent, Tracer } from './waves/trace.js';
 export { buildRequest, decodeFrame, type Frame, type WavesRequest } from './waves/protocol.js';
 export { DEFAULT_BASE_URL, streamUrl, voicesUrl, checkBaseUrl, isLoopbackHost } from './waves/url.js';
 export {

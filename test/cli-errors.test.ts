@@ -176,6 +176,6 @@ describe('messages', () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
     const help = r.stdout.toString();
-    for (const word of ['SMALLEST_API_KEY', 'SMALLEST_BASE_URL', 'SMALLEST_PROFILE', 'NO_COLOR', 'config.json', '--offline', 'Examples:']) assert.ok(help.includes(word), word);
+    for (const word of ['SMALLEST_API_KEY', 'SMALLEST_BASE_URL', 'SMALLEST_PROFILE', 'NO_COLOR', 'config.json', '--offline', 'Examples:', 'doctor']) assert.ok(help.includes(word), word);
   });
 });

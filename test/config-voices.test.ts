@@ -262,6 +262,9 @@ describe('completion, help and version', () => {
     assert.deepEqual(complete("smallest-tts say --model lightning_v3.1_pro --language 'j'"), ['ja']);
     assert.deepEqual(complete("smallest-tts say --model lightning-v2 --language 'h'"), ['hi', 'he']);
     assert.deepEqual(complete("smallest-tts config ''"), ['set', 'get', 'unset', 'list', 'path']);
+    assert.deepEqual(complete("smallest-tts 'do'"), ['doctor']);
+    assert.deepEqual(complete("smallest-tts doctor '--tr'"), ['--trace']);
+    assert.deepEqual(complete("smallest-tts say '--tr'"), ['--trace']);
   });
 
   test('zsh and fish scripts are produced; an unknown shell is a usage error', async () => {
@@ -278,7 +281,7 @@ describe('completion, help and version', () => {
     const version = await runCli(['--version']);
     assert.equal(version.code, 0);
     assert.equal(version.stdout.toString().trim(), JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
-    for (const command of ['say', 'repl', 'serve', 'voices', 'languages', 'config', 'completion']) {
+    for (const command of ['say', 'repl', 'serve', 'voices', 'languages', 'config', 'completion', 'doctor']) {
       const help = await runCli([command, '--help']);
       assert.equal(help.code, 0, command);
       assert.match(help.stdout.toString(), /Examples:\n {2}\$ .*smallest-tts/, command);

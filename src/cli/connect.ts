@@ -1,5 +1,6 @@
 // Where the CLI's client connects: the configured API, or (--offline) a local server started in-process.
 import type { WavesClient } from '../waves/client.js';
+import type { Tracer } from '../waves/trace.js';
 import type { Route } from '../waves/url.js';
 import { safeLine } from './sanitize.js';
 import { addSecret, type Ui } from './ui.js';
@@ -9,10 +10,34 @@ export interface OpenedConnection {
   apiKey: string;
   baseUrl: string;
   route: Route;
+  /** With --trace FILE: where the client reports what it sends and receives. */
+  trace?: Tracer;
   close(): Promise<void>;
 }
 
 export async function openConnection(flags: ConnectionFlags, ui: Ui): Promise<OpenedConnection> {
+  const opened = await openTarget(flags, ui);
+  if (flags.trace === undefined) return opened;
+  const { openTraceFile } = await import('./trace-file.js');
+  let file;
+  try {
+    file = openTraceFile(flags.trace, [opened.apiKey, flags.apiKey]);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  ui.verbose(`tracing to ${flags.trace}`);
+  return {
+    ...opened,
+    trace: file.trace,
+    close: async () => {
+      await opened.close();
+      file.close();
+    },
+  };
+}
+
+async function openTarget(flags: ConnectionFlags, ui: Ui): Promise<OpenedConnection> {
   if (flags.offline) {
     const { startOfflineServer } = await import('../server/offline.js');
     const server = await startOfflineServer();

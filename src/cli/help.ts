@@ -12,6 +12,7 @@ Examples:
   $ smallest-tts repl
   $ smallest-tts batch prompts.jsonl --out-dir out/
   $ smallest-tts voices --language en
+  $ smallest-tts doctor --trace doctor.jsonl                                # check your account and the service
 
 Environment:
   SMALLEST_API_KEY    the API key (an empty value counts as unset)

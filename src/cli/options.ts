@@ -30,6 +30,8 @@ export interface ConnectionFlags {
   insecure?: boolean;
   offline?: boolean;
   route?: Route;
+  /** --trace FILE: every frame, connect and close as JSON lines. */
+  trace?: string;
 }
 
 function parseRouteFlag(raw: string): Route {
@@ -73,6 +75,7 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option('--insecure', 'allow a plain ws:// base URL to a host that is not this machine'))
     .addOption(new Option('--offline', 'speak with the built-in offline voice through a local server; no key or network'))
     .addOption(new Option('--profile <name>', 'use a named profile from the config file').env('SMALLEST_PROFILE'))
+    .addOption(new Option('--trace <file>', 'append one JSON line per frame sent or received, connect and close to FILE (audio as byte counts, never the key)'))
     .addOption(new Option('-q, --quiet', 'no progress, karaoke or status lines; errors only').conflicts('verbose'))
     .addOption(new Option('--verbose', 'connection events and timings on stderr (-v is --voice, as in macOS say and espeak-ng)'));
 }

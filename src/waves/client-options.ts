@@ -1,5 +1,6 @@
 // What a WavesClient takes (options, per-job options) and the events it emits.
 import type { Settings } from '../settings.js';
+import type { Tracer } from './trace.js';
 import type { Route } from './url.js';
 
 export interface WavesClientOptions {
@@ -27,6 +28,8 @@ export interface WavesClientOptions {
   overLimitRetryMs?: number;
   /** Longest fragment of text sent at once. Default 250 characters. */
   maxChars?: number;
+  /** Told of every connect attempt, open, frame sent or received (audio as a byte count) and close. */
+  trace?: Tracer;
 }
 
 export interface SynthesizeOptions {

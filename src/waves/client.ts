@@ -9,6 +9,7 @@ import { Job, type JobMode } from './job.js';
 import { decodeFrame } from './protocol.js';
 import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
+import { sentFrame } from './trace.js';
 import type { SpeechStream } from './speech-stream.js';
 import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from './url.js';
@@ -63,6 +64,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       onConnectionError: (error) => this.emit('connection_error', error),
       onMessage: (data) => this.onMessage(data),
       onGone: (code, reason) => this.socketGone(code, reason),
+      trace: options.trace,
     });
   }
 
@@ -221,6 +223,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       contextId: `ctx-${id}`,
       send: (request, text) => {
         ws.send(JSON.stringify(request));
+        this.options.trace?.(sentFrame(ws, request));
         if (text) this.emit('request_sent', { text, at: performance.now(), queuedAt: job.stream.timings.queuedAt });
       },
       settled: () => this.settle(job),

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsError } from '../errors.js';
 import { describeNetworkFailure, networkFailure } from './network-failure.js';
+import { socketId, type Tracer } from './trace.js';
 
 export interface OpenOptions {
   url: string;
@@ -11,6 +12,8 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** Aborting ends the attempt at once. */
   signal?: AbortSignal;
+  /** Told of the attempt, a refused upgrade's status, a failure and the open. */
+  trace?: Tracer;
 }
 
 function readBody(res: IncomingMessage, limit = 8192): Promise<string> {
@@ -48,7 +51,7 @@ function errorForStatus(status: number, body: string, model: string): SmallestTt
 }
 
 export function openSocket(options: OpenOptions): Promise<WebSocket> {
-  const { url, apiKey, model, connectTimeoutMs = 10_000, signal } = options;
+  const { url, apiKey, model, connectTimeoutMs = 10_000, signal, trace } = options;
   const host = new URL(url).host;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, {
@@ -56,11 +59,14 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
       handshakeTimeout: connectTimeoutMs,
       perMessageDeflate: false,
     });
+    const socket = socketId(ws);
+    trace?.({ dir: 'out', kind: 'connect', socket, url });
     let settled = false;
     const onAbort = () => fail(new ConnectionError(`The connection to ${host} was cancelled.`));
     const fail = (error: SmallestTtsError) => {
       if (settled) return;
       settled = true;
+      trace?.({ dir: 'in', kind: 'error', socket, message: error.message });
       signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
       ws.on('error', () => {});
@@ -70,6 +76,7 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     ws.once('unexpected-response', (req, res) => {
+      trace?.({ dir: 'in', kind: 'http', socket, url, status: res.statusCode ?? 0 });
       void readBody(res).then((body) => {
         req.destroy();
         fail(errorForStatus(res.statusCode ?? 0, body, model));
@@ -82,6 +89,7 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
     });
     ws.once('open', () => {
       settled = true;
+      trace?.({ dir: 'in', kind: 'open', socket });
       signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners('unexpected-response');
       ws.removeAllListeners('error');

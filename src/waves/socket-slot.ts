@@ -4,6 +4,7 @@ import { ConnectionError, SmallestTtsError } from '../errors.js';
 import { modelSpec } from '../models.js';
 import { openSocket } from './connection.js';
 import { cancellableDelay, withJitter } from './reconnect-policy.js';
+import { receivedFrame, socketId, type Tracer } from './trace.js';
 
 type SocketState =
   | { kind: 'idle' }
@@ -27,6 +28,8 @@ export interface SocketSlotOptions {
   onMessage(data: WebSocket.RawData): void;
   /** The open socket went by itself (the server closed it, the network dropped it). */
   onGone(code: number, reason: string): void;
+  /** Told of connect attempts, opens, frames received and closes. */
+  trace?: Tracer;
 }
 
 export class SocketSlot {
@@ -112,7 +115,7 @@ export class SocketSlot {
       if (signal.aborted) throw superseded();
       let ws: WebSocket;
       try {
-        ws = await openSocket({ url, apiKey: this.o.apiKey, model: this.modelOf(url), connectTimeoutMs: this.o.connectTimeoutMs, signal });
+        ws = await openSocket({ url, apiKey: this.o.apiKey, model: this.modelOf(url), connectTimeoutMs: this.o.connectTimeoutMs, signal, trace: this.o.trace });
       } catch (error) {
         if (signal.aborted) throw superseded();
         lastError = error as Error;
@@ -140,6 +143,11 @@ export class SocketSlot {
 
   private attach(ws: WebSocket, url: string): void {
     this.state = { kind: 'open', url, ws };
+    const trace = this.o.trace;
+    if (trace) {
+      ws.on('message', (data) => trace(receivedFrame(ws, data)));
+      ws.on('close', (code, reason) => trace({ dir: 'in', kind: 'close', socket: socketId(ws), code, reason: reason.toString() }));
+    }
     ws.on('message', (data) => {
       if (this.holds(ws)) this.o.onMessage(data);
     });

@@ -2,6 +2,7 @@
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
 import { LANGUAGES, sendsWordTimestamps } from '../settings.js';
 import { describeNetworkFailure, networkFailure } from './network-failure.js';
+import type { Tracer } from './trace.js';
 import { voicesUrl } from './url.js';
 
 export interface Voice {
@@ -79,6 +80,8 @@ export interface FetchVoicesOptions {
   signal?: AbortSignal;
   /** Gives up after this long, counting the body too (a server that stalls mid-body). Default 15 s. */
   timeoutMs?: number;
+  /** Told of the request and the answer's status. */
+  trace?: Tracer;
 }
 
 export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]> {
@@ -105,9 +108,12 @@ export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]>
   };
   let response: Response;
   let body: string;
+  options.trace?.({ dir: 'out', kind: 'http', method: 'GET', url });
   try {
     response = await fetch(url, { headers: { Authorization: `Bearer ${options.apiKey}` }, signal });
+    options.trace?.({ dir: 'in', kind: 'http', url, status: response.status });
   } catch (error) {
+    options.trace?.({ dir: 'in', kind: 'error', message: (error as Error).message });
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', forward);
     if (options.signal?.aborted) throw error;

@@ -222,6 +222,7 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
         subtitles: flags.subtitles,
         signal: controller.signal,
         retry: flags.retryBaseMs === undefined ? undefined : { baseMs: flags.retryBaseMs },
+        client: { trace: connection.trace },
         onClient: (client) => reportClientEvents(client, ui),
         onRetry: (item, attempt, delayMs) => ui.verbose(`${item.id}: over the concurrency limit; retry ${attempt} in ${delayMs} ms`),
       });

@@ -88,6 +88,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
   });
   const client = new WavesClient({
     apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout,
+    trace: connection.trace,
     overLimitRetryMs: OVER_LIMIT_WAIT_MS,
   });
   client.on('over_limit', ({ delayMs }) => print(chalk.yellow(`… the account is at its concurrency limit: retrying in ${(delayMs / 1000).toFixed(1)} s`)));

@@ -108,6 +108,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({
     apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout,
+    trace: connection.trace,
     overLimitRetryMs: OVER_LIMIT_WAIT_MS,
   });
   reportClientEvents(client, ui);

@@ -49,7 +49,7 @@ async function catalogue(flags: VoicesFlags, model: string, ui: Ui): Promise<Voi
       return cached;
     }
     await ui.status('Fetching voices…');
-    const voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model, timeoutMs: flags.httpTimeout });
+    const voices = await fetchVoices({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, model, timeoutMs: flags.httpTimeout, trace: connection.trace });
     ui.stopStatus();
     ui.verbose(`fetched ${voices.length} voices`);
     if (cacheable) writeVoiceCache(connection.baseUrl, model, voices);
