@@ -1,12 +1,13 @@
 // The habits people bring from macOS say, espeak-ng, edge-tts and piper: -v is the voice, flags
 // suggested by meaning, `say -v '?'`, and voices that say whether they send word timings.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { WORD_TIMESTAMP_VOICES } from '../src/models.js';
 import { FLITE_VOICES } from '../src/server/flite-voices.js';
-import { ROOT, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
+import { BIN, ROOT, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 
 const WORD_VOICES = [...WORD_TIMESTAMP_VOICES].sort();
 
@@ -49,6 +50,18 @@ describe('voice-first flags', () => {
       assert.match(r.stderr, pattern, args.join(' '));
       assert.doesNotMatch(r.stderr, /--math, --raw/);
     }
+  });
+
+  test('bash completion offers voices after -v as after --voice; doctor takes -v too', async (t) => {
+    const script = join(tempDir(t), 'complete.bash');
+    writeFileSync(script, (await runCli(['completion', 'bash'])).stdout);
+    const bin = tempDir(t);
+    writeFileSync(join(bin, 'smallest-tts'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, { mode: 0o755 });
+    const complete = (line: string) =>
+      execFileSync('bash', ['-c', `source '${script}'; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _smallest_tts; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }).trim().split('\n');
+    assert.deepEqual(complete("smallest-tts say -v 'li'"), ['liam']);
+    assert.deepEqual(complete("smallest-tts say --voice 'li'"), ['liam']);
+    assert.match((await runCli(['doctor', '--help'])).stdout.toString(), /-v, --voice <id>/);
   });
 
   test('help texts have no "(preset: true)"', async () => {

@@ -237,7 +237,7 @@ export function buildProgram(): Command {
     .command('doctor')
     .description('check your account and the service: a few seconds of audio, then what the service did against what the client relies on')
     .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
-    .option('--voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
+    .option('-v, --voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
     .option('--json', 'the same as data on stdout')
     .addHelpText('after', DOCTOR_EXAMPLES);
   addConnectionOptions(doctor);
