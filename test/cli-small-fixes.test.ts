@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildCues, type TimedWord } from '../src/text/subtitles.js';
-import { API_KEY, BIN, parseWav, runCli, sentPcm, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
+import { API_KEY, BIN, parseWav, runCli, sentPcm, serverArgs, speakerInstalled, startServer, tempDir, type TestContextLike } from './helpers.js';
 
 /** Runs the CLI with stdout opened on a regular file (as `>` or `>>` does), from a clean environment. */
 function runToFile(t: TestContextLike, args: string[], path: string, flags: 'w' | 'a'): Promise<{ code: number | null; stderr: string }> {
@@ -46,7 +46,7 @@ describe('say with stdout redirected to a file and no -o', () => {
 
   test('say hi >> existing appends a streaming WAV and leaves what was there untouched', async (t) => {
     const server = await startServer(t);
-    const out = join(tempDir(t), 'log.bin');
+    const out = join(tempDir(t), 'takes.wav');
     writeFileSync(out, 'before');
     const r = await runToFile(t, ['say', 'Appended.', ...serverArgs(server)], out, 'a');
     assert.equal(r.code, 0, r.stderr);
@@ -56,6 +56,29 @@ describe('say with stdout redirected to a file and no -o', () => {
     assert.equal(wav.toString('ascii', 0, 4), 'RIFF');
     assert.equal(wav.readUInt32LE(40), 0xffffffff, 'an appended WAV keeps the streaming header');
     assert.deepEqual(wav.subarray(44), sentPcm(server));
+  });
+});
+
+describe('say with stdout redirected to a file that is not audio, or to an audio format', () => {
+  test('say done > build.log speaks (or says it cannot) and writes no audio into the log', async (t) => {
+    const server = await startServer(t);
+    const log = join(tempDir(t), 'build.log');
+    const r = await runToFile(t, ['say', 'Done.', ...serverArgs(server)], log, 'w');
+    assert.equal(readFileSync(log).length, 0, 'nothing in the log');
+    if (!speakerInstalled) {
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Playback is unavailable/);
+    }
+  });
+
+  test('say hi > out.mp3 writes MP3 there, by the extension', async (t) => {
+    const server = await startServer(t);
+    const out = join(tempDir(t), 'out.mp3');
+    const r = await runToFile(t, ['say', 'Hello there.', ...serverArgs(server)], out, 'w');
+    assert.equal(r.code, 0, r.stderr);
+    const bytes = readFileSync(out);
+    assert.ok(bytes.length > 100);
+    assert.ok(bytes.toString('latin1', 0, 3) === 'ID3' || (bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0), 'an MP3 stream');
   });
 });
 

@@ -83,9 +83,9 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   if (readsInput && flags.output !== undefined && flags.output !== '-') assertOutputIsNotInput(flags.file, flags.output);
   if (readsInput && subtitles) assertOutputIsNotInput(flags.file, subtitles.path);
   if (subtitles && flags.wordTimestamps === false) throw new UsageError('--subtitles needs word timings: leave out --word-timestamps off.');
-  // `say hi > out.wav`: the shell's file gets a WAV (its header patched at the end), not a playback attempt.
+  // `say hi > out.wav`: the shell's audio file gets the audio (a WAV header patched at the end), not a playback attempt.
   const redirected = flags.output === undefined ? stdoutFile() : null;
-  const output = outputFromFlags(flags, process.stdout.isTTY === true, redirected !== null);
+  const output = outputFromFlags(flags, process.stdout.isTTY === true, redirected?.format);
   if (output.kind === 'file') checkOutputFolder(output.path);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
