@@ -6,6 +6,11 @@ export type Model = (typeof MODELS)[number];
 /** The voices that send word_timestamp frames when asked (the others accept the flag and send none). */
 export const WORD_TIMESTAMP_VOICES = ['meher', 'devansh', 'kartik', 'maithili', 'liam', 'avery'] as const;
 
+/** Whether the API's voice of this id sends word timings (by the list above; a catalogue may say otherwise). */
+export function sendsWordTimestamps(voiceId: string): boolean {
+  return (WORD_TIMESTAMP_VOICES as readonly string[]).includes(voiceId);
+}
+
 /** Language names by code, for every code any model accepts. */
 export const LANGUAGES: Readonly<Record<string, string>> = {
   auto: 'Automatic (from the text)',

@@ -2,7 +2,7 @@
 import { UsageError } from './errors.js';
 import { MODEL_SPECS, canonicalModel, languageName, modelSpec, modelsWithLanguage } from './models.js';
 
-export { WORD_TIMESTAMP_VOICES, MODELS, MODEL_SPECS, LANGUAGES, LANGUAGE_CODES, canonicalModel, isModel, modelSpec, modelsWithLanguage, type Model, type ModelSpec } from './models.js';
+export { WORD_TIMESTAMP_VOICES, sendsWordTimestamps, MODELS, MODEL_SPECS, LANGUAGES, LANGUAGE_CODES, canonicalModel, isModel, modelSpec, modelsWithLanguage, type Model, type ModelSpec } from './models.js';
 
 export const SAMPLE_RATES = [8000, 16000, 24000, 44100] as const;
 

@@ -98,8 +98,8 @@ describe('connection settings', () => {
     assertOneError(r.stderr, /#fragment/);
   });
 
-  test('-q with -v is a usage error', async () => {
-    const r = await runCli(['say', 'Hello.', '-q', '-v', '--offline', '-o', '-']);
+  test('-q with --verbose is a usage error', async () => {
+    const r = await runCli(['say', 'Hello.', '-q', '--verbose', '--offline', '-o', '-']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /cannot be used with/);
   });

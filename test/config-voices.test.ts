@@ -25,16 +25,16 @@ describe('voices', () => {
     const all = await runCli(['voices', ...serverArgs(server)], { env });
     assert.equal(all.code, 0, all.stderr);
     const lines = all.stdout.toString().trimEnd().split('\n');
-    assert.match(lines[0], /^VOICE\s+NAME\s+GENDER\s+ACCENT\s+AGE\s+LANGUAGES$/);
-    assert.match(lines[1], /^emily\s+Emily\s+female\s+indian\s+young\s+english, hindi$/);
-    assert.match(lines[3], /^arnav\s+arnav$/);
+    assert.match(lines[0], /^VOICE\s+NAME\s+GENDER\s+ACCENT\s+AGE\s+WORD TIMINGS\s+LANGUAGES$/);
+    assert.match(lines[1], /^emily\s+Emily\s+female\s+indian\s+young\s+no\s+english, hindi$/);
+    assert.match(lines[3], /^arnav\s+arnav\s+no$/);
     assert.equal(lines.length, 5);
     assert.equal(lines[1].indexOf('Emily'), lines[2].indexOf('Ryan'), 'columns aligned');
 
     const json = await runCli(['voices', '--json', '--gender', 'male', ...serverArgs(server)], { env });
     assert.deepEqual(JSON.parse(json.stdout.toString()).map((v: { voiceId: string }) => v.voiceId), ['ryan', 'karl']);
     const hindi = await runCli(['voices', '--json', '--language', 'hi', ...serverArgs(server)], { env });
-    assert.deepEqual(JSON.parse(hindi.stdout.toString()), [{ voiceId: 'emily', displayName: 'Emily', languages: ['english', 'hindi'], accent: 'indian', gender: 'female', age: 'young', usecases: ['news'] }]);
+    assert.deepEqual(JSON.parse(hindi.stdout.toString()), [{ voiceId: 'emily', displayName: 'Emily', languages: ['english', 'hindi'], accent: 'indian', gender: 'female', age: 'young', usecases: ['news'], wordTimestamps: false }]);
     const german = await runCli(['voices', '--json', '--language', 'german', ...serverArgs(server)], { env });
     assert.deepEqual(JSON.parse(german.stdout.toString()).map((v: { voiceId: string }) => v.voiceId), ['karl']);
   });
@@ -147,8 +147,9 @@ describe('config', () => {
     assert.equal((await runCli(['config', 'get', 'voice'], { env })).stdout.toString(), 'emily\n');
     assert.equal((await runCli(['config', 'unset', 'voice'], { env })).code, 0);
     const gone = await runCli(['config', 'get', 'voice'], { env });
-    assert.equal(gone.code, 2);
-    assert.match(gone.stderr, /voice is not set in the defaults/);
+    assert.equal(gone.code, 0, 'unset shows the value used instead');
+    assert.equal(gone.stdout.toString(), 'sophia\n');
+    assert.match(gone.stderr, /voice is not set in the defaults: this is the built-in default/);
   });
 
   test('invalid values are refused with the flags\' messages', async (t) => {
@@ -271,7 +272,7 @@ describe('completion, help and version', () => {
     assert.match(zsh.stdout.toString(), /^#compdef smallest-tts/);
     if (spawnSync('zsh', ['--version']).status === 0) assert.equal(spawnSync('zsh', ['-n'], { input: zsh.stdout }).status, 0);
     const fish = await runCli(['completion', 'fish']);
-    assert.match(fish.stdout.toString(), /complete -c smallest-tts -n '__fish_seen_subcommand_from say' -l voice -r -a '\(smallest-tts __voices 2>\/dev\/null\)'/);
+    assert.match(fish.stdout.toString(), /complete -c smallest-tts -n '__fish_seen_subcommand_from say' -l voice -s v -r -a '\(smallest-tts __voices 2>\/dev\/null\)'/);
     const bad = await runCli(['completion', 'powershell']);
     assert.equal(bad.code, 2);
   });

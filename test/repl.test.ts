@@ -114,7 +114,7 @@ describe('repl with piped input', () => {
   test('-o - is refused: the REPL writes files', async () => {
     const r = await runCli(['repl', '-o', '-', '--api-key', 'k']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /-o FILE\.wav/);
+    assert.match(r.stderr, /-o FILE, in the format of its extension/);
   });
 });
 

@@ -120,12 +120,12 @@ describe('the local Waves server, spoken to by a raw ws client', () => {
       const ok = await fetch(`${http}${prefix}/lightning-v3.1/get_voices`, { headers: { Authorization: `Bearer ${API_KEY}` } });
       assert.equal(ok.status, 200);
       const { voices } = (await ok.json()) as { voices: Json[] };
-      assert.deepEqual(voices.map((v) => v.voiceId).sort(), ['avery', 'emily', 'liam', 'meher', 'ryan', 'sophia']);
+      assert.deepEqual(voices.map((v) => v.voiceId).sort(), ['avery', 'devansh', 'emily', 'kartik', 'liam', 'maithili', 'meher', 'ryan', 'sophia']);
       for (const v of voices) {
         assert.equal(typeof v.displayName, 'string');
         assert.ok(Array.isArray(v.tags.language));
       }
-      assert.deepEqual(voices.filter((v) => v.wordTimestamps).map((v) => v.voiceId).sort(), ['avery', 'liam', 'meher']);
+      assert.deepEqual(voices.filter((v) => v.wordTimestamps).map((v) => v.voiceId).sort(), ['avery', 'devansh', 'kartik', 'liam', 'maithili', 'meher']);
     }
     assert.equal((await fetch(`${http}/waves/v1/lightning-v3.1/get_voices`)).status, 401);
     assert.equal((await fetch(`${http}/waves/v1/lightning-v2/get_voices`, { headers: { Authorization: `Bearer ${API_KEY}` } })).status, 410);

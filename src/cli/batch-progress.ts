@@ -12,9 +12,11 @@ export interface ProgressState {
   startedAt: number;
 }
 
+/** "0.4s", "12.5s" (to a tenth under a minute: a short batch is not "in 0s"), "3m07s", "1h02m". */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
+  const tenths = Math.max(0, Math.round(seconds * 10)) / 10;
+  if (tenths < 60) return `${tenths.toFixed(1)}s`;
+  const s = Math.round(seconds);
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
 }

@@ -1,7 +1,7 @@
 // The root help (examples, environment, config file) and commander's own errors in our style.
-import type { Command } from 'commander';
+import { Help, type Command, type Option } from 'commander';
 import { configPath } from './config-file.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggestFlag } from './suggest.js';
 
 const ROOT_EXAMPLES = `
 Examples:
@@ -44,7 +44,13 @@ function thisConfigPath(): string {
  * Commander's messages, reworded where they repeat themselves: "option '--speed <x>' argument 'abc'
  * is invalid. must be a number (got "abc")" becomes "--speed must be a number (got "abc")".
  */
-export function rewordCommanderError(text: string): string {
+export function rewordCommanderError(text: string, knownFlags: string[] = []): string {
+  const unknown = /^error: unknown option '([^']+)'\n(?:\(Did you mean[^\n]*\)\n?)?/m.exec(text);
+  if (unknown) {
+    // Commander offers flags by spelling alone ("--rate": --math, --raw, --route); ours by meaning first.
+    const meant = suggestFlag(unknown[1], knownFlags);
+    return text.replace(unknown[0], `error: unknown option '${unknown[1]}'${meant ? ` (${meant})` : ''}\n`);
+  }
   return text.replace(/^error: option '(-\w, )?(--[\w-]+)[^']*' argument '((?:[^']|'(?!\s+is invalid))*)' is invalid\. (.*)$/m, (_m, _short, flag: string, value: string, why: string) => {
     const choices = /^Allowed choices are (.*)\.$/.exec(why);
     if (choices) return `error: ${flag} must be one of ${choices[1]} (got ${JSON.stringify(value)}).${didYouMean(value, choices[1].split(', '))}`;
@@ -52,12 +58,21 @@ export function rewordCommanderError(text: string): string {
   });
 }
 
+/** Commander's description, without "(preset: true)": `--math` alone means on, as the [on|off] says. */
+function optionDescription(this: Help, option: Option): string {
+  return Help.prototype.optionDescription.call(this, option)
+    .replace(/ ?\(preset: true\)$/, '')
+    .replace(/, preset: true(?=[,)])/, '')
+    .replace(/\(preset: true, /, '(');
+}
+
 /** Adds the root help text and routes commander's errors through rewordCommanderError, for the whole tree. */
 export function polishProgram(program: Command): Command {
   program.addHelpText('after', () => rootHelp());
-  const outputError = (text: string, write: (s: string) => void) => write(rewordCommanderError(text));
   const apply = (command: Command) => {
-    command.configureOutput({ outputError });
+    const flags = () => command.options.flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
+    command.configureOutput({ outputError: (text, write) => write(rewordCommanderError(text, flags())) });
+    command.configureHelp({ optionDescription });
     command.showHelpAfterError(`Run smallest-tts ${command.parent ? `${command.name()} ` : ''}--help for usage.`);
     command.commands.forEach(apply);
   };

@@ -54,7 +54,7 @@ function parserFor(key: SettingKey) {
 
 export function addSettingsOptions(command: Command): Command {
   return command
-    .addOption(new Option('--voice <id>', `voice id (default: ${DEFAULT_SETTINGS.voice})`))
+    .addOption(new Option('-v, --voice <id>', `voice id (default: ${DEFAULT_SETTINGS.voice}); -v '?' lists the voices`))
     .addOption(new Option('--model <name>', `${MODELS.join(', ')} (default: ${DEFAULT_SETTINGS.model}; hyphenated spellings accepted)`).argParser(parserFor('model')))
     .addOption(new Option('--language <code>', `language code, per model (default: ${DEFAULT_SETTINGS.language}; see: smallest-tts languages)`))
     .addOption(new Option('--speed <x>', 'speaking rate: 0.5–2 (0.1–5 on lightning-v2)').argParser(parserFor('speed')))
@@ -77,7 +77,7 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option('--profile <name>', 'use a named profile from the config file').env('SMALLEST_PROFILE'))
     .addOption(new Option('--trace <file>', 'append one JSON line per frame sent or received, connect and close to FILE (audio as byte counts, never the key)'))
     .addOption(new Option('-q, --quiet', 'no progress, karaoke or status lines; errors only').conflicts('verbose'))
-    .addOption(new Option('-v, --verbose', 'connection events and timings on stderr'));
+    .addOption(new Option('--verbose', 'connection events and timings on stderr (-v is --voice, as in macOS say and espeak-ng)'));
 }
 
 /** Defaults overlaid with the flags given; every problem reported at once, before anything is sent. */

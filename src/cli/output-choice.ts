@@ -18,11 +18,16 @@ export interface OutputFlags {
   device?: string;
 }
 
-/** Usage errors (exit 2) for contradictory or incomplete flags and unknown extensions. */
-export function outputFromFlags(flags: OutputFlags, stdoutIsTerminal: boolean): Output {
+/**
+ * Usage errors (exit 2) for contradictory or incomplete flags and unknown extensions. Without -o
+ * and --device, stdout redirected to an audio file (`say hi > out.mp3`: `stdoutFormat` mp3) gets
+ * the audio, in that format unless --format or --raw says otherwise.
+ */
+export function outputFromFlags(flags: OutputFlags, stdoutIsTerminal: boolean, stdoutFormat?: OutputFormat): Output {
   const named = flags.format === undefined ? undefined : parseFormat(flags.format);
   if (flags.raw && named !== undefined && named !== 'raw') throw new UsageError(`--raw and --format ${named} contradict each other.`);
   const override = flags.raw ? 'raw' : flags.format;
+  if (flags.output === undefined && stdoutFormat && !flags.device?.trim()) return { kind: 'stdout', format: override === undefined ? stdoutFormat : parseFormat(override) };
   if (flags.output === undefined) {
     if (flags.raw) throw new UsageError('--raw needs an output: -o FILE or -o - for stdout.');
     if (named !== undefined) throw new UsageError('--format needs an output: -o FILE or -o - for stdout.');

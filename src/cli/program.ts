@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { OUTPUT_FORMATS } from '../audio/formats.js';
-import { DEFAULT_SETTINGS, MODELS, canonicalModel, modelSpec } from '../settings.js';
+import { DEFAULT_SETTINGS, MODELS, WORD_TIMESTAMP_VOICES, canonicalModel, modelSpec } from '../settings.js';
 import { polishProgram } from './help.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 
@@ -23,6 +23,8 @@ const SAY_EXAMPLES = `
 Examples:
   $ smallest-tts say --offline "Hello from the offline voice" -o hello.wav
   $ smallest-tts say "Hello there" --voice emily          # through the speakers
+  $ smallest-tts say -v liam "Short flags, as in macOS say" -o liam.wav
+  $ smallest-tts say -v '?' --offline                     # list the voices, one a line
   $ echo "From a pipe" | smallest-tts say -o out.wav
   $ smallest-tts say -f chapter.txt -o chapter.mp3 --speed 1.2
   $ smallest-tts say "Lossless" -o take.flac
@@ -40,7 +42,7 @@ Examples:
 
 const REPL_EXAMPLES = `
 Commands inside the REPL: /voice /speed /language /model /consistency /similarity /enhancement
-/rate /settings /reset /save FILE.wav | off /help /quit. Ctrl-C stops the speech; Ctrl-D leaves.
+/rate /settings /reset /save FILE | off /help /quit. Ctrl-C stops the speech; Ctrl-D leaves.
 
 Examples:
   $ smallest-tts repl --offline
@@ -64,7 +66,8 @@ sentence at a time, each release its own request_id and complete (a sentence und
 joins the next; at most 250 characters), on arrival of the sentence end, after max_buffer_delay_ms
 (0: at once) or on continue: false; --release-mode fragment makes one release per fragment. Error
 frames carry a flat message and error {message, code}. output_format: pcm, wav, mp3, ulaw, alaw.
-Voices liam, meher and avery send word timestamps (engine tone), from 0 in each release.`;
+Voices ${WORD_TIMESTAMP_VOICES.join(', ')} send word timestamps (both engines), from 0 in each
+release.`;
 
 const BATCH_EXAMPLES = `
 Manifests: .txt (one item per non-blank line; ids 0001, 0002, …), .jsonl (one object per line:
@@ -236,7 +239,7 @@ export function buildProgram(): Command {
     .command('doctor')
     .description('check your account and the service: a few seconds of audio, then what the service did against what the client relies on')
     .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
-    .option('--voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
+    .option('-v, --voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
     .option('--json', 'the same as data on stdout')
     .addHelpText('after', DOCTOR_EXAMPLES);
   addConnectionOptions(doctor);

@@ -10,7 +10,10 @@ import {
 } from '../settings.js';
 import type { UtteranceQueue } from '../utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
+import { OUTPUT_FORMATS, FORMAT_INFO } from '../audio/formats.js';
+import { actionableHint } from './report-error.js';
 import { didYouMean } from './suggest.js';
+import { formatColumns, wrapWords } from './wrap.js';
 import { checkVoice } from './voice-check.js';
 import { resolve } from 'node:path';
 
@@ -22,22 +25,36 @@ export const SETTING_COMMANDS: Record<string, SettingKey> = {
 
 export const COMMANDS = [...Object.keys(SETTING_COMMANDS), 'settings', 'reset', 'save', 'help', 'quit'].map((c) => `/${c}`);
 
-export const HELP = `Type text and press Enter to hear it. Commands:
-  /voice NAME        voice id, e.g. sophia, emily, ryan
-  /speed X           speaking rate (0.5–2; 0.1–5 on lightning-v2); "/speed default" unsets it
-  /language CODE     ${MODEL_SPECS.map((m) => `${m.id}: ${m.languages.join(' ')}`).join('\n                     ')}
-  /model NAME        ${MODELS.join(', ')} (lightning-v2 reconnects; the others share one socket)
-  /number-language C language for numbers, amounts and dates; "/number-language default" unsets it
-  /math on|off       read math notation (2×3=6) as words
-  /consistency X     0–1, lightning-v2 only
-  /similarity X      0–1, lightning-v2 only
-  /enhancement N     0, 1 or 2, lightning-v2 only
-  /rate HZ           sample rate: 8000, 16000, 24000, 44100
-  /settings          show the current settings
-  /reset             back to the settings the REPL started with
-  /save FILE.wav     also record what is spoken from now on (.mp3 .flac .ogg too); "/save off" finishes the file
-  /help              this list
-  /quit              leave (Ctrl-D too); Ctrl-C stops the speech`;
+/** The extensions of every format the REPL can write: ".wav .mp3 .flac .ogg .raw". */
+export function writableExtensions(): string {
+  return OUTPUT_FORMATS.map((f) => FORMAT_INFO[f].extensions[0]).join(' ');
+}
+
+/** The commands and what they do, for /help. */
+function helpRows(): [string, string][] {
+  return [
+    ['/voice NAME', 'voice id, e.g. sophia, emily, ryan'],
+    ['/speed X', `speaking rate (0.5–2; 0.1–5 on lightning-v2); "/speed default" unsets it`],
+    ['/language CODE', MODEL_SPECS.map((m) => `${m.id}: ${m.languages.join(' ')}`).join('\n')],
+    ['/model NAME', `${MODELS.join(', ')} (lightning-v2 reconnects; the others share one socket)`],
+    ['/number-language C', 'language for numbers, amounts and dates; "/number-language default" unsets it'],
+    ['/math on|off', 'read math notation (2×3=6) as words'],
+    ['/consistency X', '0–1, lightning-v2 only'],
+    ['/similarity X', '0–1, lightning-v2 only'],
+    ['/enhancement N', '0, 1 or 2, lightning-v2 only'],
+    ['/rate HZ', `sample rate: ${SAMPLE_RATES.join(', ')}`],
+    ['/settings', 'show the current settings'],
+    ['/reset', 'back to the settings the REPL started with'],
+    ['/save FILE', `also record what is spoken from now on, in the format of the extension (${writableExtensions()}); "/save off" finishes the file`],
+    ['/help', 'this list'],
+    ['/quit', 'leave (Ctrl-D too); Ctrl-C stops the speech'],
+  ];
+}
+
+/** /help, wrapped to `width` columns without cutting a word or a code. */
+export function helpText(width = 80): string {
+  return `${wrapWords('Type text and press Enter to hear it. Commands:', width).join('\n')}\n${formatColumns(helpRows(), width)}`;
+}
 
 export interface SessionOutput {
   info(message: string): void;
@@ -54,6 +71,8 @@ export interface ReplSessionOptions {
   outputFile?: string;
   /** Voice ids known without a request (cached catalogue, offline voices) for a model; null: unknown. */
   catalogue?: (model: string) => string[] | null;
+  /** The terminal's width, for /help (default 80). */
+  columns?: () => number | undefined;
 }
 
 export class ReplSession {
@@ -61,6 +80,8 @@ export class ReplSession {
   private recording: { path: string; sink: AudioSink & { bytesWritten: number } } | null = null;
   /** Worst exit code a line earned: 2 for a refused command, 1 for a failed utterance. */
   exitCode = 0;
+  /** The exit code the latest line earned (0 when it went well), for an interactive session's end. */
+  lastExitCode = 0;
 
   constructor(options: ReplSessionOptions) {
     this.o = options;
@@ -70,6 +91,7 @@ export class ReplSession {
   async handleLine(raw: string): Promise<'quit' | void> {
     const line = raw.trim();
     if (line === '') return;
+    this.lastExitCode = 0;
     try {
       if (line.startsWith('//')) return this.speak(line.slice(1));
       if (!line.startsWith('/')) return this.speak(line);
@@ -84,7 +106,9 @@ export class ReplSession {
   fail(error: SmallestTtsError | Error): void {
     const code = error instanceof SmallestTtsError ? error.exitCode : 1;
     this.exitCode = Math.max(this.exitCode, code === 130 ? 0 : code);
-    this.o.out.error(error.message + (error instanceof SmallestTtsError && error.hint ? ` (${error.hint})` : ''));
+    this.lastExitCode = code === 130 ? 0 : code;
+    const hint = error instanceof SmallestTtsError ? actionableHint(error) : undefined;
+    this.o.out.error(error.message + (hint ? ` (${hint})` : ''));
   }
 
   private speak(text: string): void {
@@ -107,7 +131,7 @@ export class ReplSession {
         return this.save(arg);
       case 'help':
       case '?':
-        return this.o.out.info(HELP);
+        return this.o.out.info(helpText(this.o.columns?.() || 80));
       case 'quit':
       case 'exit':
         return 'quit';
@@ -128,7 +152,7 @@ export class ReplSession {
       update = { ...update, ...Object.fromEntries(cleared.map((k) => [k, undefined])) };
     }
     if (key === 'sampleRate') this.checkRate(value as number);
-    if (key === 'voice') checkVoice(value as string, this.o.catalogue?.(current.model) ?? null, '/');
+    if (key === 'voice') checkVoice(value as string, this.o.catalogue?.(current.model) ?? null, '/voice');
     const next = mergeSettings(current, update);
     assertValidSettings(next, '/');
     const reconnecting = this.apply(next) ? ': reconnecting' : '';
@@ -149,14 +173,14 @@ export class ReplSession {
   private checkRate(rate: number): void {
     const fixed = this.o.outputFile ?? this.recording?.path;
     if (fixed && rate !== this.o.client.settings.sampleRate) {
-      throw new UsageError(`/rate cannot change while writing ${fixed} (a WAV file has one rate, ${this.o.client.settings.sampleRate} Hz).`);
+      throw new UsageError(`/rate cannot change while writing ${fixed} (a file has one rate, ${this.o.client.settings.sampleRate} Hz).`);
     }
   }
 
   private async save(arg: string): Promise<void> {
-    if (arg === '') return this.o.out.info(this.recording ? `recording to ${this.recording.path}` : 'not recording: /save FILE.wav starts');
+    if (arg === '') return this.o.out.info(this.recording ? `recording to ${this.recording.path}` : `not recording: /save FILE starts, in the format of its extension (${writableExtensions()})`);
     if (arg === 'off') {
-      if (!this.recording) throw new UsageError('Not recording: /save FILE.wav starts a recording.');
+      if (!this.recording) throw new UsageError(`Not recording: /save FILE starts a recording (${writableExtensions()}).`);
       await this.stopRecording();
       return;
     }

@@ -1,9 +1,9 @@
 // say --subtitles: the file and its format checked before anything is sent; cues written from the words heard.
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import { WORD_TIMESTAMP_VOICES } from '../settings.js';
 import type { SynthesisStats } from '../synthesize.js';
+import { checkOutputFolder } from './output-folder.js';
 import { buildCues, formatSubtitles, subtitleFormatFromPath, writeSubtitleFile, type SubtitleFormat } from '../text/subtitles.js';
 
 export interface SubtitlePlan {
@@ -19,15 +19,7 @@ export function subtitlePlan(path: string | undefined, audioPath: string | undef
     throw new UsageError('--subtitles and -o name the same file.');
   }
   const format = subtitleFormatFromPath(path);
-  // Its folder is checked now: a run must not spend a request to fail at the end.
-  const folder = dirname(resolve(path));
-  try {
-    if (!statSync(folder).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
-    accessSync(folder, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SmallestTtsError(`Cannot write ${path}: ${code === 'EACCES' ? 'permission denied' : 'its folder does not exist'}.`);
-  }
+  checkOutputFolder(path);
   return { path, format };
 }
 

@@ -53,3 +53,42 @@ export function didYouMean(input: string, candidates: string[], prefix = ''): st
   const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
   return ` Did you mean ${list}?`;
 }
+
+const LIST_VOICES = "a command lists the voices: smallest-tts voices, or say -v '?'";
+
+/**
+ * Flags people bring from other speech tools (macOS say, espeak-ng, edge-tts, piper) and what they
+ * are called here: a flag name, or a sentence for what is not a flag.
+ */
+const FLAG_HABITS: Record<string, string> = {
+  '--rate': '--speed', '-r': '--speed', '--speaking-rate': '--speed', '--length-scale': '--speed', '--length_scale': '--speed', '-s': '--speed',
+  '--output': '-o', '--out': '-o', '--outfile': '-o', '--output-file': '-o', '--output_file': '-o', '--write-media': '-o', '-w': '-o',
+  '--input': '-f', '--input-file': '-f', '--infile': '-f', '--input_file': '-f',
+  '--lang': '--language', '--locale': '--language', '-l': '--language',
+  '--speaker': '--voice', '--voice-id': '--voice', '--voice_id': '--voice', '--name': '--voice',
+  '--key': '--api-key', '--apikey': '--api-key', '--token': '--api-key',
+  '--url': '--base-url', '--endpoint': '--base-url', '--server': '--base-url',
+  '--samplerate': '--sample-rate', '--sample_rate': '--sample-rate', '--sr': '--sample-rate',
+  '--srt': '--subtitles', '--subtitle': '--subtitles', '--write-subtitles': '--subtitles', '--subs': '--subtitles',
+  '--silent': '--quiet', '--debug': '--verbose', '--output-raw': '--raw', '--output_raw': '--raw',
+  '--list-voices': LIST_VOICES, '--voices': LIST_VOICES, '--list': LIST_VOICES,
+  '--list-languages': 'a command lists the languages: smallest-tts languages',
+  '--text': 'the text is an argument: say "Hello there"',
+  '--mp3': 'the extension names the format: -o out.mp3 (or --format mp3)',
+  '--play': 'say plays through the speakers unless -o is given',
+};
+
+/**
+ * What to say about an unknown flag: its name here by meaning first ("--rate" → "did you mean
+ * --speed?"), else by spelling; `known` are the command's own flags, so only a flag it has is
+ * offered. Null: no idea.
+ */
+export function suggestFlag(typed: string, known: string[]): string | null {
+  const flag = typed.split('=')[0];
+  const meant = FLAG_HABITS[flag] ?? FLAG_HABITS[flag.toLowerCase()];
+  if (meant && !meant.startsWith('-')) return meant;
+  if (meant && known.includes(meant)) return `did you mean ${meant}?`;
+  if (meant === '-o' && known.includes('--out-dir')) return 'did you mean --out-dir?';
+  const near = suggest(flag, known.filter((k) => k.startsWith('--')));
+  return near.length ? `did you mean ${near.length === 1 ? near[0] : `${near.slice(0, -1).join(', ')} or ${near.at(-1)}`}?` : null;
+}

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { voicesUrl } from '../waves/url.js';
-import type { Voice } from '../waves/voices.js';
+import { withWordTimestamps, type Voice } from '../waves/voices.js';
 import { cacheDir } from './paths.js';
 
 export const VOICE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -23,7 +23,7 @@ function cacheFile(baseUrl: string, model: string): string {
 export function readVoiceCache(baseUrl: string, model: string, maxAgeMs = VOICE_CACHE_TTL_MS): Voice[] | null {
   try {
     const { fetchedAt, voices } = JSON.parse(readFileSync(cacheFile(baseUrl, model), 'utf8')) as { fetchedAt: number; voices: Voice[] };
-    return Date.now() - fetchedAt <= maxAgeMs && Array.isArray(voices) ? voices : null;
+    return Date.now() - fetchedAt <= maxAgeMs && Array.isArray(voices) ? voices.map(withWordTimestamps) : null;
   } catch {
     return null;
   }

@@ -1,5 +1,7 @@
 // A deterministic speech engine for tests and benchmarks: one tone per word, with exact word timings.
+import { WORD_TIMESTAMP_VOICES } from '../models.js';
 import type { EnginePiece, SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
+import { FLITE_VOICES } from './flite-voices.js';
 
 function wordPitch(word: string): number {
   let h = 0;
@@ -7,14 +9,12 @@ function wordPitch(word: string): number {
   return 180 + (h % 500);
 }
 
-/** Voices of the catalogue; the last three emit word timings, as meher, liam and avery do on the API. */
+/** Voices of the catalogue: three without word timings, and the API's word-timestamp voices with them. */
 const VOICES: readonly { id: string; gender: string; words: boolean }[] = [
   { id: 'sophia', gender: 'female', words: false },
   { id: 'emily', gender: 'female', words: false },
   { id: 'ryan', gender: 'male', words: false },
-  { id: 'liam', gender: 'male', words: true },
-  { id: 'meher', gender: 'female', words: true },
-  { id: 'avery', gender: 'female', words: true },
+  ...WORD_TIMESTAMP_VOICES.map((id) => ({ id, gender: FLITE_VOICES[id].gender, words: true })),
 ];
 
 /**

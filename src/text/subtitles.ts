@@ -31,29 +31,58 @@ export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
 
 export { endsSentence };
 
+const textOf = (words: readonly TimedWord[]) => words.map((w) => w.word).join(' ');
+
+/**
+ * A sentence's last two cues when the last is one word left over ("paper." after 42 characters):
+ * split again where their lengths are closest, within the bounds. Unchanged when no other split fits.
+ */
+function balanceLastTwo(group: TimedWord[][], maxChars: number, maxSeconds: number): void {
+  if (group.length < 2 || group[group.length - 1].length !== 1) return;
+  const words = [...group[group.length - 2], ...group[group.length - 1]];
+  const fits = (part: TimedWord[]) => (part.length === 1 || textOf(part).length <= maxChars) && part[part.length - 1].end - part[0].start <= maxSeconds;
+  let best = words.length - 1;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (let k = words.length - 1; k >= 1; k--) {
+    const [a, b] = [words.slice(0, k), words.slice(k)];
+    if (!fits(a) || !fits(b)) continue;
+    const gap = Math.abs(textOf(a).length - textOf(b).length);
+    if (gap < bestGap) [best, bestGap] = [k, gap];
+  }
+  group.splice(group.length - 2, 2, words.slice(0, best), words.slice(best));
+}
+
 /**
  * Groups words into cues: a cue closes after a word that ends a sentence, and before a word that
- * would take it past `maxChars` or `maxSeconds`. Every word appears exactly once, in order.
+ * would take it past `maxChars` or `maxSeconds`; a sentence's last word is never left alone in a
+ * cue after a full one (the last two are balanced). Every word appears exactly once, in order.
  */
 export function buildCues(words: readonly TimedWord[], options: CueOptions = {}): Cue[] {
   const maxChars = options.maxChars ?? 42;
   const maxSeconds = options.maxSeconds ?? 7;
   const cues: Cue[] = [];
+  /** The current sentence's cues, the last one still open. */
+  let group: TimedWord[][] = [];
   let current: TimedWord[] = [];
   let length = 0;
   const close = () => {
-    if (current.length === 0) return;
-    cues.push({ start: current[0].start, end: current[current.length - 1].end, text: current.map((w) => w.word).join(' '), words: current });
+    if (current.length > 0) group.push(current);
     current = [];
     length = 0;
+  };
+  const endSentence = () => {
+    close();
+    balanceLastTwo(group, maxChars, maxSeconds);
+    for (const cue of group) cues.push({ start: cue[0].start, end: cue[cue.length - 1].end, text: textOf(cue), words: cue });
+    group = [];
   };
   for (const word of words) {
     if (current.length > 0 && (length + 1 + word.word.length > maxChars || word.end - current[0].start > maxSeconds)) close();
     length += (current.length > 0 ? 1 : 0) + word.word.length;
     current.push(word);
-    if (endsSentence(word.word)) close();
+    if (endsSentence(word.word)) endSentence();
   }
-  close();
+  endSentence();
   return cues;
 }
 

@@ -2,6 +2,7 @@
 import type { Agent, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsError } from '../errors.js';
+import { describeNetworkFailure, networkFailure } from './network-failure.js';
 import { socketId, type Tracer } from './trace.js';
 
 export interface OpenOptions {
@@ -85,8 +86,9 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
       });
     });
     ws.once('error', (err: NodeJS.ErrnoException) => {
-      const reason = err.code ?? err.message;
-      fail(new ConnectionError(`Could not connect to ${host}: ${reason}`, err));
+      const failure = networkFailure(err);
+      const reason = failure ? describeNetworkFailure(failure, host) : (err.code ?? err.message);
+      fail(new ConnectionError(`Could not connect to ${host}: ${reason}.`, err));
     });
     ws.once('open', () => {
       settled = true;

@@ -2,7 +2,8 @@
 import { request as httpRequest, type Agent } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
-import { LANGUAGES } from '../settings.js';
+import { LANGUAGES, sendsWordTimestamps } from '../settings.js';
+import { describeNetworkFailure, networkFailure } from './network-failure.js';
 import type { Tracer } from './trace.js';
 import { voicesUrl } from './url.js';
 
@@ -14,6 +15,13 @@ export interface Voice {
   gender?: string;
   age?: string;
   usecases: string[];
+  /** Sends word timings when asked: the catalogue's own `wordTimestamps` when it has one, else the API's documented list. */
+  wordTimestamps: boolean;
+}
+
+/** A voice as parsed now, from an entry that may predate `wordTimestamps` (an older cache). */
+export function withWordTimestamps(voice: Omit<Voice, 'wordTimestamps'> & { wordTimestamps?: unknown }): Voice {
+  return { ...voice, wordTimestamps: typeof voice.wordTimestamps === 'boolean' ? voice.wordTimestamps : sendsWordTimestamps(voice.voiceId) };
 }
 
 function strings(value: unknown): string[] {
@@ -34,7 +42,7 @@ export function parseVoices(body: unknown): Voice[] {
     const voiceId = text(v?.voiceId) ?? text(v?.voice_id) ?? text(v?.id);
     if (!voiceId) return [];
     const tags = (typeof v.tags === 'object' && v.tags !== null ? v.tags : {}) as Record<string, unknown>;
-    return [{
+    return [withWordTimestamps({
       voiceId,
       displayName: text(v.displayName) ?? text(v.name) ?? voiceId,
       languages: strings(tags.language),
@@ -42,7 +50,8 @@ export function parseVoices(body: unknown): Voice[] {
       gender: text(tags.gender),
       age: text(tags.age),
       usecases: strings(tags.usecases),
-    }];
+      wordTimestamps: v.wordTimestamps ?? v.word_timestamps,
+    })];
   });
 }
 
@@ -139,8 +148,9 @@ export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]>
     if (options.signal?.aborted) throw error;
     const stage = (error as { stage?: string }).stage ?? 'no answer';
     if (timedOut) throw new ConnectionError(`The voice list from ${host} did not arrive within ${timeoutMs / 1000} s (${stage}).`, error);
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${reason}`, error);
+    const failure = networkFailure(error);
+    const reason = failure ? describeNetworkFailure(failure, host) : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    throw new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${reason}.`, error);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', forward);

@@ -64,7 +64,7 @@ _smallest_tts() {
   case "$prev" in
 ${values}
 ${bashLanguages()}
-    --voice) COMPREPLY=( $(compgen -W "$(smallest-tts __voices 2>/dev/null)" -- "$cur") ); return ;;
+    -v|--voice) COMPREPLY=( $(compgen -W "$(smallest-tts __voices 2>/dev/null)" -- "$cur") ); return ;;
     ${FILE_FLAGS.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
   esac
   case "$cmd" in

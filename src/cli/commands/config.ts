@@ -1,5 +1,7 @@
 // `smallest-tts config set|get|unset|list|path`: defaults and profiles in the config file.
 import { UsageError } from '../../errors.js';
+import { DEFAULT_SETTINGS } from '../../settings.js';
+import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import { didYouMean } from '../suggest.js';
 import { checkConfigSet } from '../config-check.js';
 import { CONFIG_KEYS, configPath, isConfigKey, loadConfig, redactKey, saveConfig, type ConfigKey, type Profile } from '../config-file.js';
@@ -11,6 +13,29 @@ function keyOf(raw: string): ConfigKey {
 
 function shown(key: ConfigKey, value: string | number | boolean): string {
   return key === 'api-key' ? redactKey(String(value)) : String(value);
+}
+
+/** Environment variables that come before the config file, by key. */
+const ENV_OF: Partial<Record<ConfigKey, string>> = { 'api-key': 'SMALLEST_API_KEY', 'base-url': 'SMALLEST_BASE_URL', route: 'SMALLEST_ROUTE' };
+
+/** Built-in defaults of the keys that have one. */
+function builtInDefault(key: ConfigKey): string | number | boolean | undefined {
+  if (key === 'base-url') return DEFAULT_BASE_URL;
+  if (key === 'route') return 'live';
+  return (DEFAULT_SETTINGS as Readonly<Record<string, string | number | boolean | undefined>>)[CONFIG_KEYS[key]];
+}
+
+/** For an unset key: the value used instead (environment, the defaults under a profile, built in) and a phrase saying where it comes from. */
+function fallbackValue(key: ConfigKey, fromDefaults: string | number | boolean | undefined): [string | number | boolean | undefined, string] {
+  const variable = ENV_OF[key];
+  const fromEnv = variable ? process.env[variable] : undefined;
+  if (variable && fromEnv) return [fromEnv, `${variable} in the environment is used`];
+  if (fromDefaults !== undefined) return [fromDefaults, 'the value in the defaults is used'];
+  const builtIn = builtInDefault(key);
+  if (builtIn !== undefined) return [builtIn, 'this is the built-in default'];
+  if (key === 'api-key') return [undefined, 'there is no default (set it here, or SMALLEST_API_KEY)'];
+  if (key === 'device') return [undefined, "ALSA's default device is used"];
+  return [undefined, 'the API uses its own default'];
 }
 
 const ARITY = { set: 2, get: 1, unset: 1, list: 0, path: 0 } as const;
@@ -51,8 +76,14 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
     case 'get': {
       const key = keyOf(args[0]);
       const value = existing?.[key];
-      if (value === undefined) throw new UsageError(`${key} is not set in ${where}.`);
-      process.stdout.write(`${shown(key, value)}\n`);
+      if (value !== undefined) {
+        process.stdout.write(`${shown(key, value)}\n`);
+        return;
+      }
+      // Not set here: the value a command would use instead, and where it comes from.
+      const [used, origin] = fallbackValue(key, profileName ? data.defaults[key] : undefined);
+      if (used !== undefined) process.stdout.write(`${shown(key, used)}\n`);
+      process.stderr.write(`${key} is not set in ${where}: ${origin}.\n`);
       return;
     }
     case 'unset': {

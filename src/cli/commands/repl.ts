@@ -15,8 +15,9 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { formatSampleRate } from '../format-rate.js';
+import { checkOutputFolder } from '../output-folder.js';
 import { historyPath } from '../paths.js';
-import { ReplSession, completeLine } from '../repl-session.js';
+import { ReplSession, completeLine, writableExtensions } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
 import { onTermination, type Termination } from '../signals.js';
 import { Ui, highlightWord, redact } from '../ui.js';
@@ -65,7 +66,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     ...(telephonyRate !== undefined && { sampleRate: telephonyRate }),
   });
   checkVoice(initial.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: initial.model }));
-  if (flags.output === '-') throw new UsageError('repl writes audio to a WAV file with -o FILE.wav, not to stdout.');
+  if (flags.output === '-') throw new UsageError(`repl writes audio to a file with -o FILE, in the format of its extension (${writableExtensions()}), not to stdout.`);
+  if (flags.output) checkOutputFolder(flags.output);
   let rl: readline.Interface | null = null;
   const karaoke = karaokeOn ? new ReplKaraoke(() => rl, highlightWord) : null;
 
@@ -113,7 +115,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     onUtteranceEnd: (stream) => karaoke?.stop(stream),
   });
   const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model });
-  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue });
+  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue, columns: () => process.stdout.columns });
   let interrupted = false;
   let endedBy: Termination | undefined;
   /** A second signal exits at once: the output and a /save recording still end as valid files. */
@@ -141,7 +143,8 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     await client.close();
     await connection.close();
   }
-  return endedBy?.exitCode ?? (interrupted ? 130 : session.exitCode);
+  // A person at the prompt typed a typo long ago: only the last line decides. Scripts keep the worst.
+  return endedBy?.exitCode ?? (interrupted ? 130 : interactive ? session.lastExitCode : session.exitCode);
 
   /** Lines from a pipe, in order. Ctrl-C stops the speech and the input; the files are still finished. */
   async function pipedLoop(): Promise<void> {

@@ -14,12 +14,14 @@ import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../o
 import { formatSampleRate } from '../format-rate.js';
 import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
+import { checkOutputFolder } from '../output-folder.js';
 import { assertOutputIsNotInput } from '../same-file.js';
 import { onTermination } from '../signals.js';
 import { flushStdout } from '../stdout.js';
 import { safeLine } from '../sanitize.js';
+import { patchStdoutWav, stdoutFile } from '../stdout-file.js';
 import { Ui } from '../ui.js';
-import { VOICE_LIST_HINT, checkVoice, knownCatalogue } from '../voice-check.js';
+import { VOICE_LIST_HINT, checkVoice, checkWordTimings, knownVoiceEntries } from '../voice-check.js';
 
 export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   file?: string;
@@ -28,6 +30,8 @@ export interface SayFlags extends SettingsFlags, ConnectionFlags, OutputFlags {
   idleTimeout?: number;
   quiet?: boolean;
   verbose?: boolean;
+  /** How the user named the voice, for messages (`voices --preview ID`); default --voice. */
+  voiceArgument?: string;
 }
 
 /** What `--json` prints: the effective settings (never the key), sizes and timings. */
@@ -70,13 +74,21 @@ async function fileLength(path: string | undefined): Promise<number | undefined>
 }
 
 export async function runSay(words: string[], flags: SayFlags, origins?: ValueOrigins): Promise<void> {
+  // `say -v '?'`, as macOS say: the voices, one a line, instead of speaking.
+  if (flags.voice === '?') {
+    const { runVoiceQuestion } = await import('./voices.js');
+    return runVoiceQuestion(flags);
+  }
   const subtitles = subtitlePlan(flags.subtitles, flags.output);
   // Before the output's format is looked at: `-f notes.txt -o notes.txt` is about the input first.
   const readsInput = flags.file !== undefined || words.length === 0;
   if (readsInput && flags.output !== undefined && flags.output !== '-') assertOutputIsNotInput(flags.file, flags.output);
   if (readsInput && subtitles) assertOutputIsNotInput(flags.file, subtitles.path);
   if (subtitles && flags.wordTimestamps === false) throw new UsageError('--subtitles needs word timings: leave out --word-timestamps off.');
-  const output = outputFromFlags(flags, process.stdout.isTTY === true);
+  // `say hi > out.wav`: the shell's audio file gets the audio (a WAV header patched at the end), not a playback attempt.
+  const redirected = flags.output === undefined ? stdoutFile() : null;
+  const output = outputFromFlags(flags, process.stdout.isTTY === true, redirected?.format);
+  if (output.kind === 'file') checkOutputFolder(output.path);
   // --json on stderr shares it with the spinner: keep the spinner off then.
   const jsonOnStderr = flags.json && output.kind !== 'file';
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true && !jsonOnStderr });
@@ -88,6 +100,9 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     ...(wantWords && flags.wordTimestamps === undefined && { wordTimestamps: true }),
     ...(telephonyRate !== undefined && { sampleRate: telephonyRate }),
   });
+  const known = knownVoiceEntries({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model });
+  // Karaoke shows the sentence for a voice known to send no word timings: it need not ask for them.
+  if (!subtitles && flags.wordTimestamps === undefined && known?.find((v) => v.voiceId === settings.voice)?.wordTimestamps === false) settings.wordTimestamps = undefined;
   if (origins) {
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
@@ -95,7 +110,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   const input = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
   if (typeof input === 'string' && input.trim() === '') throw new UsageError(EMPTY_TEXT);
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
-  checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
+  checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
+  if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
   const connection = await openConnection(flags, ui);
   const client = new WavesClient({
     apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout,
@@ -166,6 +182,10 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     await audio.end();
     karaoke?.stop();
     sink = undefined;
+    if (redirected?.fromStart && output.kind === 'stdout' && output.format === 'wav') {
+      await flushStdout();
+      patchStdoutWav(settings.sampleRate, stats.bytes);
+    }
     if (subtitles) {
       const cues = await writeSaySubtitles(subtitles, stats, settings.voice);
       ui.verbose(`wrote ${subtitles.path} (${cues} cues)`);
