@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../settings.js';
 import { textFragments, type TextInput } from '../text/fragments.js';
-import { Job, type JobMode } from './job.js';
+import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './job.js';
 import { decodeFrame } from './protocol.js';
 import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
@@ -105,6 +105,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
       maxBufferedBytes: settings.sampleRate * 2 * 20,
       inactivityTimeoutMs: this.options.requestTimeoutMs ?? 20_000,
       completeBackoffMs: this.options.completeBackoffMs ?? 0,
+      pauseCloseMs: Math.min(INPUT_PAUSE_CLOSE_MS, (this.options.idleTimeoutSeconds ?? Number.POSITIVE_INFINITY) * 500),
     });
     if (this.slot.isClosed) {
       job.end(new SmallestTtsError('The client is closed.'));

@@ -15,11 +15,11 @@ import { SpeechStream } from './speech-stream.js';
 export type JobMode = 'one-shot' | 'context' | 'sequence';
 
 /**
- * Input quiet this long, with everything sent and no release ended yet: the continuation is closed
- * so the service speaks whatever it holds; text that comes later opens a new one. (Once a release
- * has ended, a drain gap of quiet input closes it.)
+ * Input quiet this long, with everything sent: the continuation is closed so the service speaks
+ * whatever it holds and an idle socket holds no open context; text that comes later opens a new
+ * one. Shorter when the socket's idle timeout is short (half of it).
  */
-export const INPUT_PAUSE_CLOSE_MS = 1000;
+export const INPUT_PAUSE_CLOSE_MS = 2000;
 
 export interface JobOptions {
   mode: JobMode;
@@ -28,6 +28,8 @@ export interface JobOptions {
   /** A frame must arrive this often while the job waits for audio. */
   inactivityTimeoutMs: number;
   completeBackoffMs: number;
+  /** Input quiet this long closes an open continuation (default INPUT_PAUSE_CLOSE_MS). */
+  pauseCloseMs?: number;
 }
 
 /** What the job needs from the socket it is sent on (one attempt). */
@@ -201,14 +203,14 @@ export class Job {
 
   /**
    * Takes the input's next fragment into `fragments` (true), or its end (false). In an open
-   * continuation, input quiet for INPUT_PAUSE_CLOSE_MS gives PAUSE instead, the piece still awaited.
+   * continuation, input quiet for the pause gives PAUSE instead, the piece still awaited.
    */
   private async pull(): Promise<boolean | typeof PAUSE> {
     this.nextText ??= this.source.next();
     let result: IteratorResult<string> | typeof PAUSE;
     if (this.mode === 'context' && this.track.sentChars > 0) {
       let timer: NodeJS.Timeout | undefined;
-      const pause = new Promise<typeof PAUSE>((resolve) => (timer = setTimeout(resolve, INPUT_PAUSE_CLOSE_MS, PAUSE)));
+      const pause = new Promise<typeof PAUSE>((resolve) => (timer = setTimeout(resolve, this.options.pauseCloseMs ?? INPUT_PAUSE_CLOSE_MS, PAUSE)));
       result = await Promise.race([this.nextText, pause]);
       clearTimeout(timer);
       if (result === PAUSE) return PAUSE;
@@ -441,9 +443,6 @@ export class Job {
       // unfinished sentence until more text or the close); measure the pace of speech for the window.
       this.clearInactivity();
       this.charsPerSecond = Math.max(DEFAULT_CHARS_PER_SECOND / 2, track.sentChars / track.seconds);
-      // The input has nothing more yet: close the continuation now, so that an idle socket holds no
-      // open context (text that comes later opens a new one).
-      if (this.pulling && this.attempt) return this.closeTrack(this.attempt);
     }
     void this.fill(true);
   }
