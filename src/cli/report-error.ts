@@ -1,7 +1,7 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
 // terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
-import { SmallestTtsError } from '../errors.js';
-import { safeText } from './sanitize.js';
+import { SmallestTtsError, UsageError } from '../errors.js';
+import { safeLine, safeText } from './sanitize.js';
 
 export interface ErrorReport {
   message: string;
@@ -25,10 +25,18 @@ const ERRNO: Record<string, string> = {
   EIO: 'input/output error',
 };
 
+/**
+ * A message on one line, made safe: text a server or a library supplied cannot forge a second line.
+ * Our own usage errors may list several problems, one per line (a manifest's), so they keep theirs.
+ */
+function messageText(error: unknown, message: string): string {
+  return error instanceof UsageError ? safeText(message) : safeLine(message, 500);
+}
+
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof SmallestTtsError) {
     return {
-      message: safeText(error.message),
+      message: messageText(error, error.message),
       hint: error.hint === undefined ? undefined : safeText(error.hint),
       exitCode: error.exitCode,
       quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
@@ -38,11 +46,11 @@ export function describeError(error: unknown): ErrorReport {
   const errno = error as NodeJS.ErrnoException | undefined;
   if (errno && typeof errno.code === 'string' && ERRNO[errno.code]) {
     const where = errno.path ? `${errno.path}: ` : '';
-    return { message: safeText(`${where}${ERRNO[errno.code]} (${errno.code})`), exitCode: 1, quiet: false, name: errno.code };
+    return { message: safeLine(`${where}${ERRNO[errno.code]} (${errno.code})`, 500), exitCode: 1, quiet: false, name: errno.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {
-    message: safeText(message || 'an unknown failure'),
+    message: safeLine(message || 'an unknown failure', 500),
     hint: 'This looks like a bug in smallest-tts: run again with SMALLEST_TTS_DEBUG=1 for details and report it.',
     exitCode: 1,
     quiet: false,
@@ -50,7 +58,7 @@ export function describeError(error: unknown): ErrorReport {
   };
 }
 
-/** The JSON object `--json` prints on failure. */
+/** The JSON object `--json` prints on failure (its strings already made safe and redacted by describeError). */
 export function errorJson(report: ErrorReport): string {
   return JSON.stringify({ error: { name: report.name, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
 }
