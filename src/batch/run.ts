@@ -1,4 +1,5 @@
 // runBatch: items from one shared cursor → N workers, each with its own client and socket → one file per item, resumably.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, ConnectionError } from '../errors.js';
 import { makeFolders } from '../util/make-folders.js';
@@ -80,6 +81,8 @@ function failure(error: unknown): { message: string; code?: string } {
 export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<BatchItem>, options: BatchOptions): AsyncGenerator<BatchResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   const stop = new AbortController();
+  // Each worker's request listens to it (a few listeners each): not a leak, whatever the concurrency.
+  setMaxListeners(10 + 4 * concurrency, stop.signal);
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();

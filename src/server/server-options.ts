@@ -1,6 +1,9 @@
 // The local server's options (faults and limits), its request log entries, and its public handle.
 import type { SpeechEngine } from './engine.js';
 
+/** The longest delay a Node timer holds (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface Faults {
   /** Delay before the first chunk of every request. */
   firstChunkDelayMs?: number;
