@@ -81,8 +81,18 @@ export function formatTimestamp(seconds: number, separator: ',' | '.'): string {
   return `${pad(hours, 2)}:${pad(minutes, 2)}:${pad(secs, 2)}${separator}${pad(ms % 1000, 3)}`;
 }
 
-/** A cue's text on one line: a line break inside a word would end the cue early in both formats. */
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
+/**
+ * A cue's text as a player must see it, whatever the server's words held: on one line (a line
+ * break would end the cue early), without escape sequences or control characters (which a
+ * terminal or a player would act on), and without `-->` (which starts a timing line; it becomes →).
+ */
+const oneLine = (text: string) =>
+  text
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g, '')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\t/g, ' ')
+    .replace(/-->/g, '→');
 
 export function formatSrt(cues: readonly Cue[]): string {
   return cues

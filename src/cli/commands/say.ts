@@ -79,7 +79,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
   }
   const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true }));
-  if (text === null) throw new UsageError('The text is empty: there is nothing to speak.');
+  if (text === null) throw new UsageError('The text is empty or only punctuation: there is nothing to speak.');
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
   checkVoice(settings.voice, knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model: settings.model }));
   const connection = await openConnection(flags, ui);
