@@ -8,6 +8,8 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
+import { addSecret, redact } from '../src/cli/secrets.js';
+import { safeLine } from '../src/cli/sanitize.js';
 import { FliteWorker } from '../src/server/flite/worker-client.js';
 import { runCli, tempDir, type TestContextLike } from './helpers.js';
 
@@ -137,5 +139,33 @@ describe('server error text on the terminal (regression: \\r\\n forged a line; b
     assert.ok(!r.stderr.includes('[2J'), `escape remnants: ${JSON.stringify(r.stderr)}`);
     const report = JSON.parse(r.stdout.toString()) as { items: { error: { message: string } }[] };
     assert.ok(!/[\r\n\u001b]/.test(report.items[0].error.message), JSON.stringify(report.items[0].error.message));
+  });
+});
+
+describe('redact: the key in its spellings and Bearer tokens in any form', () => {
+  const key = 'sk-unit-"quoted"\\-0042';
+  addSecret(key);
+  const cases: [string, string][] = [
+    [`key ${key} here`, 'key *** here'],
+    [JSON.stringify({ message: `sent ${key}` }), '{"message":"sent ***"}'],
+    [`url=${encodeURIComponent(key)}`, 'url=***'],
+    ['Authorization: Bearer abc.def-123456', 'Authorization: Bearer ***'],
+    ['authorization: bearer ABCDEF123456', 'authorization: bearer ***'],
+    ['BEARER:tok_abcdef12', 'BEARER:***'],
+    ['"Bearer%20sk-xyz-98765"', '"Bearer%20***"'],
+    ['{"authorization":"Bearer eyJhbGciOi.J9xyz"}', '{"authorization":"Bearer ***"}'],
+    ['the bearer bonds matured', 'the bearer bonds matured'],
+    ['Bearer of bad news', 'Bearer of bad news'],
+  ];
+  for (const [input, expected] of cases) {
+    test(JSON.stringify(input).slice(0, 60), () => assert.equal(redact(input), expected));
+  }
+
+  test('a key split by escape sequences is still found, and never cut in half by the length limit', () => {
+    const split = `${key.slice(0, 6)}\u001b[0m${key.slice(6)}`;
+    assert.equal(safeLine(`x ${split} y`), 'x *** y');
+    const long = `${'a'.repeat(190)} Bearer ${key}`;
+    const line = safeLine(long, 200);
+    assert.ok(!line.includes(key.slice(0, 6)), line);
   });
 });
