@@ -1,9 +1,7 @@
 // Whether a batch's output folder can keep what is bought: checked before the first request, and
 // recognised in a write's failure, so a full disk stops the batch instead of failing every item.
-import { randomBytes } from 'node:crypto';
-import { open, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SmallestTtsError } from '../errors.js';
+import { probeFolder } from '../util/probe-folder.js';
 
 /** Failures of the folder, not of one item: every further item would fail the same way. */
 const FOLDER_WIDE: Record<string, string> = {
@@ -37,24 +35,9 @@ export function folderWideFailure(error: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Writes and removes one byte in `folder` (a name the stale-file sweep knows), so a full disk, a
- * read-only mount or a folder without permission is found before a request is paid for.
- */
+/** Probes `folder` (see probeFolder): a full disk, a read-only mount or a folder without permission is an OutputFolderError. */
 export async function probeOutputFolder(folder: string): Promise<void> {
-  const path = join(folder, `.smallest-tts-probe.${process.pid}.${randomBytes(4).toString('hex')}.part`);
-  let handle;
-  try {
-    handle = await open(path, 'wx', 0o600);
-    await handle.write(Buffer.from([0]));
-    const closing = handle;
-    handle = undefined;
-    await closing.close(); // a network file system may report a full disk only here
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new OutputFolderError(folder, code, error);
-  } finally {
-    await handle?.close().catch(() => {});
-    await unlink(path).catch(() => {});
-  }
+  await probeFolder(folder).catch((error: NodeJS.ErrnoException) => {
+    throw new OutputFolderError(folder, error.code ?? 'EIO', error);
+  });
 }

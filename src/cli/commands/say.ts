@@ -11,6 +11,7 @@ import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
+import { checkOutputRoom } from '../output-room.js';
 import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
 import { assertOutputIsNotInput } from '../same-file.js';
@@ -107,6 +108,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     if (opened.status === 'rejected') throw opened.reason;
     const audio = (sink = opened.value);
     if (connected.status === 'rejected') throw connected.reason;
+    if (output.kind === 'file') await checkOutputRoom(output.path); // a full disk costs no request
     ui.verbose(`ready in ${Math.round(performance.now() - started)} ms`);
     await ui.status('Synthesizing…');
     // Playing on a terminal: the text being heard, its current word highlighted, instead of progress.

@@ -1,5 +1,6 @@
-// Issue 19, row 7: batch into a folder on a full disk (a real, small tmpfs) stops at the first ENOSPC
-// instead of buying every item only to throw it away; a folder that cannot keep anything costs no request.
+// Issue 19, row 7 and guarantee 4: batch into a folder on a full disk (a real, small tmpfs) stops at
+// the first ENOSPC instead of buying every item only to throw it away; a folder that cannot keep
+// anything costs no request, for batch and for say in every format.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,5 +98,29 @@ describe('batch on a full disk (regression: all 30 items were requested, then al
     const again = await runCli(['batch', lines, '--out-dir', disk, ...serverArgs(server)]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /2 already there/);
+  });
+});
+
+describe('say into a full or read-only folder: refused before the request, nothing left behind', () => {
+  test('every format on a full disk, and a read-only mount: exit 1 naming why, no request, no .part', async (t) => {
+    const full = smallDisk(t, '64k');
+    const readOnly = smallDisk(t, '64k', 'ro');
+    if (!full || !readOnly) return t.skip(SKIP);
+    try {
+      writeFileSync(join(full, 'filler'), Buffer.alloc(128 * 1024));
+    } catch {
+      // ENOSPC: full, as wanted
+    }
+    const server = await startServer(t);
+    for (const format of ['wav', 'mp3', 'flac', 'ogg', 'raw']) {
+      const r = await runCli(['say', 'Hello there.', '-o', join(full, `a.${format}`), ...serverArgs(server)]);
+      assert.equal(r.code, 1, `${format}: ${r.stderr}`);
+      assert.match(r.stderr, /the disk is full/, format);
+    }
+    const ro = await runCli(['say', 'Hello there.', '-o', join(readOnly, 'a.mp3'), ...serverArgs(server)]);
+    assert.equal(ro.code, 1, ro.stderr);
+    assert.match(ro.stderr, /read-only/);
+    assert.equal(server.requests.length, 0, 'a request was paid for');
+    assert.deepEqual(readdirSync(full), ['filler']);
   });
 });
