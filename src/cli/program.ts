@@ -49,6 +49,7 @@ const SERVE_EXAMPLES = `
 Examples:
   $ smallest-tts serve                                  # ws://127.0.0.1:8765, no key needed
   $ smallest-tts serve --port 9000 --api-key test-key
+  $ smallest-tts serve --host 0.0.0.0 --api-key test-key   # reachable from the LAN: a key is required
   $ SMALLEST_BASE_URL=ws://127.0.0.1:8765 SMALLEST_API_KEY=x smallest-tts say "hi" -o hi.wav
   $ smallest-tts serve --first-chunk-delay 250 --realtime-factor 3   # behave like a far-away API
   $ smallest-tts serve --engine tone --max-active 1 --max-connections 5   # the account limits
@@ -259,7 +260,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('run a local Waves-compatible server with the offline voice, for testing apps without a key')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (one other machines reach needs --api-key or --allow-anonymous)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', port, 8765)
     .option('--api-key <key>', 'require this key (Authorization: Bearer); without it any key is accepted')
     .option('--allow-anonymous', 'with a --host other than loopback: run without --api-key on purpose (anyone who reaches it may use it)')
