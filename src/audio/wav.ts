@@ -80,7 +80,11 @@ export class WavFileSink implements AudioSink {
       throw writeFailure(path, error);
     }
     const sink = new WavFileSink(target.path, target.tempPath, handle, sampleRate, options.raw ?? false);
-    if (!sink.raw) await sink.put(wavHeader(sampleRate, 0));
+    // A full disk may refuse even the header: the temporary file goes too.
+    if (!sink.raw) await sink.put(wavHeader(sampleRate, 0)).catch(async (error: unknown) => {
+      await sink.abort();
+      throw error;
+    });
     return sink;
   }
 

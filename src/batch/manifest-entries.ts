@@ -80,6 +80,9 @@ async function* csvEntries(path: string): AsyncGenerator<RawEntry | EntryIssue> 
       const unknown = names.filter((n) => !isKey(n));
       if (unknown.length > 0) throw new UsageError(`line ${record.line}: the header has ${unknown.map(unknownKey).join('; ')}`);
       if (!names.includes('text')) throw new UsageError(`line ${record.line}: the header needs a "text" column (it has ${names.join(', ')})`);
+      // `text,text`: which column would be spoken? Refused rather than silently taking the last.
+      const twice = names.filter((n, i) => names.indexOf(n) !== i);
+      if (twice.length > 0) throw new UsageError(`line ${record.line}: the header names ${[...new Set(twice)].map((n) => JSON.stringify(n)).join(', ')} more than once; which column to use is ambiguous`);
       header = names as EntryKey[];
       continue;
     }

@@ -1,4 +1,5 @@
 // runBatch: items from one shared cursor → N workers, each with its own client and socket → one file per item, resumably.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, ConnectionError } from '../errors.js';
 import { makeFolders } from '../util/make-folders.js';
@@ -10,6 +11,7 @@ import type { Route } from '../waves/url.js';
 import { itemProblems, type BatchItem } from './item.js';
 import { isFinished, itemPath, openItemSink, sweepStaleTemps, type ItemFormat } from './item-sink.js';
 import { itemWordTimings, writeItemSubtitles } from './item-subtitles.js';
+import { folderWideFailure, OutputFolderError, probeOutputFolder } from './output-check.js';
 import { backoffDelay, isOverLimit, type RetryPolicy } from './retry.js';
 
 export interface BatchOptions {
@@ -56,9 +58,13 @@ export interface BatchResult {
   error?: { message: string; code?: string };
 }
 
-/** Failures every further item would share: the batch stops (finished files stay; a rerun resumes). A source that throws stops it too. */
+/**
+ * Failures every further item would share: the batch stops (finished files stay; a rerun resumes).
+ * A source that throws stops it too, and so does an output folder that cannot keep audio (a full
+ * disk, a read-only mount): no more requests are bought only to be thrown away.
+ */
 function isFatal(error: unknown): boolean {
-  return error instanceof AuthError || error instanceof ConnectionError;
+  return error instanceof AuthError || error instanceof ConnectionError || error instanceof OutputFolderError;
 }
 
 function failure(error: unknown): { message: string; code?: string } {
@@ -75,11 +81,16 @@ function failure(error: unknown): { message: string; code?: string } {
 export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<BatchItem>, options: BatchOptions): AsyncGenerator<BatchResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   const stop = new AbortController();
+  // Each worker's request listens to it (a few listeners each): not a leak, whatever the concurrency.
+  setMaxListeners(10 + 4 * concurrency, stop.signal);
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
   await makeFolders(options.outDir);
   await sweepStaleTemps(options.outDir);
+  // Before the first request (not before skipping finished items): can the folder keep audio at all?
+  let probed: Promise<void> | undefined;
+  const writable = () => (probed ??= probeOutputFolder(options.outDir));
 
   const source: AsyncIterator<BatchItem> | Iterator<BatchItem> =
     Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<BatchItem>)[Symbol.iterator]();
@@ -107,11 +118,16 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
       while (!stop.signal.aborted) {
         const next = await source.next(); // a manifest that cannot be read stops the batch too
         if (next.done || stop.signal.aborted) return;
-        const result = await runItem(next.value, clientFor, options, stop.signal);
+        const result = await runItem(next.value, clientFor, options, stop.signal, writable);
         if (result) results.push(result);
         notify();
       }
     } catch (error) {
+      // The item that found the disk full is reported failed; the batch stops after it.
+      if (error instanceof OutputFolderError && error.item) {
+        results.push(error.item as BatchResult);
+        notify();
+      }
       fatal ??= error;
       stop.abort();
     } finally {
@@ -144,7 +160,9 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
 }
 
 /** One item, start to end: checked, skipped when finished, written atomically, retried while over the limit. */
-async function runItem(item: BatchItem, clientFor: () => WavesClient, options: BatchOptions, signal: AbortSignal): Promise<BatchResult | undefined> {
+async function runItem(
+  item: BatchItem, clientFor: () => WavesClient, options: BatchOptions, signal: AbortSignal, writable: () => Promise<void>,
+): Promise<BatchResult | undefined> {
   const format = item.format ?? options.format ?? 'wav';
   const base = { id: item.id, ...(item.line !== undefined && { line: item.line }) };
   const problems = itemProblems(item, options.settings);
@@ -155,6 +173,7 @@ async function runItem(item: BatchItem, clientFor: () => WavesClient, options: B
     if (existing) return { ...base, file, status: 'skipped', audioSeconds: null, bytes: existing.bytes, retries: 0 };
   }
   const settings = mergeSettings(options.settings, { ...item.settings, ...(options.subtitles && { wordTimestamps: true }) });
+  await writable();
   for (let attempt = 0; ; attempt++) {
     try {
       const written = await writeItem(clientFor(), item.text, settings, file, format, options.subtitles, signal);
@@ -163,6 +182,12 @@ async function runItem(item: BatchItem, clientFor: () => WavesClient, options: B
     } catch (error) {
       if (signal.aborted) return undefined;
       if (isFatal(error)) throw error;
+      // A full disk fails this item with its errno code; the worker then stops the batch.
+      const folderWide = folderWideFailure(error);
+      if (folderWide) {
+        const failed: BatchResult = { ...base, file, status: 'failed', audioSeconds: null, bytes: 0, retries: attempt, error: { message: failure(error).message, code: folderWide } };
+        throw new OutputFolderError(options.outDir, folderWide, error, failed);
+      }
       if (isOverLimit(error) && attempt < (options.retry?.attempts ?? 20)) {
         const delay = backoffDelay(attempt, options.retry);
         options.onRetry?.(item, attempt + 1, delay, error as Error);

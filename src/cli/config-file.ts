@@ -1,7 +1,8 @@
 // The configuration file: defaults and named profiles in JSON, in the user's config folder, mode 0600.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
+import { processAlive } from '../util/process-alive.js';
 import { configDir } from './paths.js';
 
 /** Config keys as users type them → commander option attribute names. */
@@ -52,9 +53,94 @@ export function saveConfig(data: ConfigData, path = configPath()): void {
   renameSync(temp, path);
 }
 
+/** Names that would reach an object's prototype instead of a profile of its own. */
+const RESERVED_PROFILES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A profile name a user may give: not empty, not a name that JavaScript objects reserve. */
+export function checkProfileName(name: string): string {
+  if (name.trim() === '') throw new UsageError('--profile needs a name.');
+  if (RESERVED_PROFILES.has(name)) throw new UsageError(`${JSON.stringify(name)} cannot be a profile name: it is reserved.`, 'Choose another name, e.g. --profile fast.');
+  return name;
+}
+
+const LOCK_WAIT_MS = 10_000;
+/** A lock older than this belongs to a process that hung or died: it is taken over. */
+const LOCK_STALE_MS = 30_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A lock left by a process that has gone, or held far longer than any update takes. */
+function lockIsStale(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) return true;
+    return Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS;
+  } catch {
+    return false; // gone meanwhile: the next attempt takes it
+  }
+}
+
+/** Takes `{path}.lock` (created exclusively, holding our pid); returns its release. */
+function lockConfig(path: string): () => void {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new SmallestTtsError(`Cannot lock the config file ${path}: ${(error as Error).message}`);
+    }
+    if (lockIsStale(lock)) {
+      // Renamed first, so of two processes that both saw it stale only one removes it.
+      const aside = `${lock}.${process.pid}.stale`;
+      try {
+        renameSync(lock, aside);
+        unlinkSync(aside);
+      } catch {
+        // another process took it over first
+      }
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new SmallestTtsError(`The config file ${path} is locked by another smallest-tts.`, { hint: `If none is running, delete ${lock}.` });
+    }
+    sleepSync(5 + Math.floor(Math.random() * 20));
+  }
+}
+
+/**
+ * Changes the config file safely when several processes do at once: under a lock file, the file
+ * is read afresh, changed by `change`, and written atomically (temporary file, then rename), so
+ * no concurrent `config set` loses another's update. A `change` that throws saves nothing.
+ */
+export function updateConfig<T>(change: (data: ConfigData) => T, path = configPath()): T {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const release = lockConfig(path);
+  try {
+    const data = loadConfig(path);
+    const result = change(data);
+    saveConfig(data, path);
+    return result;
+  } finally {
+    release();
+  }
+}
+
 export function profileOf(data: ConfigData, name: string | undefined): Profile {
   if (!name) return data.defaults;
-  const profile = data.profiles[name];
+  checkProfileName(name);
+  const profile = Object.hasOwn(data.profiles, name) ? data.profiles[name] : undefined;
   if (!profile) {
     const known = Object.keys(data.profiles);
     throw new UsageError(`No profile named ${JSON.stringify(name)}.`, known.length ? `Profiles: ${known.join(', ')}.` : 'Create one with: smallest-tts config set voice emily --profile NAME');

@@ -3,7 +3,7 @@ import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program.js';
 import { describeError, errorJson } from './report-error.js';
 import { watchStdout } from './stdout.js';
-import { redact } from './ui.js';
+import { addSecret, redact, redactOutput } from './secrets.js';
 
 // Node 20 marks WASI experimental and says so on stderr; the offline voice runs on it deliberately.
 process.removeAllListeners('warning');
@@ -11,6 +11,9 @@ process.on('warning', (warning) => {
   if (warning.name === 'ExperimentalWarning' && /WASI/.test(warning.message)) return;
   process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
+// Every string on stdout and stderr, whoever writes it, is redacted of the API key and bearer tokens.
+redactOutput();
+addSecret(process.env.SMALLEST_API_KEY?.trim());
 // A reader that leaves the pipe (`| head`) must not crash the process with a stack trace.
 watchStdout();
 // Nor may a failure outside the command's own flow: one line, exit 1 (the stack with SMALLEST_TTS_DEBUG).

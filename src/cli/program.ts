@@ -53,6 +53,7 @@ const SERVE_EXAMPLES = `
 Examples:
   $ smallest-tts serve                                  # ws://127.0.0.1:8765, no key needed
   $ smallest-tts serve --port 9000 --api-key test-key
+  $ smallest-tts serve --host 0.0.0.0 --api-key test-key   # reachable from the LAN: a key is required
   $ SMALLEST_BASE_URL=ws://127.0.0.1:8765 SMALLEST_API_KEY=x smallest-tts say "hi" -o hi.wav
   $ smallest-tts serve --first-chunk-delay 250 --realtime-factor 3   # behave like a far-away API
   $ smallest-tts serve --engine tone --max-active 1 --max-connections 5   # the account limits
@@ -121,7 +122,8 @@ Precedence: flags, then environment, then the config file, then built-in default
 function integer(name: string) {
   return (raw: string): number => {
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(value) || value < 0) {
+    // Decimal digits only: Number() would also take 0x50, 1e3 or 0b1.
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value)) {
       throw new InvalidArgumentError(`${name} must be a whole number of 0 or more (got ${JSON.stringify(raw)})`);
     }
     return value;
@@ -137,7 +139,7 @@ function modelName(raw: string): string {
 
 function port(raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535) {
+  if (!/^\s*\d+\s*$/.test(raw) || value > 65535) {
     throw new InvalidArgumentError(`--port must be 0–65535 (got ${JSON.stringify(raw)})`);
   }
   return value;
@@ -293,9 +295,10 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('run a local Waves-compatible server with the offline voice, for testing apps without a key')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (one other machines reach needs --api-key or --allow-anonymous)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', port, 8765)
     .option('--api-key <key>', 'require this key (Authorization: Bearer); without it any key is accepted')
+    .option('--allow-anonymous', 'with a --host other than loopback: run without --api-key on purpose (anyone who reaches it may use it)')
     .option('--engine <name>', 'flite: the offline voice; tone: fast test tones, not speech', 'flite')
     .option('--idle-timeout <seconds>', 'close a connection idle this long (a client may ask for another with ?timeout=)', integer('--idle-timeout'), 60)
     .option('--chunk-bytes <n>', 'PCM bytes per chunk frame', integer('--chunk-bytes'), 4800)

@@ -1,8 +1,8 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
 // terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
-import { ApiError, ConnectionError, SmallestTtsError } from '../errors.js';
+import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
 import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
-import { safeText } from './sanitize.js';
+import { safeLine, safeText } from './sanitize.js';
 
 const PROXY = 'behind a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly)';
 
@@ -85,11 +85,19 @@ const ERRNO: Record<string, string> = {
   EIO: 'input/output error',
 };
 
+/**
+ * A message on one line, made safe: text a server or a library supplied cannot forge a second line.
+ * Our own usage errors may list several problems, one per line (a manifest's), so they keep theirs.
+ */
+function messageText(error: unknown, message: string): string {
+  return error instanceof UsageError ? safeText(message) : safeLine(message, 500);
+}
+
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof SmallestTtsError) {
     const hint = hintFor(error);
     return {
-      message: safeText(error.message),
+      message: messageText(error, error.message),
       hint: hint === undefined ? undefined : safeText(hint),
       exitCode: error.exitCode,
       quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
@@ -99,11 +107,11 @@ export function describeError(error: unknown): ErrorReport {
   const errno = error as NodeJS.ErrnoException | undefined;
   if (errno && typeof errno.code === 'string' && ERRNO[errno.code]) {
     const where = errno.path ? `${errno.path}: ` : '';
-    return { message: safeText(`${where}${ERRNO[errno.code]} (${errno.code})`), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code };
+    return { message: safeLine(`${where}${ERRNO[errno.code]} (${errno.code})`, 500), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {
-    message: safeText(message || 'an unknown failure'),
+    message: safeLine(message || 'an unknown failure', 500),
     hint: 'This looks like a bug in smallest-tts: run again with SMALLEST_TTS_DEBUG=1 for details and report it.',
     exitCode: 1,
     quiet: false,
@@ -111,7 +119,7 @@ export function describeError(error: unknown): ErrorReport {
   };
 }
 
-/** The JSON object `--json` prints on failure. */
+/** The JSON object `--json` prints on failure (its strings already made safe and redacted by describeError). */
 export function errorJson(report: ErrorReport): string {
   return JSON.stringify({ error: { name: report.name, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
 }

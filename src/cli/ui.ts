@@ -1,5 +1,6 @@
 // Terminal output on stderr: a status/progress line only on a terminal, colours, --verbose lines, and key redaction.
 import type { ChalkInstance } from 'chalk';
+import { redact } from './secrets.js';
 import { LiveLine, ProgressEstimator, printable, progressText, summaryText, type Progress } from './progress.js';
 
 /** chalk costs ~12 ms to load: only a terminal gets colours, so only a terminal loads it. */
@@ -16,18 +17,7 @@ export interface UiOptions {
   writeLine?: (line: string) => void;
 }
 
-const secrets = new Set<string>();
-
-/** Registers a value (the API key) that must never reach the terminal. */
-export function addSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
-}
-
-export function redact(text: string): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('***');
-  return out;
-}
+export { addSecret, redact } from './secrets.js';
 
 /** Reverse video for the word being heard (only ever written to a terminal); brackets with NO_COLOR. */
 export function highlightWord(text: string): string {

@@ -2,6 +2,9 @@
 import type { SpeechEngine } from './engine.js';
 import type { ReleaseMode } from './text-buffers.js';
 
+/** The longest delay a Node timer holds (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface Faults {
   /** Delay before the first chunk of every request. */
   firstChunkDelayMs?: number;

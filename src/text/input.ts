@@ -12,6 +12,16 @@ export interface TextSources {
   stdinIsTerminal: boolean;
 }
 
+/**
+ * Whether text has anything a voice can say: a letter, a digit or a symbol. Text of nothing but
+ * punctuation, spaces and control characters (`...`, `?!`) would buy a request for silence.
+ */
+export function hasSpeakable(text: string): boolean {
+  return /[^\p{P}\p{Z}\p{C}\s]/u.test(text);
+}
+
+const NOTHING_TO_SPEAK = 'The text is empty or only punctuation: there is nothing to speak.';
+
 async function* decoded(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
   stream.setEncoding?.('utf8'); // a multi-byte character split across reads is joined
   for await (const part of stream) yield typeof part === 'string' ? part : part.toString('utf8');
@@ -49,7 +59,7 @@ export async function textInput(sources: TextSources): Promise<TextInput> {
   if (file !== undefined) return fileText(file);
   if (args.length > 0) {
     const text = args.join(' ');
-    if (text.trim() === '') throw new UsageError('The text is empty: there is nothing to speak.');
+    if (!hasSpeakable(text)) throw new UsageError(NOTHING_TO_SPEAK);
     return text;
   }
   if (!stdinIsTerminal) return decoded(stdin);
@@ -62,16 +72,17 @@ export async function readText(sources: TextSources): Promise<string> {
   let text = '';
   if (typeof input === 'string') text = input;
   else for await (const piece of input as AsyncIterable<string>) text += piece;
-  if (text.trim() === '') throw new UsageError('The text is empty: there is nothing to speak.');
+  if (!hasSpeakable(text)) throw new UsageError(NOTHING_TO_SPEAK);
   return text;
 }
 
 /**
- * Waits for the first text that is not white space, so nothing connects for empty input. Returns
- * the whole input again (nothing consumed is lost), or null when it ended empty.
+ * Waits for the first text with something to speak, so nothing connects for empty input (or only
+ * punctuation). Returns the whole input again (nothing consumed is lost), or null when it ended
+ * with nothing to speak.
  */
 export async function whenTextArrives(input: TextInput): Promise<TextInput | null> {
-  if (typeof input === 'string') return input.trim() === '' ? null : input;
+  if (typeof input === 'string') return hasSpeakable(input) ? input : null;
   if (!(Symbol.asyncIterator in input)) return input;
   const source = (input as AsyncIterable<string>)[Symbol.asyncIterator]();
   const seen: string[] = [];
@@ -79,7 +90,7 @@ export async function whenTextArrives(input: TextInput): Promise<TextInput | nul
     const next = await source.next();
     if (next.done) return null;
     seen.push(next.value);
-    if (next.value.trim() !== '') break;
+    if (hasSpeakable(next.value)) break;
   }
   return (async function* () {
     yield seen.join('');

@@ -14,7 +14,7 @@ export interface Cue {
   /** Seconds: the first word's start and the last word's end. */
   start: number;
   end: number;
-  /** The cue's words, verbatim, joined by single spaces. */
+  /** The cue's words as shown (see `oneLine`), joined by single spaces. */
   text: string;
   words: TimedWord[];
 }
@@ -31,7 +31,7 @@ export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
 
 export { endsSentence };
 
-const textOf = (words: readonly TimedWord[]) => words.map((w) => w.word).join(' ');
+const textOf = (words: readonly TimedWord[]) => words.map((w) => oneLine(w.word)).join(' ');
 
 /**
  * A sentence's last two cues when the last is one word left over ("paper." after 42 characters):
@@ -51,6 +51,21 @@ function balanceLastTwo(group: TimedWord[][], maxChars: number, maxSeconds: numb
   }
   group.splice(group.length - 2, 2, words.slice(0, best), words.slice(best));
 }
+
+/**
+ * A cue's text as a player must see it, whatever the server's words held: on one line (a line
+ * break would end the cue early), without escape sequences or control characters (which a
+ * terminal or a player would act on). `-->` is each format's business (see formatSrt, vttText).
+ */
+const oneLine = (text: string) =>
+  text
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g, '')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\t/g, ' ');
+
+/** SRT has no character references: `-->` in a cue's text would read as a timing line, so it becomes →. */
+const srtText = (text: string) => oneLine(text).replace(/-->/g, '→');
 
 /**
  * Groups words into cues: a cue closes after a word that ends a sentence, and before a word that
@@ -77,8 +92,9 @@ export function buildCues(words: readonly TimedWord[], options: CueOptions = {})
     group = [];
   };
   for (const word of words) {
-    if (current.length > 0 && (length + 1 + word.word.length > maxChars || word.end - current[0].start > maxSeconds)) close();
-    length += (current.length > 0 ? 1 : 0) + word.word.length;
+    const shown = oneLine(word.word).length; // what a viewer sees, not the server's escape bytes
+    if (current.length > 0 && (length + 1 + shown > maxChars || word.end - current[0].start > maxSeconds)) close();
+    length += (current.length > 0 ? 1 : 0) + shown;
     current.push(word);
     if (endsSentence(word.word)) endSentence();
   }
@@ -110,12 +126,9 @@ export function formatTimestamp(seconds: number, separator: ',' | '.'): string {
   return `${pad(hours, 2)}:${pad(minutes, 2)}:${pad(secs, 2)}${separator}${pad(ms % 1000, 3)}`;
 }
 
-/** A cue's text on one line: a line break inside a word would end the cue early in both formats. */
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
-
 export function formatSrt(cues: readonly Cue[]): string {
   return cues
-    .map((cue, i) => `${i + 1}\n${formatTimestamp(cue.start, ',')} --> ${formatTimestamp(cue.end, ',')}\n${oneLine(cue.text)}\n`)
+    .map((cue, i) => `${i + 1}\n${formatTimestamp(cue.start, ',')} --> ${formatTimestamp(cue.end, ',')}\n${srtText(cue.text)}\n`)
     .join('\n');
 }
 

@@ -94,6 +94,9 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** Base64 (standard or URL-safe alphabet), padded or not. */
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
 /** Never throws: malformed frames come back as `invalid`, unknown statuses as `other`. */
 export function decodeFrame(data: string | Buffer): Frame {
   let message: unknown;
@@ -114,6 +117,11 @@ export function decodeFrame(data: string | Buffer): Frame {
     case 'chunk': {
       const audio = str(data_.audio);
       if (audio === undefined) return { type: 'invalid', reason: 'chunk without data.audio' };
+      // Buffer.from skips what is not base64 and decodes the rest: junk would become audio. Such
+      // a chunk fails its request instead (an error frame with its ids), so nothing false is written.
+      if (!BASE64.test(audio) || audio.length % 4 === 1) {
+        return { type: 'error', ...ids, message: 'The server sent audio that is not valid base64 (a protocol error).', code: 'INVALID_AUDIO' };
+      }
       return { type: 'chunk', ...ids, audio: Buffer.from(audio, 'base64') };
     }
     case 'word_timestamp': {

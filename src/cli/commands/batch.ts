@@ -5,7 +5,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UsageError } from '../../errors.js';
+import { SmallestTtsError, UsageError } from '../../errors.js';
+import { OutputFolderError } from '../../batch/output-check.js';
 import { isItemFormat, ITEM_FORMATS, type ItemFormat } from '../../batch/item-sink.js';
 import { readManifest, type ManifestItem } from '../../batch/manifest.js';
 import { manifestFormatFromPath, type ManifestFormat } from '../../batch/manifest-entries.js';
@@ -18,6 +19,7 @@ import { openConnection, reportClientEvents } from '../connect.js';
 import { formatSampleRate } from '../format-rate.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
+import { safeLine } from '../sanitize.js';
 import { Ui } from '../ui.js';
 import { OutputClosedError } from '../../audio/sink.js';
 import { stdoutReaderLeft } from '../stdout.js';
@@ -42,8 +44,8 @@ export interface BatchFlags extends SettingsFlags, ConnectionFlags {
 const DEFAULT_MAX_SOCKETS = 5;
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-/** Control characters from a server or a manifest never reach the terminal. */
-const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+/** Text from a server or a manifest: one line, no escape sequences or control characters, no key. */
+const clean = (text: string) => safeLine(text, 500);
 
 /**
  * The first SIGINT, SIGTERM or SIGHUP stops the batch (files in progress are removed, finished ones kept);
@@ -130,7 +132,7 @@ function reportItem(r: BatchResult) {
     bytes: r.bytes,
     retries: r.retries,
     subtitles: r.subtitles ?? null,
-    error: r.error ?? null,
+    error: r.error ? { ...r.error, message: clean(r.error.message) } : null,
   };
 }
 
@@ -211,6 +213,7 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const progress = ui.interactive ? new ProgressRenderer(process.stderr) : undefined;
     const failures: BatchResult[] = [];
     const report = flags.json ? new JsonReport() : undefined;
+    let stopped: OutputFolderError | undefined;
     try {
       progress?.update(state);
       const run = runBatch(shardItems(manifest.items(), shard), {
@@ -240,6 +243,10 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
         ui.verbose(`${clean(result.id)}: ${result.status}${result.error ? ` (${clean(result.error.message)})` : ''}`);
         progress?.update(state);
       }
+    } catch (error) {
+      // A full or read-only output folder stops the batch: say what was done, then why it stopped.
+      if (!(error instanceof OutputFolderError)) throw error;
+      stopped = error;
     } finally {
       progress?.clear();
       signals.dispose();
@@ -249,6 +256,13 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const signal = signals.received();
     ui.info(summary(state, flags.outDir, (performance.now() - state.startedAt) / 1000));
     if (state.failed > 0) process.stderr.write(`${failureList(failures, state.failed)}\n`);
+    if (stopped) {
+      const left = state.total - state.written - state.skipped - state.failed;
+      throw new SmallestTtsError(stopped.message, {
+        cause: stopped,
+        hint: `${left} item${left === 1 ? ' is' : 's are'} not done. Free some space (or make ${stopped.folder} writable) and run the same command again: finished items are kept and not requested again.`,
+      });
+    }
     if (signal) return SIGNAL_EXIT[signal];
     return state.failed > 0 ? 1 : 0;
   } finally {

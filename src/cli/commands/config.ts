@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../../settings.js';
 import { DEFAULT_BASE_URL } from '../../waves/url.js';
 import { didYouMean } from '../suggest.js';
 import { checkConfigSet } from '../config-check.js';
-import { CONFIG_KEYS, configPath, isConfigKey, loadConfig, redactKey, saveConfig, type ConfigKey, type Profile } from '../config-file.js';
+import { CONFIG_KEYS, checkProfileName, configPath, isConfigKey, loadConfig, redactKey, updateConfig, type ConfigData, type ConfigKey, type Profile } from '../config-file.js';
 
 function keyOf(raw: string): ConfigKey {
   if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.${didYouMean(raw, Object.keys(CONFIG_KEYS))}`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
@@ -50,32 +50,41 @@ export function runConfigCommand(action: string, args: string[], profileName?: s
   runConfig(action as keyof typeof ARITY, args, profileName);
 }
 
+/** The profile a command works on, as it is in `data` (undefined: not there yet). */
+function profileIn(data: ConfigData, profileName: string | undefined): Profile | undefined {
+  if (!profileName) return data.defaults;
+  return Object.hasOwn(data.profiles, profileName) ? data.profiles[profileName] : undefined;
+}
+
 function runConfig(action: keyof typeof ARITY, args: string[], profileName?: string): void {
   const path = configPath();
   if (action === 'path') {
     process.stdout.write(`${path}\n`);
     return;
   }
-  const data = loadConfig(path);
+  if (profileName !== undefined) checkProfileName(profileName);
   const where = profileName ? `profile ${profileName}` : 'the defaults';
-  const existing: Profile | undefined = profileName ? data.profiles[profileName] : data.defaults;
   switch (action) {
     case 'set': {
       const [rawKey, value] = args;
       const key = keyOf(rawKey);
-      const profile = existing ?? {};
-      const checked = checkConfigSet(key, value, profile);
-      profile[key] = checked.value;
-      if (profileName) data.profiles[profileName] = profile;
-      else data.defaults = profile;
-      saveConfig(data, path);
-      process.stderr.write(`${key} = ${shown(key, profile[key]!)} in ${where} (${path})\n`);
-      for (const note of checked.notes) process.stderr.write(`note: ${note}\n`);
+      // Read, changed and written under the config's lock: concurrent sets all keep their value.
+      const { stored, notes } = updateConfig((data) => {
+        const profile = profileIn(data, profileName) ?? {};
+        const checked = checkConfigSet(key, value, profile);
+        profile[key] = checked.value;
+        if (profileName) data.profiles[profileName] = profile;
+        else data.defaults = profile;
+        return { stored: checked.value, notes: checked.notes };
+      }, path);
+      process.stderr.write(`${key} = ${shown(key, stored)} in ${where} (${path})\n`);
+      for (const note of notes) process.stderr.write(`note: ${note}\n`);
       return;
     }
     case 'get': {
       const key = keyOf(args[0]);
-      const value = existing?.[key];
+      const data = loadConfig(path);
+      const value = profileIn(data, profileName)?.[key];
       if (value !== undefined) {
         process.stdout.write(`${shown(key, value)}\n`);
         return;
@@ -88,14 +97,18 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
     }
     case 'unset': {
       const key = keyOf(args[0]);
-      if (existing?.[key] === undefined) throw new UsageError(`${key} is not set in ${where}.`);
-      delete existing[key];
-      if (profileName && Object.keys(existing).length === 0) delete data.profiles[profileName];
-      saveConfig(data, path);
+      updateConfig((data) => {
+        const existing = profileIn(data, profileName);
+        if (existing?.[key] === undefined) throw new UsageError(`${key} is not set in ${where}.`);
+        delete existing[key];
+        if (profileName && Object.keys(existing).length === 0) delete data.profiles[profileName];
+      }, path);
       process.stderr.write(`${key} unset in ${where}\n`);
       return;
     }
     case 'list': {
+      const data = loadConfig(path);
+      const existing = profileIn(data, profileName);
       const sections: [string, Profile][] = profileName ? [[`profile ${profileName}`, existing ?? {}]] : [['defaults', data.defaults], ...Object.entries(data.profiles).map(([n, p]) => [`profile ${n}`, p] as [string, Profile])];
       const lines: string[] = [];
       for (const [title, profile] of sections) {

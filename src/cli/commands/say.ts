@@ -5,13 +5,14 @@ import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import { ApiError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
-import { textInput, whenTextArrives } from '../../text/input.js';
+import { hasSpeakable, textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';
 import { openOutput, outputFromFlags, type Output, type OutputFlags } from '../output-choice.js';
 import { formatSampleRate } from '../format-rate.js';
+import { checkOutputRoom } from '../output-room.js';
 import { Karaoke } from '../karaoke.js';
 import { subtitlePlan, writeSaySubtitles } from '../say-subtitles.js';
 import { checkOutputFolder } from '../output-folder.js';
@@ -49,7 +50,7 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
   };
 }
 
-const EMPTY_TEXT = 'The text is empty: there is nothing to speak.';
+const EMPTY_TEXT = 'The text is empty or only punctuation: there is nothing to speak.';
 /** How long `say` waits, retrying, while the account is over its concurrency limit. */
 const OVER_LIMIT_WAIT_MS = 60_000;
 
@@ -108,7 +109,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
   }
   const input = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
-  if (typeof input === 'string' && input.trim() === '') throw new UsageError(EMPTY_TEXT);
+  if (typeof input === 'string' && !hasSpeakable(input)) throw new UsageError(EMPTY_TEXT);
   // A voice the cached catalogue (or the offline voice) does not have never costs a request.
   checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
   if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
@@ -154,6 +155,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     if (opened.status === 'rejected') throw opened.reason;
     const audio = (sink = opened.value);
     if (connected.status === 'rejected') throw connected.reason;
+    if (output.kind === 'file') await checkOutputRoom(output.path); // a full disk costs no request
     ui.verbose(`ready in ${Math.round(performance.now() - started)} ms`);
     await ui.status('Synthesizing…');
     // Playing on a terminal: the text being heard, its current word highlighted, instead of progress.

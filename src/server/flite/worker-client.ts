@@ -16,6 +16,16 @@ import type { FliteJob, FliteResult } from './flite-run.js';
 export const WORKER_SCRIPT = fileURLToPath(new URL('./flite-worker.js', import.meta.url));
 
 /** The worker died twice on one job, or could not be started. */
+/** Variables a worker may see: locale, time zone, temp folder, coverage; never a key or a token. */
+const WORKER_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'NODE_V8_COVERAGE'];
+
+/** The worker's environment: an allow-list of the parent's, so secrets there are not inherited. */
+export function workerEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of WORKER_ENV) if (from[name] !== undefined) env[name] = from[name];
+  return env;
+}
+
 export class FliteWorkerError extends Error {
   readonly code = 'ENGINE_CRASHED';
 }
@@ -101,7 +111,8 @@ export class FliteWorker extends EventEmitter<FliteWorkerEvents> {
     // Only the script: no --test or --inspect flags of a parent node, nor our CLI's arguments.
     // Detached: a Ctrl-C at the terminal is the parent's to handle, not a crash of the worker;
     // the worker still leaves as soon as the parent (and so its end of fd 3) goes.
-    const child: ChildProcess = spawn(process.execPath, ['--expose-gc', this.script], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    // Nor our environment, which may hold an API key: only what Node itself may want.
+    const child: ChildProcess = spawn(process.execPath, ['--expose-gc', this.script], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true, windowsHide: true, env: workerEnvironment() });
     const channel = child.stdio[3] as Socket;
     const running: Running = { child, channel, stderr: '' };
     this.running = running;
