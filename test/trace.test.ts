@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { redactLine } from '../src/cli/trace-file.js';
+import { addSecret, redact } from '../src/cli/secrets.js';
 import { parseWav, runCli, startServer, tempDir, waitFor } from './helpers.js';
 
 /** A key no other text could contain by chance. */
@@ -119,9 +119,12 @@ describe('--trace FILE', () => {
     assert.deepEqual(texts, ['First item.', 'Second item.']);
   });
 
-  test('redactLine: Bearer values and the key in plain and JSON-escaped form', () => {
-    assert.equal(redactLine('{"h":"Bearer abc.def"}', []), '{"h":"Bearer [redacted]"}');
-    assert.equal(redactLine('{"x":"a\\"key"}', ['a"key']), '{"x":"[redacted]"}');
-    assert.equal(redactLine('key=sk-1234 again sk-1234', ['sk-1234']), 'key=[redacted] again [redacted]');
+  test('the trace is redacted as every other output: Bearer values and the key in plain and JSON-escaped form', () => {
+    addSecret('a"key-0001');
+    addSecret('sk-1234');
+    assert.equal(redact('{"h":"Bearer abc.def"}'), '{"h":"Bearer ***"}');
+    assert.equal(redact(JSON.stringify({ x: 'a"key-0001' })), '{"x":"***"}');
+    assert.equal(redact('key=sk-1234 again sk-1234'), 'key=*** again ***');
   });
+
 });

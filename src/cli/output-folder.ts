@@ -20,6 +20,9 @@ export function checkOutputFolder(path: string): void {
     if (code === 'EACCES' || code === 'EPERM') {
       why = 'permission denied';
       hint = 'Choose a folder you can write to, or check its permissions.';
+    } else if (code === 'EROFS') {
+      why = 'its folder is on a read-only file system (EROFS)';
+      hint = 'Name a path on a writable disk.';
     } else {
       why = 'its folder does not exist';
       hint = `Create it first (mkdir -p ${dirname(path)}), or name a path in a folder that exists.`;

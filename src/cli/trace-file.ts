@@ -3,21 +3,13 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { TraceEvent, Tracer } from '../waves/trace.js';
+import { addSecret, redact } from './secrets.js';
 
 export interface TraceFile {
   readonly trace: Tracer;
-  /** Registers another value (a key) that must never be written. */
+  /** Registers another value (a key) that must never be written (in this file or anywhere else). */
   addSecret(value: string | undefined): void;
   close(): void;
-}
-
-/** `Bearer <anything>` and every registered secret, in plain and JSON-escaped form, become `[redacted]`. */
-export function redactLine(line: string, secrets: Iterable<string>): string {
-  let out = line.replace(/(Bearer\s+)[^\s"\\]+/gi, '$1[redacted]');
-  for (const secret of secrets) {
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join('[redacted]');
-  }
-  return out;
 }
 
 export function openTraceFile(path: string, secrets: (string | undefined)[] = []): TraceFile {
@@ -27,10 +19,6 @@ export function openTraceFile(path: string, secrets: (string | undefined)[] = []
   } catch (error) {
     throw new UsageError(`--trace: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const known = new Set<string>();
-  const addSecret = (value: string | undefined) => {
-    if (value && value.length >= 4) known.add(value);
-  };
   secrets.forEach(addSecret);
   const began = performance.now();
   const close = () => {
@@ -49,7 +37,7 @@ export function openTraceFile(path: string, secrets: (string | undefined)[] = []
     if (fd === undefined) return;
     const line = JSON.stringify({ t: Math.round((performance.now() - began) * 10) / 10, ...event });
     try {
-      writeSync(fd, `${redactLine(line, known)}\n`);
+      writeSync(fd, `${redact(line)}\n`); // the same redaction as every other output
     } catch {
       close(); // a full disk must not stop the speech; the trace just ends
     }
