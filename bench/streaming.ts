@@ -36,21 +36,27 @@ function runSay(bin: string, url: string, args: string[], feed: (write: (text: s
   });
 }
 
+/** From a first sentence written to stdin to the first audio byte out, less the server's first-chunk delay, `runs` times. */
+async function firstSentenceLatencies(bin: string, url: string, runs: number, delay: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let wroteAt = 0;
+    const r = await runSay(bin, url, [], (write, end) => {
+      wroteAt = performance.now();
+      write('The first complete sentence has arrived.\n');
+      setTimeout(() => (write('More text follows a little later.\n'), end()), 1500);
+    });
+    latencies.push(r.firstOut! - wroteAt - delay);
+  }
+  return latencies;
+}
+
 export async function streamingBench(report: Report, bin: string, work: string, runs = 5): Promise<void> {
   console.log('8. streaming input: stdin → first audio, an LLM trickle, the tail of a continuation');
   const delay = 200;
   const s = await startWavesServer({ apiKey: KEY, firstChunkDelayMs: delay });
 
-  const firstSentence: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    let wroteAt = 0;
-    const r = await runSay(bin, s.url, [], (write, end) => {
-      wroteAt = performance.now();
-      write('The first complete sentence has arrived.\n');
-      setTimeout(() => (write('More text follows a little later.\n'), end()), 1500);
-    });
-    firstSentence.push(r.firstOut! - wroteAt - delay);
-  }
+  const firstSentence = await firstSentenceLatencies(bin, s.url, runs, delay);
   report('stdin: first sentence written → first audio byte, beyond the server\'s delay', `${fmt(median(firstSentence))} ms median`, `${delay} ms first-chunk delay`, '—', '≤ 250 ms');
 
   const trickle: number[] = [];
@@ -83,16 +89,7 @@ export async function streamingBench(report: Report, bin: string, work: string, 
 
   // Pre-connect: the socket opens while the first sentence is still being written.
   const slow = await startWavesServer({ apiKey: KEY, firstChunkDelayMs: delay, upgradeDelayMs: 400 });
-  const preconnect: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    let wroteAt = 0;
-    const r = await runSay(bin, slow.url, [], (write, end) => {
-      wroteAt = performance.now();
-      write('The first complete sentence has arrived.\n');
-      setTimeout(() => (write('More text follows a little later.\n'), end()), 1500);
-    });
-    preconnect.push(r.firstOut! - wroteAt - delay);
-  }
+  const preconnect = await firstSentenceLatencies(bin, slow.url, runs, delay);
   report('stdin with a 400 ms handshake: first sentence → first audio, beyond the server\'s delay', `${fmt(median(preconnect))} ms median`, `${delay} ms first-chunk delay`, '—', '≤ 150 ms');
   await slow.close();
 
@@ -101,10 +98,15 @@ export async function streamingBench(report: Report, bin: string, work: string, 
   writeFileSync(file, prose(6000, 3));
   const perSentence = await startWavesServer({ apiKey: KEY });
   const joining = await startSegmentingServer({ apiKey: KEY, seed: 5, joinFragments: [2, 4], holdPartial: true });
-  for (const [name, url, goal] of [['a server releasing each sentence', perSentence.url, '≤ 500 ms median'], ['a server joining fragments', joining.url, '≤ 1000 ms']] as const) {
+  const cases = [
+    ['a server releasing each sentence', perSentence.url, [], '≤ 500 ms median'],
+    ['the same, word timestamps on (the end known from the words)', perSentence.url, ['--voice', 'liam', '--word-timestamps'], 'below the 300 ms drain floor'],
+    ['a server joining fragments', joining.url, [], '≤ 1000 ms'],
+  ] as const;
+  for (const [name, url, args, goal] of cases) {
     const tails: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const r = await runSay(bin, url, ['-f', file], (_write, end) => end());
+      const r = await runSay(bin, url, ['-f', file, ...args], (_write, end) => end());
       tails.push(r.exitAt - r.lastOut!);
     }
     report(`continuation, ${name}: last audio byte → process exit`, `${fmt(median(tails))} ms median, ${fmt(Math.max(...tails))} ms max`, '6 KB of prose', '—', goal);
