@@ -1,6 +1,8 @@
 // Ending on a signal like Ctrl-C: SIGINT, SIGTERM and SIGHUP all stop the work and let the command
-// finish its files (exit 130, 143, 129); a second signal exits at once after a synchronous finish.
+// finish its files (exit 130, 143, 129); a second signal exits at once after a synchronous finish,
+// and every temporary file still in progress is removed: no `.part` is ever left.
 import { InterruptedError, SmallestTtsError } from '../errors.js';
+import { removeTempsSync } from '../util/temp-files.js';
 
 export type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -23,6 +25,8 @@ export interface Termination {
   readonly exitCode: number | undefined;
   /** The error to end the command with: InterruptedError for SIGINT, else TerminatedError. */
   error(): SmallestTtsError;
+  /** Exits now with the first signal's code, as a second signal would: `force`, then temporary files removed. */
+  exitNow(): never;
   /** Removes the handlers (call in a finally). */
   dispose(): void;
 }
@@ -30,7 +34,7 @@ export interface Termination {
 export interface TerminationOptions {
   /** Which signals to handle; default all three. The interactive REPL leaves SIGINT to readline. */
   signals?: readonly TerminationSignal[];
-  /** Runs before a forced exit on the second signal: finish files synchronously (WavFileSink.finishSync). */
+  /** Runs before a forced exit on the second signal: finish files synchronously (finishSync); other temporary files are then removed. */
   force?: () => void;
 }
 
@@ -41,14 +45,19 @@ export interface TerminationOptions {
 export function onTermination(handler: (signal: TerminationSignal, exitCode: number) => void, options: TerminationOptions = {}): Termination {
   const signals = options.signals ?? (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
   let received: TerminationSignal | undefined;
-  const listener = (signal: TerminationSignal) => {
-    if (received) {
-      try {
-        options.force?.();
-      } finally {
-        process.exit(SIGNAL_EXIT_CODES[received]);
-      }
+  const exitNow = (): never => {
+    const signal = received ?? 'SIGINT';
+    try {
+      options.force?.();
+    } catch {
+      // Exiting regardless: the temporary files must still go.
+    } finally {
+      removeTempsSync();
     }
+    process.exit(SIGNAL_EXIT_CODES[signal]);
+  };
+  const listener = (signal: TerminationSignal) => {
+    if (received) exitNow();
     received = signal;
     handler(signal, SIGNAL_EXIT_CODES[signal]);
   };
@@ -61,6 +70,7 @@ export function onTermination(handler: (signal: TerminationSignal, exitCode: num
       return received && SIGNAL_EXIT_CODES[received];
     },
     error: () => (received === undefined || received === 'SIGINT' ? new InterruptedError() : new TerminatedError(received)),
+    exitNow,
     dispose: () => {
       for (const signal of signals) process.off(signal, listener);
     },
