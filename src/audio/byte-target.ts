@@ -6,7 +6,7 @@ import { SmallestTtsError } from '../errors.js';
 import { isFifo, openFifoForWriting } from '../util/fifo.js';
 import { trackTemp } from '../util/temp-files.js';
 import { OutputClosedError } from './sink.js';
-import { outputTarget } from './output-target.js';
+import { nameTooLong, outputTarget } from './output-target.js';
 
 export interface Patch {
   offset: number;
@@ -27,6 +27,8 @@ export interface ByteTarget {
    * either it does nothing.
    */
   commitSync(tail: Buffer, patch: Patch | null): void;
+  /** discard() for a process about to exit: an open file is removed; a commit under way is completed instead. */
+  discardSync(): void;
 }
 
 export function writeFailure(path: string, error: unknown): SmallestTtsError {
@@ -119,6 +121,14 @@ class AtomicFileTarget implements ByteTarget {
     this.forget();
   }
 
+  discardSync(): void {
+    if (this.state.kind === 'open') {
+      this.state = { kind: 'discarding' };
+      void this.handle.close().catch(() => {});
+    }
+    this.commitSync(Buffer.alloc(0), null);
+  }
+
   commitSync(tail: Buffer, patch: Patch | null): void {
     const state = this.state;
     if (state.kind === 'settled') return;
@@ -200,6 +210,10 @@ class StreamTarget implements ByteTarget {
     if (this.owns) (this.stream as NodeJS.WritableStream & { destroy(): void }).destroy();
   }
 
+  discardSync(): void {
+    // Bytes already written to a device or FIFO cannot be taken back; nothing to remove.
+  }
+
   commitSync(tail: Buffer): void {
     const fd = (this.stream as { fd?: unknown }).fd;
     try {
@@ -259,6 +273,7 @@ export async function openByteTarget(path: string, signal?: AbortSignal): Promis
   const target = await outputTarget(path);
   if (target.kind === 'directory') throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
   if (target.kind === 'in-place') return new StreamTarget(await openInPlace(path, signal), true);
+  if (nameTooLong(target.path)) throw writeFailure(path, Object.assign(new Error(), { code: 'ENAMETOOLONG' }));
   const forget = trackTemp(target.tempPath); // before it exists: a forced exit while it is opened removes it too
   try {
     const handle = await open(target.tempPath, 'wx', target.mode);

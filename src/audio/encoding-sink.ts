@@ -60,7 +60,7 @@ export class EncodingSink implements AudioSink {
     await this.target.discard();
   }
 
-  /** end() for a process about to exit (a second signal), in any state: a valid file of what was encoded; after abort() no file. */
+  /** end() for a process about to exit (a second signal), in any state: a valid file of what was encoded; with nothing encoded, or after abort(), no file. */
   finishSync(): void {
     if (this.finished) {
       // end() under way (the target completes its commit), or abort() (the target completes the discard), or done.
@@ -68,6 +68,8 @@ export class EncodingSink implements AudioSink {
       return;
     }
     this.finished = true;
+    // No audio yet: no file (an empty MP3 or Ogg is no valid file); an old one stays as it was.
+    if (this.bytesWritten === 0) return this.target.discardSync();
     const tail = this.encoder.finish();
     this.target.commitSync(tail, this.target.seekable ? this.encoder.finalPatch() : null);
   }

@@ -64,6 +64,11 @@ export function finalPath(path: string): string {
   }
 }
 
+/** Whether the last part of `path` is longer than a file name may be (checked before writing: the rename at the end would fail). */
+export function nameTooLong(path: string): boolean {
+  return Buffer.byteLength(basename(path)) > NAME_MAX;
+}
+
 /** A name for the temporary file beside `path`, cut to fit a file name's limit however long the final name. */
 function tempPathFor(path: string): string {
   const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.part`;
@@ -92,7 +97,7 @@ export async function outputTarget(path: string): Promise<OutputTarget> {
 export function outputProblem(path: string): string | null {
   if (path.endsWith('/')) return 'it is a directory';
   const resolved = finalPath(path);
-  if (Buffer.byteLength(basename(resolved)) > NAME_MAX || Buffer.byteLength(basename(path)) > NAME_MAX) return 'the name is too long';
+  if (nameTooLong(resolved) || nameTooLong(path)) return 'the name is too long';
   const existing = statOrNull(resolved);
   if (existing?.isDirectory()) return 'it is a directory';
   const folder = statOrNull(dirname(resolved));

@@ -99,11 +99,14 @@ export class WavFileSink implements AudioSink {
 
   /**
    * end() for a process about to exit (a second signal), in any state: the header covers every
-   * write given so far, so the file is a valid WAV of them; after abort() the file stays away.
+   * write given so far, so the file is a valid WAV of them; with no audio yet, or after abort(), no
+   * file is put in place (an old one stays as it was).
    */
   finishSync(): void {
+    const ending = this.finished;
     this.finished = true;
-    this.target.commitSync(Buffer.alloc(0), this.headerPatch());
+    if (!ending && this.dataBytes === 0) this.target.discardSync();
+    else this.target.commitSync(Buffer.alloc(0), this.headerPatch());
   }
 }
 

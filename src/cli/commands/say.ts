@@ -89,7 +89,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   let connection: Awaited<ReturnType<typeof openConnection>> | undefined;
   try {
     // Text from a FIFO or a pipe may be slow to come: a signal ends the wait.
-    const text = await whenTextArrives(await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true, signal }))
+    const text = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true, signal })
+      .then(whenTextArrives)
       .catch((error: unknown) => {
         throw signal.aborted ? termination.error() : error;
       });
@@ -150,7 +151,8 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       karaoke?.stop();
       // A file keeps what arrived (a valid file, and the subtitles of it); playback stops at once. A
       // device or FIFO whose reader stopped reading is closed after a short grace: the signal wins.
-      await (output.kind === 'speaker' ? audio.abort() : audio.end()).catch((error: Error) => ui.verbose(`while stopping: ${error.message}`));
+      // Before any audio: no file (an old one stays as it was), as when a signal comes while connecting.
+      await (output.kind === 'speaker' || stats.bytes === 0 ? audio.abort() : audio.end()).catch((error: Error) => ui.verbose(`while stopping: ${error.message}`));
       sink = undefined;
       if (subtitles && output.kind !== 'speaker') await writeSaySubtitles(subtitles, stats, settings.voice, signal).catch(() => {});
       throw termination.error();
