@@ -27,7 +27,7 @@ export interface Termination {
   error(): SmallestTtsError;
   /** Exits now with the first signal's code, as a second signal would: `force`, then temporary files removed. */
   exitNow(): never;
-  /** Removes the handlers (call in a finally). */
+  /** The command is done with its files (call in a finally, after its cleanup): a later signal just exits with its code. */
   dispose(): void;
 }
 
@@ -45,10 +45,11 @@ export interface TerminationOptions {
 export function onTermination(handler: (signal: TerminationSignal, exitCode: number) => void, options: TerminationOptions = {}): Termination {
   const signals = options.signals ?? (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
   let received: TerminationSignal | undefined;
+  let force = options.force;
   const exitNow = (): never => {
     const signal = received ?? 'SIGINT';
     try {
-      options.force?.();
+      force?.();
     } catch {
       // Exiting regardless: the temporary files must still go.
     } finally {
@@ -61,6 +62,10 @@ export function onTermination(handler: (signal: TerminationSignal, exitCode: num
     received = signal;
     handler(signal, SIGNAL_EXIT_CODES[signal]);
   };
+  const late = (signal: TerminationSignal) => {
+    received ??= signal;
+    exitNow();
+  };
   for (const signal of signals) process.on(signal, listener);
   return {
     get signal() {
@@ -71,8 +76,15 @@ export function onTermination(handler: (signal: TerminationSignal, exitCode: num
     },
     error: () => (received === undefined || received === 'SIGINT' ? new InterruptedError() : new TerminatedError(received)),
     exitNow,
+    // The command's work is over, but the process may still be closing sockets or printing: a signal
+    // now ends it at once with the first signal's code (or its own), never by the default action
+    // halfway through a cleanup.
     dispose: () => {
-      for (const signal of signals) process.off(signal, listener);
+      force = undefined;
+      for (const signal of signals) {
+        process.off(signal, listener);
+        process.on(signal, late);
+      }
     },
   };
 }
