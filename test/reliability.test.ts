@@ -177,6 +177,23 @@ describe('issue 19 row 6 and guarantee 2: a FIFO never blocks a signal', () => {
   });
 });
 
+describe('guarantee 2: a reader that stopped reading does not hold a signal', () => {
+  test('guarantee 2: say -o - into a pipe nobody reads ends on one SIGTERM within a second', { timeout: 10_000 }, async (t) => {
+    const server = await startServer(t, { realtimeFactor: 20 });
+    const child = spawn(process.execPath, [BIN, 'say', ...MODEL, TEXT, '-o', '-', ...serverArgs(server)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    child.stdout.pause(); // the pipe fills and stays full
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    await waitFor(() => server.requests.reduce((n, q) => n + (q.bytes ?? 0), 0) > 200_000, 10_000, 'more audio than a pipe holds');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sentAt = Date.now();
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    assert.deepEqual([code, signal], [143, null]);
+    assert.ok(Date.now() - sentAt < 1000, `ended ${Date.now() - sentAt} ms after the signal`);
+  });
+});
+
 describe('issue 19 rows 1 and 5: batch manifests that are not plain files', () => {
   test('row 1: batch m.txt where m.txt is a FIFO: read once, every item written (regression: opened twice, hung)', async (t) => {
     const server = await startServer(t);

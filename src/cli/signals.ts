@@ -31,16 +31,22 @@ export interface Termination {
   dispose(): void;
 }
 
+/** How long the process may take to stop after one signal before it exits as after a second. */
+const STOP_WITHIN_MS = 800;
+
 export interface TerminationOptions {
   /** Which signals to handle; default all three. The interactive REPL leaves SIGINT to readline. */
   signals?: readonly TerminationSignal[];
   /** Runs before a forced exit on the second signal: finish files synchronously (finishSync); other temporary files are then removed. */
   force?: () => void;
+  /** How long the command may take to stop after the first signal; then it exits as after a second. Default 1 s. */
+  graceMs?: number;
 }
 
 /**
  * Calls `handler` once, on the first of the signals; the command should then stop and clean up.
- * A second signal runs `force` and exits with the first signal's code without waiting.
+ * A second signal, or the first one's grace running out, runs `force`, removes the temporary files
+ * still in progress, and exits with the first signal's code without waiting.
  */
 export function onTermination(handler: (signal: TerminationSignal, exitCode: number) => void, options: TerminationOptions = {}): Termination {
   const signals = options.signals ?? (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
@@ -60,6 +66,9 @@ export function onTermination(handler: (signal: TerminationSignal, exitCode: num
   const listener = (signal: TerminationSignal) => {
     if (received) exitNow();
     received = signal;
+    // Whatever still waits a second from now (a reader that stopped reading, a server that does not
+    // close) does not hold the process: it ends as a second signal would, files finished.
+    setTimeout(exitNow, options.graceMs ?? STOP_WITHIN_MS).unref();
     handler(signal, SIGNAL_EXIT_CODES[signal]);
   };
   const late = (signal: TerminationSignal) => {
