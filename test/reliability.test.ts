@@ -353,6 +353,23 @@ describe('issue 19 rows 8 and 15, guarantee 5: files are files', () => {
     assert.equal(server.requests.length, 1, 'the refused one spent no request');
   });
 
+  test('guarantee 5: links that loop are refused before any request, for -o and --subtitles; the links stay', async (t) => {
+    const server = await startServer(t);
+    const dir = tempDir(t);
+    symlinkSync('b.wav', join(dir, 'a.wav'));
+    symlinkSync('a.wav', join(dir, 'b.wav'));
+    symlinkSync('d.srt', join(dir, 'c.srt'));
+    symlinkSync('c.srt', join(dir, 'd.srt'));
+    const audio = await runCli(['say', ...MODEL, 'Hello.', '-o', join(dir, 'a.wav'), ...serverArgs(server)]);
+    assert.equal(audio.code, 1, audio.stderr);
+    assert.match(audio.stderr, /a\.wav: its links go round in a loop/);
+    const cues = await runCli(['say', ...MODEL, 'Hello.', '--voice', 'liam', '-o', join(dir, 'x.wav'), '--subtitles', join(dir, 'c.srt'), ...serverArgs(server)]);
+    assert.equal(cues.code, 1, cues.stderr);
+    assert.match(cues.stderr, /c\.srt: its links go round in a loop/);
+    assert.equal(server.requests.length, 0);
+    for (const link of ['a.wav', 'b.wav', 'c.srt', 'd.srt']) assert.ok(lstatSync(join(dir, link)).isSymbolicLink(), link);
+  });
+
   test('guarantee 5: batch --force writes an item through its link; the link stays a link', async (t) => {
     const server = await startServer(t);
     const dir = tempDir(t);

@@ -6,7 +6,7 @@ import { SmallestTtsError } from '../errors.js';
 import { isFifo, openFifoForWriting } from '../util/fifo.js';
 import { trackTemp } from '../util/temp-files.js';
 import { OutputClosedError } from './sink.js';
-import { nameTooLong, outputTarget } from './output-target.js';
+import { isLink, nameTooLong, outputTarget } from './output-target.js';
 
 export interface Patch {
   offset: number;
@@ -40,6 +40,7 @@ export function writeFailure(path: string, error: unknown): SmallestTtsError {
     : code === 'ENOSPC' ? 'the disk is full'
     : code === 'EROFS' ? 'the file system is read-only'
     : code === 'ENAMETOOLONG' ? 'the name is too long'
+    : code === 'ELOOP' ? 'its links go round in a loop'
     : (error as Error).message;
   return new SmallestTtsError(`Cannot write ${path}: ${why}.`, { cause: error });
 }
@@ -274,6 +275,7 @@ export async function openByteTarget(path: string, signal?: AbortSignal): Promis
   if (target.kind === 'directory') throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
   if (target.kind === 'in-place') return new StreamTarget(await openInPlace(path, signal), true);
   if (nameTooLong(target.path)) throw writeFailure(path, Object.assign(new Error(), { code: 'ENAMETOOLONG' }));
+  if (isLink(target.path)) throw writeFailure(path, Object.assign(new Error(), { code: 'ELOOP' })); // links that never end in a file
   const forget = trackTemp(target.tempPath); // before it exists: a forced exit while it is opened removes it too
   try {
     const handle = await open(target.tempPath, 'wx', target.mode);

@@ -1,7 +1,7 @@
 // Where an output path really leads, by one rule for every output (-o, subtitles, /save, batch):
 // a link is written through to its target; a device or FIFO is written in place; a regular file
 // (new or existing) is written beside itself and renamed into place. Files are compared as files.
-import { accessSync, constants, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -64,6 +64,15 @@ export function finalPath(path: string): string {
   }
 }
 
+/** Whether `path` itself is a symbolic link (after finalPath(), only when its links loop). */
+export function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the last part of `path` is longer than a file name may be (checked before writing: the rename at the end would fail). */
 export function nameTooLong(path: string): boolean {
   return Buffer.byteLength(basename(path)) > NAME_MAX;
@@ -98,6 +107,7 @@ export function outputProblem(path: string): string | null {
   if (path.endsWith('/')) return 'it is a directory';
   const resolved = finalPath(path);
   if (nameTooLong(resolved) || nameTooLong(path)) return 'the name is too long';
+  if (isLink(resolved)) return 'its links go round in a loop';
   const existing = statOrNull(resolved);
   if (existing?.isDirectory()) return 'it is a directory';
   const folder = statOrNull(dirname(resolved));
