@@ -134,14 +134,7 @@ class AtomicFileTarget implements ByteTarget {
     const state = this.state;
     if (state.kind === 'settled') return;
     this.settle();
-    if (state.kind === 'discarding') {
-      try {
-        unlinkSync(this.tempPath);
-      } catch {
-        // already gone
-      }
-      return;
-    }
+    if (state.kind === 'discarding') return this.unlinkTempSync();
     const last = state.kind === 'committing' ? state : { tail: { offset: this.position, bytes: tail }, patch };
     // The handle's descriptor is -1 once close() has begun: then the file is opened again by name.
     // Missing by name means the rename is done.
@@ -153,6 +146,7 @@ class AtomicFileTarget implements ByteTarget {
         reopened = true;
       } catch (error) {
         if (code(error) === 'ENOENT') return;
+        this.unlinkTempSync();
         throw error;
       }
     }
@@ -160,6 +154,10 @@ class AtomicFileTarget implements ByteTarget {
       for (const write of [...this.pending, last.tail, ...(last.patch ? [last.patch] : [])]) {
         if (write.bytes.length > 0) writeSync(fd, write.bytes, 0, write.bytes.length, write.offset);
       }
+    } catch (error) {
+      // A full disk on the way out: the old file stays, and no temporary file either.
+      this.unlinkTempSync();
+      throw error;
     } finally {
       // Not closeSync on the handle's own descriptor: the FileHandle would still count as open, and
       // when collected it would close whatever file had reused the descriptor by then.
@@ -169,7 +167,17 @@ class AtomicFileTarget implements ByteTarget {
     try {
       renameSync(this.tempPath, this.path);
     } catch (error) {
-      if (code(error) !== 'ENOENT') throw error; // an async rename got there first
+      if (code(error) === 'ENOENT') return; // an async rename got there first
+      this.unlinkTempSync();
+      throw error;
+    }
+  }
+
+  private unlinkTempSync(): void {
+    try {
+      unlinkSync(this.tempPath);
+    } catch {
+      // already gone
     }
   }
 }
