@@ -12,6 +12,7 @@ export {
 export { synthesizeToSink, type SynthesisStats, type SynthesizeOptions } from './synthesize.js';
 export { StreamSink, OutputClosedError, OutputWriteError, type AudioSink } from './audio/sink.js';
 export { WavFileSink, WavStreamSink, wavHeader } from './audio/wav.js';
+export { writeFileOutput as writeSubtitleFile } from './audio/byte-target.js';
 export { openFileSink, openStreamSink, type CountingSink, type OutputOptions } from './audio/output.js';
 export { OUTPUT_FORMATS, FORMAT_INFO, formatFromPath, parseFormat, type OutputFormat } from './audio/formats.js';
 export { SpeakerSink, probePlayback, type PlaybackDevice } from './audio/speaker.js';
@@ -19,7 +20,7 @@ export { PlaybackClock } from './audio/playback-clock.js';
 export { chunkText, TextChunker, type ChunkOptions } from './text/chunk.js';
 export { readText, type TextSources } from './text/input.js';
 export {
-  buildCues, formatSrt, formatVtt, formatSubtitles, subtitleFormatFromPath, writeSubtitleFile,
+  buildCues, formatSrt, formatVtt, formatSubtitles, subtitleFormatFromPath,
   type Cue, type CueOptions, type SubtitleFormat,
 } from './text/subtitles.js';
 export { runBatch, type BatchOptions, type BatchResult } from './batch/run.js';

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../src/errors.js';
 import {
-  buildCues, endsSentence, formatSrt, formatTimestamp, formatVtt, subtitleFormatFromPath, toMilliseconds, writeSubtitleFile,
+  buildCues, endsSentence, formatSrt, formatTimestamp, formatVtt, subtitleFormatFromPath, toMilliseconds,
   type TimedWord,
 } from '../src/text/subtitles.js';
+import { writeFileOutput as writeSubtitleFile } from '../src/audio/byte-target.js';
 import { tempDir } from './helpers.js';
 
 /** Words of `text` timed 0.3 s apart, each lasting 0.25 s, from `offset`. */

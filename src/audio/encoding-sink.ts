@@ -9,7 +9,7 @@ export class EncodingSink implements AudioSink {
   /** An odd byte held until its sample's other half arrives. */
   private carry: Buffer | null = null;
   private finished = false;
-  /** end()'s tail and patch while it runs, for finishSync() after a second signal. */
+  /** end()'s tail and patch while it runs (the target keeps its own copy for commitSync()). */
   private ending: { tail: Buffer; patch: Patch | null } | null = null;
   /** PCM bytes taken (before encoding). */
   bytesWritten = 0;
@@ -60,12 +60,16 @@ export class EncodingSink implements AudioSink {
     await this.target.discard();
   }
 
-  /** end() for a process about to exit (a second Ctrl-C): a valid file of what was encoded. */
+  /** end() for a process about to exit (a second signal), in any state: a valid file of what was encoded; with nothing encoded, or after abort(), no file. */
   finishSync(): void {
-    // A second signal while end() is under way: finish what it started.
-    if (this.ending) return this.target.commitSync(this.ending.tail, this.ending.patch);
-    if (this.finished) return;
+    if (this.finished) {
+      // end() under way (the target completes its commit), or abort() (the target completes the discard), or done.
+      this.target.commitSync(this.ending?.tail ?? Buffer.alloc(0), this.ending?.patch ?? null);
+      return;
+    }
     this.finished = true;
+    // No audio yet: no file (an empty MP3 or Ogg is no valid file); an old one stays as it was.
+    if (this.bytesWritten === 0) return this.target.discardSync();
     const tail = this.encoder.finish();
     this.target.commitSync(tail, this.target.seekable ? this.encoder.finalPatch() : null);
   }

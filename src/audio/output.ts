@@ -9,6 +9,8 @@ import { WavFileSink, WavStreamSink } from './wav.js';
 export interface OutputOptions {
   format: OutputFormat;
   sampleRate: number;
+  /** Ends a wait for a FIFO's reader; after it aborts, a device or FIFO that cannot finish soon is closed. */
+  signal?: AbortSignal;
 }
 
 /** Every sink the factory makes counts the PCM bytes it was given. */
@@ -36,9 +38,9 @@ async function encodingSink(target: ByteTarget, format: EncodedFormat | 'ulaw' |
  * are written in place. Fails now, before any synthesis, when the path cannot be written.
  */
 export async function openFileSink(path: string, options: OutputOptions): Promise<CountingSink> {
-  const { format, sampleRate } = options;
-  if (format === 'wav' || format === 'raw') return WavFileSink.open(path, sampleRate, { raw: format === 'raw' });
-  return encodingSink(await openByteTarget(path), format, sampleRate);
+  const { format, sampleRate, signal } = options;
+  if (format === 'wav' || format === 'raw') return WavFileSink.open(path, sampleRate, { raw: format === 'raw', signal });
+  return encodingSink(await openByteTarget(path, signal), format, sampleRate);
 }
 
 /** `format` to a stream such as stdout: no header patching, so WAV announces an unknown length and FLAC unknown totals. */

@@ -84,5 +84,8 @@ export class StreamSink implements AudioSink {
   /** Set when the sink opened the stream itself (a device or FIFO) and must end it. */
   ownsStream = false;
 
-  async abort(): Promise<void> {}
+  /** A stream opened here (a device, a FIFO) is closed at once; one given (stdout) is left as it is. */
+  async abort(): Promise<void> {
+    if (this.ownsStream) (this.stream as NodeJS.WritableStream & { destroy?(): void }).destroy?.();
+  }
 }

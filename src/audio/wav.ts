@@ -1,7 +1,5 @@
 // 16-bit mono WAV: the header, a file sink written atomically, and a stdout sink.
-import { createWriteStream, renameSync, writeSync } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { SmallestTtsError } from '../errors.js';
+import { openByteTarget, openInPlace, type ByteTarget, type Patch } from './byte-target.js';
 import { outputTarget } from './output-target.js';
 import { StreamSink, type AudioSink } from './sink.js';
 
@@ -28,18 +26,6 @@ export function wavHeader(sampleRate: number, dataBytes: number | null): Buffer 
   return header;
 }
 
-export function writeFailure(path: string, error: unknown): SmallestTtsError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT' ? 'its folder does not exist'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EISDIR' ? 'it is a directory'
-    : code === 'ENOSPC' ? 'the disk is full'
-    : code === 'EROFS' ? 'the file system is read-only'
-    : (error as Error).message;
-  return new SmallestTtsError(`Cannot write ${path}: ${why}.`, { cause: error });
-}
-
 /**
  * Streams into a temporary file beside the target and renames it into place on end(), so a
  * reader never sees a half-written file and a failed run leaves an existing file untouched.
@@ -47,19 +33,16 @@ export function writeFailure(path: string, error: unknown): SmallestTtsError {
  */
 export class WavFileSink implements AudioSink {
   readonly path: string;
-  private readonly tempPath: string;
+  private readonly target: ByteTarget;
   private readonly sampleRate: number;
   private readonly raw: boolean;
-  private readonly handle: FileHandle;
+  /** PCM bytes given to the file (the header, patched at the end, counts them). */
   private dataBytes = 0;
   private finished = false;
-  /** How far end() has got, while it runs: finishSync() completes the rest. */
-  private ending: 'header' | 'closing' | null = null;
 
-  private constructor(path: string, tempPath: string, handle: FileHandle, sampleRate: number, raw: boolean) {
+  private constructor(path: string, target: ByteTarget, sampleRate: number, raw: boolean) {
     this.path = path;
-    this.tempPath = tempPath;
-    this.handle = handle;
+    this.target = target;
     this.sampleRate = sampleRate;
     this.raw = raw;
   }
@@ -67,24 +50,22 @@ export class WavFileSink implements AudioSink {
   /**
    * Fails now, before any synthesis, when the file cannot be written. A target that exists and is
    * not a regular file (/dev/null, a FIFO) is written in place as a stream: renaming over it would
-   * replace the device.
+   * replace the device. A FIFO waits for its reader; aborting `signal` ends the wait.
    */
-  static async open(path: string, sampleRate: number, options: { raw?: boolean } = {}): Promise<WavFileSink | StreamSink> {
-    const target = await outputTarget(path);
-    if (target.kind === 'directory') throw writeFailure(path, Object.assign(new Error(), { code: 'EISDIR' }));
-    if (target.kind === 'in-place') return openStreamTarget(path, sampleRate, options.raw ?? false);
-    let handle: FileHandle;
-    try {
-      handle = await open(target.tempPath, 'wx', target.mode);
-    } catch (error) {
-      throw writeFailure(path, error);
+  static async open(path: string, sampleRate: number, options: { raw?: boolean; signal?: AbortSignal } = {}): Promise<WavFileSink | StreamSink> {
+    const raw = options.raw ?? false;
+    const where = await outputTarget(path);
+    if (where.kind === 'in-place') return openStreamTarget(path, sampleRate, raw, options.signal);
+    const target = await openByteTarget(path, options.signal);
+    const sink = new WavFileSink(path, target, sampleRate, raw);
+    if (!raw) {
+      try {
+        await target.append(wavHeader(sampleRate, 0));
+      } catch (error) {
+        await target.discard();
+        throw error;
+      }
     }
-    const sink = new WavFileSink(target.path, target.tempPath, handle, sampleRate, options.raw ?? false);
-    // A full disk may refuse even the header: the temporary file goes too.
-    if (!sink.raw) await sink.put(wavHeader(sampleRate, 0)).catch(async (error: unknown) => {
-      await sink.abort();
-      throw error;
-    });
     return sink;
   }
 
@@ -92,80 +73,45 @@ export class WavFileSink implements AudioSink {
     return this.dataBytes;
   }
 
-  private async put(buffer: Buffer, position?: number): Promise<void> {
-    try {
-      await this.handle.write(buffer, 0, buffer.length, position);
-    } catch (error) {
-      throw writeFailure(this.path, error);
-    }
+  async write(pcm: Buffer): Promise<void> {
+    if (this.finished) return;
+    this.dataBytes += pcm.length;
+    await this.target.append(pcm);
   }
 
-  async write(pcm: Buffer): Promise<void> {
-    await this.put(pcm);
-    this.dataBytes += pcm.length;
+  /** The header with the final sizes, rewritten at the start of the file. */
+  private headerPatch(): Patch | null {
+    return this.raw ? null : { offset: 0, bytes: wavHeader(this.sampleRate, this.dataBytes) };
   }
 
   /** Patches the header with the final sizes and moves the file into place. */
   async end(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    this.ending = 'header';
-    try {
-      if (!this.raw) await this.put(wavHeader(this.sampleRate, this.dataBytes), 0);
-      this.ending = 'closing';
-      await this.handle.close();
-      await rename(this.tempPath, this.path);
-    } catch (error) {
-      await unlink(this.tempPath).catch(() => {});
-      throw error instanceof SmallestTtsError ? error : writeFailure(this.path, error);
-    } finally {
-      this.ending = null;
-    }
+    await this.target.commit(Buffer.alloc(0), this.headerPatch());
   }
 
   async abort(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    await this.handle.close().catch(() => {});
-    await unlink(this.tempPath).catch(() => {});
+    await this.target.discard();
   }
 
   /**
-   * end() for a process about to exit (a second Ctrl-C): the header covers the writes that have
-   * completed, so the file is a valid WAV of them.
+   * end() for a process about to exit (a second signal), in any state: the header covers every
+   * write given so far, so the file is a valid WAV of them; with no audio yet, or after abort(), no
+   * file is put in place (an old one stays as it was).
    */
   finishSync(): void {
-    // Also when end() is half done (a second signal during it): finish what it has not.
-    if (this.finished && this.ending === null) return;
-    const ending = this.ending;
+    const ending = this.finished;
     this.finished = true;
-    this.ending = null;
-    if (ending !== 'closing') {
-      if (!this.raw) writeSync(this.handle.fd, wavHeader(this.sampleRate, this.dataBytes), 0, 44, 0);
-      // Not closeSync(fd): the FileHandle would still count as open, and when collected it would
-      // close whatever file had reused the descriptor by then.
-      void this.handle.close().catch(() => {});
-    }
-    try {
-      renameSync(this.tempPath, this.path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // end() got there first
-    }
+    if (!ending && this.dataBytes === 0) this.target.discardSync();
+    else this.target.commitSync(Buffer.alloc(0), this.headerPatch());
   }
 }
 
-/** A device, FIFO or the like opened for writing in place; a failure to open is a writeFailure. */
-export async function openInPlace(path: string): Promise<NodeJS.WritableStream> {
-  const stream = createWriteStream(path, { flags: 'w' });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(writeFailure(path, error)));
-  });
-  return stream;
-}
-
-async function openStreamTarget(path: string, sampleRate: number, raw: boolean): Promise<StreamSink> {
-  const stream = await openInPlace(path);
+async function openStreamTarget(path: string, sampleRate: number, raw: boolean, signal?: AbortSignal): Promise<StreamSink> {
+  const stream = await openInPlace(path, signal);
   const sink = raw ? new StreamSink(stream) : new WavStreamSink(stream, sampleRate);
   sink.ownsStream = true;
   return sink;

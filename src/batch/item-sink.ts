@@ -20,8 +20,8 @@ export function itemPath(outDir: string, id: string, format: ItemFormat): string
  * The one place a batch opens an output. Every sink writes a temporary file beside `path` and
  * renames it into place at end(), so the final name exists only for a finished item.
  */
-export async function openItemSink(path: string, format: ItemFormat, sampleRate: number): Promise<AudioSink> {
-  return openFileSink(path, { format, sampleRate });
+export async function openItemSink(path: string, format: ItemFormat, sampleRate: number, signal?: AbortSignal): Promise<AudioSink> {
+  return openFileSink(path, { format, sampleRate, signal });
 }
 
 /** An output counts as finished when its final (renamed) file exists; temporary files have other names. */

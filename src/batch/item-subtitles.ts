@@ -1,5 +1,6 @@
 // Subtitles beside a batch item's audio: from the item's word timings to `{id}.srt` (or .vtt), written atomically.
-import { buildCues, formatSubtitles, writeSubtitleFile, type SubtitleFormat } from '../text/subtitles.js';
+import { writeFileOutput } from '../audio/byte-target.js';
+import { buildCues, formatSubtitles, type SubtitleFormat } from '../text/subtitles.js';
 import type { SynthesisStats } from '../synthesize.js';
 import type { TimedWord } from '../waves/speech-stream.js';
 
@@ -17,9 +18,9 @@ export function subtitlePathFor(audioPath: string, format: SubtitleFormat): stri
  * Writes the subtitles of one item from its word timings; returns the file written, or undefined
  * when the voice gave no timings (most voices give none).
  */
-export async function writeItemSubtitles(audioPath: string, words: readonly TimedWord[], format: SubtitleFormat): Promise<string | undefined> {
+export async function writeItemSubtitles(audioPath: string, words: readonly TimedWord[], format: SubtitleFormat, signal?: AbortSignal): Promise<string | undefined> {
   if (words.length === 0) return undefined;
   const path = subtitlePathFor(audioPath, format);
-  await writeSubtitleFile(path, formatSubtitles(buildCues(words), format));
+  await writeFileOutput(path, formatSubtitles(buildCues(words), format), signal);
   return path;
 }

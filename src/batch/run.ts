@@ -204,13 +204,13 @@ async function runItem(
 async function writeItem(
   client: WavesClient, text: string, settings: Settings, file: string, format: ItemFormat, subtitles: SubtitleFormat | undefined, signal: AbortSignal,
 ): Promise<{ audioSeconds: number; bytes: number; subtitles?: string } | undefined> {
-  const sink = await openItemSink(file, format, settings.sampleRate);
+  const sink = await openItemSink(file, format, settings.sampleRate, signal);
   let finished = false;
   try {
     const stats = await synthesizeToSink(client, text, sink, { signal, settings });
     if (stats.interrupted || signal.aborted) return undefined;
     // Subtitles first: the audio's final name is what marks the item finished.
-    const subtitlePath = subtitles ? await writeItemSubtitles(file, itemWordTimings(stats), subtitles) : undefined;
+    const subtitlePath = subtitles ? await writeItemSubtitles(file, itemWordTimings(stats), subtitles, signal) : undefined;
     await sink.end();
     finished = true;
     return { audioSeconds: stats.audioSeconds, bytes: stats.bytes, ...(subtitlePath && { subtitles: subtitlePath }) };

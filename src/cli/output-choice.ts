@@ -42,13 +42,13 @@ export function outputFromFlags(flags: OutputFlags, stdoutIsTerminal: boolean, s
   return { kind: 'file', path: flags.output, format: formatFromPath(flags.output, override) };
 }
 
-/** Opens the sink; for the speaker, call probePlayback() with the same device first. */
-export async function openOutput(output: Output, sampleRate: number): Promise<AudioSink> {
+/** Opens the sink; for the speaker, call probePlayback() with the same device first. `signal` ends a wait for a FIFO's reader. */
+export async function openOutput(output: Output, sampleRate: number, signal?: AbortSignal): Promise<AudioSink> {
   switch (output.kind) {
     case 'file':
       // /dev/stdout or a link to it is stdout itself (opening it by name fails when stdout is a socket).
       if (await leadsToStdout(output.path)) return openStreamSink(process.stdout, { format: output.format, sampleRate });
-      return openFileSink(output.path, { format: output.format, sampleRate });
+      return openFileSink(output.path, { format: output.format, sampleRate, signal });
     case 'stdout':
       return openStreamSink(process.stdout, { format: output.format, sampleRate });
     case 'speaker':

@@ -1,7 +1,7 @@
 // Before `say` pays for a request: can the output file's folder take a file at all?
 import { realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFailure } from '../audio/wav.js';
+import { writeFailure } from '../audio/byte-target.js';
 import { probeFolder } from '../util/probe-folder.js';
 
 /**

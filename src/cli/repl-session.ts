@@ -15,7 +15,7 @@ import { actionableHint } from './report-error.js';
 import { didYouMean } from './suggest.js';
 import { formatColumns, wrapWords } from './wrap.js';
 import { checkVoice } from './voice-check.js';
-import { resolve } from 'node:path';
+import { sameFile } from '../audio/output-target.js';
 
 /** REPL command → setting. */
 export const SETTING_COMMANDS: Record<string, SettingKey> = {
@@ -73,11 +73,15 @@ export interface ReplSessionOptions {
   catalogue?: (model: string) => string[] | null;
   /** The terminal's width, for /help (default 80). */
   columns?: () => number | undefined;
+  /** Aborted when the REPL is ending on a signal: ends a /save's wait for a FIFO's reader. */
+  signal?: AbortSignal;
 }
 
 export class ReplSession {
   private readonly o: ReplSessionOptions;
   private recording: { path: string; sink: AudioSink & { bytesWritten: number } } | null = null;
+  /** Recordings opened and not yet in place, including one being finished by /save off. */
+  private readonly unfinished = new Set<AudioSink>();
   /** Worst exit code a line earned: 2 for a refused command, 1 for a failed utterance. */
   exitCode = 0;
   /** The exit code the latest line earned (0 when it went well), for an interactive session's end. */
@@ -185,11 +189,13 @@ export class ReplSession {
       return;
     }
     if (this.recording) throw new UsageError(`Already recording to ${this.recording.path}: /save off first.`);
-    if (this.o.outputFile && resolve(arg) === resolve(this.o.outputFile)) {
+    // The same file under another name or through a link is the same file: compared as files.
+    if (this.o.outputFile && sameFile(arg, this.o.outputFile)) {
       throw new UsageError(`${arg} is the -o file, which records everything already: /save needs another name.`);
     }
-    const sink = await openFileSink(arg, { format: formatFromPath(arg), sampleRate: this.o.client.settings.sampleRate });
+    const sink = await openFileSink(arg, { format: formatFromPath(arg), sampleRate: this.o.client.settings.sampleRate, signal: this.o.signal });
     this.recording = { path: arg, sink };
+    this.unfinished.add(sink);
     // Takes effect at this point of the queue: speech typed earlier is not recorded.
     this.o.queue.after(() => {
       this.o.queue.recorder = sink;
@@ -207,7 +213,7 @@ export class ReplSession {
       this.o.queue.after(async () => {
         this.o.queue.recorder = null;
         try {
-          await recording.sink.end();
+          await recording.sink.end().finally(() => this.unfinished.delete(recording.sink));
           this.o.out.info(`saved ${recording.path} (${(recording.sink.bytesWritten / 2 / rate).toFixed(1)} s)`);
           resolve();
         } catch (error) {
@@ -216,6 +222,12 @@ export class ReplSession {
       });
     });
     await done;
+  }
+
+  /** For a process about to exit (a second signal): every recording ends as a valid file of what it has. */
+  finishRecordingSync(): void {
+    for (const sink of this.unfinished) sink.finishSync?.();
+    this.unfinished.clear();
   }
 
   describe(s: Readonly<Settings>): string {

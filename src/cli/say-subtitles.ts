@@ -1,25 +1,30 @@
 // say --subtitles: the file and its format checked before anything is sent; cues written from the words heard.
-import { resolve } from 'node:path';
+import { writeFileOutput } from '../audio/byte-target.js';
+import { outputProblem, sameFile } from '../audio/output-target.js';
 import { SmallestTtsError, UsageError } from '../errors.js';
 import { WORD_TIMESTAMP_VOICES } from '../settings.js';
 import type { SynthesisStats } from '../synthesize.js';
-import { checkOutputFolder } from './output-folder.js';
-import { buildCues, formatSubtitles, subtitleFormatFromPath, writeSubtitleFile, type SubtitleFormat } from '../text/subtitles.js';
+import { buildCues, formatSubtitles, subtitleFormatFromPath, type SubtitleFormat } from '../text/subtitles.js';
 
 export interface SubtitlePlan {
   path: string;
   format: SubtitleFormat;
 }
 
-/** Checks `--subtitles FILE` (extension .srt or .vtt, not the audio file itself); null without the flag. */
+/**
+ * Checks `--subtitles FILE` (extension .srt or .vtt, not the audio file itself, under any name or
+ * link); null without the flag. What would stop the file being written (a folder, a name too long,
+ * a missing or unwritable folder) is found now: a run must not spend a request to fail at the end.
+ */
 export function subtitlePlan(path: string | undefined, audioPath: string | undefined): SubtitlePlan | null {
   if (path === undefined) return null;
   if (path.trim() === '' || path === '-') throw new UsageError('--subtitles needs a file name ending in .srt or .vtt.');
-  if (audioPath !== undefined && audioPath !== '-' && resolve(audioPath) === resolve(path)) {
+  if (audioPath !== undefined && audioPath !== '-' && sameFile(audioPath, path)) {
     throw new UsageError('--subtitles and -o name the same file.');
   }
   const format = subtitleFormatFromPath(path);
-  checkOutputFolder(path);
+  const problem = outputProblem(path);
+  if (problem) throw new SmallestTtsError(`Cannot write ${path}: ${problem}.`);
   return { path, format };
 }
 
@@ -27,7 +32,7 @@ export function subtitlePlan(path: string | undefined, audioPath: string | undef
  * Writes the cues of every word heard (timed against the audio written). A voice that sent no word
  * timings is an error (exit 1): the audio stays, and no empty subtitle file is left.
  */
-export async function writeSaySubtitles(plan: SubtitlePlan, stats: SynthesisStats, voice: string): Promise<number> {
+export async function writeSaySubtitles(plan: SubtitlePlan, stats: SynthesisStats, voice: string, signal?: AbortSignal): Promise<number> {
   // After an interruption, only words whose audio was written.
   const words = stats.words.filter((w) => w.end <= stats.audioSeconds + 1e-3);
   if (words.length === 0) {
@@ -36,6 +41,7 @@ export async function writeSaySubtitles(plan: SubtitlePlan, stats: SynthesisStat
     });
   }
   const cues = buildCues(words);
-  await writeSubtitleFile(plan.path, formatSubtitles(cues, plan.format));
+  // Through a link to its target; a device or FIFO in place (a FIFO's reader waited for until `signal`).
+  await writeFileOutput(plan.path, formatSubtitles(cues, plan.format), signal);
   return cues.length;
 }

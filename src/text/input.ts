@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import { isFifo, openFifoForReading } from '../util/fifo.js';
 import type { TextInput } from './fragments.js';
 
 export interface TextSources {
@@ -10,6 +11,8 @@ export interface TextSources {
   file?: string;
   stdin: NodeJS.ReadableStream;
   stdinIsTerminal: boolean;
+  /** Aborting ends every wait for text (a FIFO's writer, a quiet pipe): the stream is destroyed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -22,9 +25,18 @@ export function hasSpeakable(text: string): boolean {
 
 const NOTHING_TO_SPEAK = 'The text is empty or only punctuation: there is nothing to speak.';
 
-async function* decoded(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
+async function* decoded(stream: NodeJS.ReadableStream, signal?: AbortSignal): AsyncGenerator<string> {
   stream.setEncoding?.('utf8'); // a multi-byte character split across reads is joined
-  for await (const part of stream) yield typeof part === 'string' ? part : part.toString('utf8');
+  const stop = () => (stream as NodeJS.ReadableStream & { destroy?(): void }).destroy?.();
+  if (signal?.aborted) return stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const part of stream) yield typeof part === 'string' ? part : part.toString('utf8');
+  } catch (error) {
+    if (!signal?.aborted) throw error; // a stream destroyed by the signal just ends
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
 }
 
 function cannotRead(path: string, error: unknown): UsageError {
@@ -33,8 +45,20 @@ function cannotRead(path: string, error: unknown): UsageError {
   return new UsageError(`Cannot read ${path}: ${why}.`);
 }
 
-/** Opens the file now, so a missing one is reported before anything connects; its text is then read as it comes. */
-async function fileText(path: string): Promise<AsyncIterable<string>> {
+/**
+ * Opens the file now, so a missing one is reported before anything connects; its text is then read
+ * as it comes. A FIFO is opened once, as `cat` would (waiting for a writer), and read without a
+ * blocked thread, so a signal always ends the wait.
+ */
+async function fileText(path: string, signal?: AbortSignal): Promise<AsyncIterable<string>> {
+  if (isFifo(path)) {
+    try {
+      return decoded(await openFifoForReading(path, signal), signal);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw cannotRead(path, error);
+    }
+  }
   let handle;
   try {
     handle = await open(path, 'r');
@@ -43,7 +67,7 @@ async function fileText(path: string): Promise<AsyncIterable<string>> {
     await handle?.close();
     throw cannotRead(path, error);
   }
-  return decoded(createReadStream(path, { fd: handle, autoClose: true }));
+  return decoded(createReadStream(path, { fd: handle, autoClose: true }), signal);
 }
 
 /**
@@ -55,14 +79,14 @@ export async function textInput(sources: TextSources): Promise<TextInput> {
   if (file !== undefined && args.length > 0) {
     throw new UsageError('Give the text as arguments or with --file, not both.');
   }
-  if (file === '-') return decoded(stdin);
-  if (file !== undefined) return fileText(file);
+  if (file === '-') return decoded(stdin, sources.signal);
+  if (file !== undefined) return fileText(file, sources.signal);
   if (args.length > 0) {
     const text = args.join(' ');
     if (!hasSpeakable(text)) throw new UsageError(NOTHING_TO_SPEAK);
     return text;
   }
-  if (!stdinIsTerminal) return decoded(stdin);
+  if (!stdinIsTerminal) return decoded(stdin, sources.signal);
   throw new UsageError('No text to speak.', 'Give it as arguments, with -f FILE, or on stdin: echo hi | smallest-tts say');
 }
 

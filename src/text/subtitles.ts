@@ -1,7 +1,5 @@
-// Subtitles from word timings: cues of consecutive words, SRT and WebVTT text, and an atomic file writer.
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+// Subtitles from word timings: cues of consecutive words, SRT and WebVTT text (written by audio/byte-target's writeFileOutput).
+import { extname } from 'node:path';
 import { SmallestTtsError, UsageError } from '../errors.js';
 
 import type { TimedWord } from '../waves/speech-stream.js';
@@ -151,19 +149,4 @@ export function subtitleFormatFromPath(path: string): SubtitleFormat {
   const ext = extname(path).slice(1).toLowerCase();
   if (ext === 'srt' || ext === 'vtt') return ext;
   throw new UsageError(`Cannot tell the subtitle format of ${JSON.stringify(path)}: use a name ending in .srt or .vtt.`);
-}
-
-/** Writes `text` to a temporary file beside `path` and renames it into place: a reader never sees half a file. */
-export async function writeSubtitleFile(path: string, text: string): Promise<void> {
-  // Synchronous on purpose: a few kilobytes, and no moment where a second Ctrl-C could leave a .part.
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new SmallestTtsError(`Cannot write ${path}: ${why}.`, { cause: error });
-  }
 }

@@ -1,6 +1,6 @@
 // `smallest-tts batch MANIFEST --out-dir DIR`: one file per manifest item, resumable, parallel, shardable; progress and report.
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { SmallestTtsError, UsageError } from '../../errors.js';
 import { OutputFolderError } from '../../batch/output-check.js';
 import { isItemFormat, ITEM_FORMATS, type ItemFormat } from '../../batch/item-sink.js';
 import { readManifest, type ManifestItem } from '../../batch/manifest.js';
-import { manifestFormatFromPath, type ManifestFormat } from '../../batch/manifest-entries.js';
+import { manifestFormatFromPath } from '../../batch/manifest-entries.js';
 import { runBatch, type BatchResult } from '../../batch/run.js';
 import { inShard, parseShard, shardSize, type Shard } from '../../batch/shard.js';
 import type { SubtitleFormat } from '../../text/subtitles.js';
@@ -24,6 +24,9 @@ import { Ui } from '../ui.js';
 import { OutputClosedError } from '../../audio/sink.js';
 import { stdoutReaderLeft } from '../stdout.js';
 import { makeFolders } from '../../util/make-folders.js';
+import { isFifo, openFifoForReading } from '../../util/fifo.js';
+import { trackTemp } from '../../util/temp-files.js';
+import { onTermination } from '../signals.js';
 
 export interface BatchFlags extends SettingsFlags, ConnectionFlags {
   outDir: string;
@@ -42,48 +45,44 @@ export interface BatchFlags extends SettingsFlags, ConnectionFlags {
 
 /** The API's limit of open sockets per account. */
 const DEFAULT_MAX_SOCKETS = 5;
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** Text from a server or a manifest: one line, no escape sequences or control characters, no key. */
 const clean = (text: string) => safeLine(text, 500);
 
 /**
- * The first SIGINT, SIGTERM or SIGHUP stops the batch (files in progress are removed, finished ones kept);
- * a second one exits at once (a temporary file may stay; the next run sweeps it).
+ * A manifest that is not a regular file (stdin, a FIFO, a device) can be read only once, and it is
+ * needed twice (a checking pass, then the run): it is copied to a temporary file first, once. A FIFO
+ * is opened as `cat` would, without a blocked thread, so a signal ends the wait; the copy is tracked
+ * so that even a forced exit removes it.
  */
-function stopOnSignals(controller: AbortController): { received: () => NodeJS.Signals | undefined; dispose: () => void } {
-  let received: NodeJS.Signals | undefined;
-  const handler = (signal: NodeJS.Signals) => {
-    if (received) process.exit(SIGNAL_EXIT[received]);
-    received = signal;
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  process.on('SIGHUP', handler);
-  return {
-    received: () => received,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-      process.off('SIGHUP', handler);
-    },
-  };
-}
-
-/** stdin is read twice (a checking pass, then the run): it is copied to a temporary file first. */
-async function spoolStdin(): Promise<{ path: string; remove: () => Promise<void> }> {
+async function spoolManifest(source: string, signal: AbortSignal): Promise<{ path: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'smallest-tts-manifest-'));
+  const forget = trackTemp(dir);
+  const remove = async () => {
+    await rm(dir, { recursive: true, force: true });
+    forget();
+  };
   const path = join(dir, 'manifest');
-  await pipeline(process.stdin, createWriteStream(path));
-  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+  try {
+    const input = source === '-' ? process.stdin : isFifo(source) ? await openFifoForReading(source, signal) : createReadStream(source);
+    await pipeline(input, createWriteStream(path), { signal });
+  } catch (error) {
+    await remove();
+    if (source !== '-' && (error as Error).name !== 'AbortError') {
+      throw new UsageError(`Cannot read the manifest ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    }
+    throw error;
+  }
+  return { path, remove };
 }
 
-async function checkReadable(path: string): Promise<void> {
+/** A regular file is read where it is; anything else (a FIFO, a device) is read once into a copy. */
+async function manifestKind(path: string): Promise<'file' | 'stream'> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`Cannot read the manifest ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
   });
   if (info.isDirectory()) throw new UsageError(`Cannot read the manifest ${path}: it is a directory.`);
+  return info.isFile() ? 'file' : 'stream';
 }
 
 function checkConcurrency(flags: BatchFlags): number {
@@ -187,20 +186,18 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
   const ui = await Ui.create({ quiet: flags.quiet, verbose: flags.verbose, interactive: process.stderr.isTTY === true });
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
 
-  let manifestFormat: ManifestFormat;
-  let spooled: Awaited<ReturnType<typeof spoolStdin>> | undefined;
-  let path = manifestPath;
-  if (manifestPath === '-') {
-    manifestFormat = manifestFormatFromPath('-', flags.manifestFormat ?? 'txt');
-    spooled = await spoolStdin();
-    path = spooled.path;
-  } else {
-    manifestFormat = manifestFormatFromPath(manifestPath, flags.manifestFormat);
-    await checkReadable(manifestPath);
-  }
+  const manifestFormat = manifestFormatFromPath(manifestPath, manifestPath === '-' ? flags.manifestFormat ?? 'txt' : flags.manifestFormat);
+  const controller = new AbortController();
+  // From here on, SIGINT, SIGTERM or SIGHUP stop the batch (finished files kept, ones in progress and
+  // the manifest's copy removed); a second one exits at once, and still no temporary file is left.
+  const signals = onTermination(() => controller.abort());
+  let spooled: Awaited<ReturnType<typeof spoolManifest>> | undefined;
   try {
+    const stream = manifestPath === '-' || (await manifestKind(manifestPath)) === 'stream';
+    spooled = stream ? await spoolManifest(manifestPath, controller.signal) : undefined;
+    const path = spooled?.path ?? manifestPath;
     const manifest = await readManifest(path, manifestFormat, settings).catch((error: unknown) => {
-      throw error instanceof UsageError && manifestPath === '-' ? new UsageError(error.message.replace(path, 'on stdin'), error.hint) : error;
+      throw error instanceof UsageError && spooled ? new UsageError(error.message.replace(path, manifestPath === '-' ? 'on stdin' : manifestPath), error.hint) : error;
     });
     await makeFolders(flags.outDir).catch((error: Error) => {
       throw new UsageError(error.message);
@@ -208,8 +205,7 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
     const state: ProgressState = { total: shardSize(manifest.count, shard), written: 0, skipped: 0, failed: 0, audioSeconds: 0, startedAt: performance.now() };
     ui.verbose(`manifest: ${manifest.count} items (${manifestFormat})${shard ? `, shard ${shard.index}/${shard.count}: ${state.total}` : ''}; ${concurrency} at once`);
     const connection = await openConnection(flags, ui);
-    const controller = new AbortController();
-    const signals = stopOnSignals(controller);
+    if (controller.signal.aborted) throw signals.error();
     const progress = ui.interactive ? new ProgressRenderer(process.stderr) : undefined;
     const failures: BatchResult[] = [];
     const report = flags.json ? new JsonReport() : undefined;
@@ -249,13 +245,12 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
       stopped = error;
     } finally {
       progress?.clear();
-      signals.dispose();
       await connection.close();
-      await report?.end(state, flags.outDir, signals.received()); // complete even when a fatal error follows
+      await report?.end(state, flags.outDir, signals.signal); // complete even when a fatal error follows
     }
-    const signal = signals.received();
     ui.info(summary(state, flags.outDir, (performance.now() - state.startedAt) / 1000));
     if (state.failed > 0) process.stderr.write(`${failureList(failures, state.failed)}\n`);
+    if (signals.exitCode !== undefined) return signals.exitCode;
     if (stopped) {
       const left = state.total - state.written - state.skipped - state.failed;
       throw new SmallestTtsError(stopped.message, {
@@ -263,9 +258,13 @@ export async function runBatchCommand(manifestPath: string, flags: BatchFlags, o
         hint: `${left} item${left === 1 ? ' is' : 's are'} not done. Free some space (or make ${stopped.folder} writable) and run the same command again: finished items are kept and not requested again.`,
       });
     }
-    if (signal) return SIGNAL_EXIT[signal];
     return state.failed > 0 ? 1 : 0;
+  } catch (error) {
+    // A signal while the manifest was read or the connection opened: the signal's exit, nothing to report.
+    if (signals.exitCode !== undefined && (controller.signal.aborted || (error as Error).name === 'AbortError')) return signals.exitCode;
+    throw error;
   } finally {
+    signals.dispose();
     await spooled?.remove();
   }
 }

@@ -7,7 +7,7 @@ import { chalkStderr, default as chalk } from 'chalk';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import type { AudioSink } from '../../audio/sink.js';
 import { formatFromPath } from '../../audio/formats.js';
-import { openFileSink } from '../../audio/output.js';
+import { openFileSink, type CountingSink } from '../../audio/output.js';
 import { UsageError } from '../../errors.js';
 import { UtteranceQueue } from '../../utterance-queue.js';
 import { WavesClient } from '../../waves/client.js';
@@ -19,7 +19,7 @@ import { checkOutputFolder } from '../output-folder.js';
 import { historyPath } from '../paths.js';
 import { ReplSession, completeLine, writableExtensions } from '../repl-session.js';
 import { safeLine, safeText } from '../sanitize.js';
-import { onTermination, type Termination } from '../signals.js';
+import { onTermination } from '../signals.js';
 import { Ui, highlightWord, redact } from '../ui.js';
 import { knownVoices } from '../voice-names.js';
 import { checkVoice, knownCatalogue } from '../voice-check.js';
@@ -88,11 +88,30 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     error: (message: string) => print(`${(interactive ? chalk : chalkStderr).red('error:')} ${safeText(message)}`, process.stderr),
   };
   if (origins) ui.verbose(`settings: ${origins.describe()}`);
-  const output = flags.output && outputFormat ? await openFileSink(flags.output, { format: outputFormat, sampleRate: initial.sampleRate }) : null;
-  const connection = await openConnection(flags, ui).catch(async (error) => {
+  const controller = new AbortController();
+  // One handler for SIGINT, SIGTERM and SIGHUP in every phase (readline keeps Ctrl-C at an open
+  // prompt; a SIGINT from outside, or after Ctrl-D while the queue plays, comes here). Before the
+  // loops nothing has been spoken: leave at once, no file written and an old one untouched.
+  let onSignal: () => void = () => termination.exitNow();
+  let speaking = false;
+  const termination = onTermination(
+    () => {
+      controller.abort();
+      onSignal();
+    },
+    // A second signal exits at once: the output and a /save recording still end as valid files.
+    { force: () => speaking && finishFilesSync() },
+  );
+  let output: CountingSink | null = null;
+  let connection: Awaited<ReturnType<typeof openConnection>>;
+  try {
+    output = flags.output && outputFormat ? await openFileSink(flags.output, { format: outputFormat, sampleRate: initial.sampleRate, signal: controller.signal }) : null;
+    connection = await openConnection(flags, ui);
+  } catch (error) {
+    termination.dispose();
     await output?.abort();
     throw error;
-  });
+  }
   const client = new WavesClient({
     apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings: initial, idleTimeoutSeconds: flags.idleTimeout,
     trace: connection.trace,
@@ -115,13 +134,12 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     onUtteranceEnd: (stream) => karaoke?.stop(stream),
   });
   const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model });
-  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue, columns: () => process.stdout.columns });
+  const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue, columns: () => process.stdout.columns, signal: controller.signal });
   let interrupted = false;
-  let endedBy: Termination | undefined;
-  /** A second signal exits at once: the output and a /save recording still end as valid files. */
-  const finishFilesSync = () => {
-    for (const file of [output, queue.recorder]) file?.finishSync?.();
-  };
+  function finishFilesSync(): void {
+    output?.finishSync?.();
+    session.finishRecordingSync();
+  }
   const stopSpeech = async () => {
     client.interrupt();
     await queue.stop();
@@ -131,30 +149,31 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     if (!output) await probePlayback({ device: flags.device, sampleRate: initial.sampleRate });
     if (interactive) process.stdout.write(`${chalk.bold('smallest-tts repl')} ${chalk.dim('— type text to hear it; /help for commands; Ctrl-D to leave')}\n`);
     await client.connect();
+    speaking = true;
     if (interactive) await interactiveLoop();
     else await pipedLoop();
     await session.stopRecording();
     await queue.close();
     await output?.end();
   } finally {
-    endedBy?.dispose();
+    termination.dispose();
     await queue.stop().catch(() => {});
     await output?.abort();
     await client.close();
     await connection.close();
   }
   // A person at the prompt typed a typo long ago: only the last line decides. Scripts keep the worst.
-  return endedBy?.exitCode ?? (interrupted ? 130 : interactive ? session.lastExitCode : session.exitCode);
+  return termination.exitCode ?? (interrupted ? 130 : interactive ? session.lastExitCode : session.exitCode);
 
   /** Lines from a pipe, in order. Ctrl-C stops the speech and the input; the files are still finished. */
   async function pipedLoop(): Promise<void> {
     const lines = readline.createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
     // Ctrl-C, SIGTERM, SIGHUP: stop the speech and the input; the files are still finished.
-    endedBy = onTermination(() => {
+    onSignal = () => {
       interrupted = true;
       lines.close();
       void stopSpeech();
-    }, { force: finishFilesSync });
+    };
     for await (const line of lines) {
       if (interrupted || (await session.handleLine(line)) === 'quit') break;
     }
@@ -177,8 +196,9 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
       // Runs before readline's own handler: a key pressed while karaoke covers the prompt gets the prompt back first.
       if (karaoke) process.stdin.prependListener('keypress', () => karaoke.yieldToTyping());
       prompt.on('history', saveHistory);
-      // SIGTERM, SIGHUP: leave as Ctrl-D does, without the queued speech (readline has Ctrl-C).
-      endedBy = onTermination(() => void stopSpeech().then(() => prompt.close()), { signals: ['SIGTERM', 'SIGHUP'], force: finishFilesSync });
+      // SIGTERM, SIGHUP, and SIGINT from outside or after Ctrl-D: leave as Ctrl-D does, without the
+      // queued speech (Ctrl-C at the open prompt is readline's: it stops the speech only).
+      onSignal = () => void stopSpeech().then(() => prompt.close());
       let chain: Promise<unknown> = Promise.resolve();
       let quitting = false;
       const quit = () => {

@@ -5,6 +5,7 @@ import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
 import { ApiError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
+import type { TextInput } from '../../text/fragments.js';
 import { hasSpeakable, textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
@@ -108,47 +109,65 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     ui.verbose(`settings: ${origins.describe()}`);
     for (const key of origins.dropped) ui.verbose(`ignored ${key} from the config file: it applies to lightning-v2 only`);
   }
-  const input = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true });
-  if (typeof input === 'string' && !hasSpeakable(input)) throw new UsageError(EMPTY_TEXT);
-  // A voice the cached catalogue (or the offline voice) does not have never costs a request.
-  checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
-  if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
-  const connection = await openConnection(flags, ui);
-  const client = new WavesClient({
-    apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout,
-    trace: connection.trace,
-    agent: connection.agent,
-    overLimitRetryMs: OVER_LIMIT_WAIT_MS,
-  });
-  reportClientEvents(client, ui);
-  client.on('over_limit', ({ attempt, delayMs, message }) => {
-    if (attempt === 1) ui.info(`The account is at its concurrency limit (${safeLine(message)}): retrying for up to ${OVER_LIMIT_WAIT_MS / 1000} s.`);
-    void ui.status(`Waiting for a free request slot: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s…`);
-  });
-  // Streamed input: the socket opens while the first sentence is still being written; blank input closes it unused.
-  if (typeof input !== 'string') void client.connect().catch(() => {});
-  const text = await whenTextArrives(input);
-  if (text === null) {
-    await client.close();
-    await connection.close();
-    throw new UsageError(EMPTY_TEXT);
-  }
   const controller = new AbortController();
   let sink: AudioSink | undefined;
-  // Ctrl-C, SIGTERM, SIGHUP: stop and keep a valid file; a second signal does not wait, but the file still ends valid.
+  // Ctrl-C, SIGTERM, SIGHUP in any phase: stop and keep a valid file; a second signal does not wait,
+  // but the file still ends valid (or, before any audio, no temporary file is left).
   const termination = onTermination(() => controller.abort(), { force: () => sink?.finishSync?.() });
+  const signal = controller.signal;
+  let client: WavesClient | undefined;
+  let connection: Awaited<ReturnType<typeof openConnection>> | undefined;
   try {
+    // Text from a FIFO or a pipe may be slow to come: a signal ends the wait.
+    const input = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true, signal }).catch((error: unknown) => {
+      throw signal.aborted ? termination.error() : error;
+    });
+    if (typeof input === 'string' && !hasSpeakable(input)) throw new UsageError(EMPTY_TEXT);
+    // A voice the cached catalogue (or the offline voice) does not have never costs a request.
+    checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
+    if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
+    connection = await openConnection(flags, ui);
+    if (signal.aborted) throw termination.error();
+    client = new WavesClient({
+      apiKey: connection.apiKey, baseUrl: connection.baseUrl, route: connection.route, settings, idleTimeoutSeconds: flags.idleTimeout,
+      trace: connection.trace,
+      agent: connection.agent,
+      overLimitRetryMs: OVER_LIMIT_WAIT_MS,
+    });
+    reportClientEvents(client, ui);
+    client.on('over_limit', ({ attempt, delayMs, message }) => {
+      if (attempt === 1) ui.info(`The account is at its concurrency limit (${safeLine(message)}): retrying for up to ${OVER_LIMIT_WAIT_MS / 1000} s.`);
+      void ui.status(`Waiting for a free request slot: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s…`);
+    });
+    // Streamed input: the socket opens while the first sentence is still being written; blank input closes it unused.
+    if (typeof input !== 'string') void client.connect().catch(() => {});
+    const text = await whenTextArrives(input).catch((error: unknown) => {
+      throw signal.aborted ? termination.error() : error;
+    });
+    if (signal.aborted) throw termination.error();
+    if (text === null) throw new UsageError(EMPTY_TEXT);
+    await speak(text, client, connection);
+  } finally {
+    ui.stopStatus();
+    termination.dispose();
+    if (sink) await sink.abort();
+    await client?.close();
+    await connection?.close();
+    if (output.kind === 'stdout') await flushStdout();
+  }
+
+  async function speak(text: TextInput, client: WavesClient, connection: { baseUrl: string }): Promise<void> {
     // A machine without a usable device must not spend a request.
     if (output.kind === 'speaker') await probePlayback({ device: output.device, sampleRate: settings.sampleRate });
     await ui.status(`Connecting to ${new URL(connection.baseUrl).host}…`);
     const started = performance.now();
-    const opening = openOutput(output, settings.sampleRate);
+    const opening = openOutput(output, settings.sampleRate, signal);
     const setup = Promise.allSettled([opening, client.connect()]);
     const interrupted = new Promise<'interrupted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
     const ready = await Promise.race([setup, interrupted]);
     if (ready === 'interrupted') {
-      // Ctrl-C while connecting: stop now; a file opened meanwhile is removed.
-      void opening.then((s) => s.abort(), () => {});
+      // A signal while connecting (or waiting for a FIFO's reader): stop now; a file opened meanwhile is removed.
+      await opening.then((s) => s.abort(), () => {});
       throw termination.error();
     }
     const [opened, connected] = ready;
@@ -175,10 +194,12 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     ui.stopStatus();
     if (stats.interrupted) {
       karaoke?.stop();
-      // A file keeps what arrived (a valid WAV, and the subtitles of it); playback stops at once.
-      await (output.kind === 'speaker' ? audio.abort() : audio.end());
+      // A file keeps what arrived (a valid file, and the subtitles of it); playback stops at once. A
+      // device or FIFO whose reader stopped reading is closed after a short grace: the signal wins.
+      // Before any audio: no file (an old one stays as it was), as when a signal comes while connecting.
+      await (output.kind === 'speaker' || stats.bytes === 0 ? audio.abort() : audio.end()).catch((error: Error) => ui.verbose(`while stopping: ${error.message}`));
       sink = undefined;
-      if (subtitles && output.kind !== 'speaker') await writeSaySubtitles(subtitles, stats, settings.voice).catch(() => {});
+      if (subtitles && output.kind !== 'speaker') await writeSaySubtitles(subtitles, stats, settings.voice, signal).catch(() => {});
       throw termination.error();
     }
     await audio.end();
@@ -189,7 +210,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       patchStdoutWav(settings.sampleRate, stats.bytes);
     }
     if (subtitles) {
-      const cues = await writeSaySubtitles(subtitles, stats, settings.voice);
+      const cues = await writeSaySubtitles(subtitles, stats, settings.voice, signal);
       ui.verbose(`wrote ${subtitles.path} (${cues} cues)`);
     }
     const underruns = audio instanceof SpeakerSink ? audio.clock : null;
@@ -204,12 +225,5 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       const report = JSON.stringify({ ...jsonReport(settings, output, stats, performance.now() - started), ...(underruns && { underruns: underruns.underruns }) });
       (output.kind === 'file' ? process.stdout : process.stderr).write(`${report}\n`);
     }
-  } finally {
-    ui.stopStatus();
-    termination.dispose();
-    if (sink) await sink.abort();
-    await client.close();
-    await connection.close();
-    if (output.kind === 'stdout') await flushStdout();
   }
 }
