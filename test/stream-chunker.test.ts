@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endsSentence } from '../src/text/sentence-end.js';
+import { textFragments } from '../src/text/fragments.js';
 import { StreamChunker } from '../src/text/stream-chunker.js';
 import { prose, random } from './prose.js';
 
@@ -57,4 +58,31 @@ test('a long pause mid-word releases the complete words and keeps the word being
   const line = new StreamChunker();
   line.push('A line without a stop\n');
   assert.deepEqual(line.flush('words'), ['A line without a stop'], 'after a line break every word is complete');
+});
+
+test('regression (a line waited 150 ms): a line that ends a sentence is released at once, with no pause', { timeout: 10_000 }, async () => {
+  let release!: () => void;
+  const more = new Promise<void>((resolve) => (release = resolve));
+  async function* lines(): AsyncGenerator<string> {
+    yield 'The first complete sentence has arrived.\n';
+    await more; // the producer says nothing more until the first fragment is out
+    yield 'And then another one.\n';
+  }
+  // Pauses far longer than the test's timeout: only the line break can release the first sentence.
+  const fragments = textFragments(lines(), { sentencePauseMs: 60_000, anyPauseMs: 60_000 });
+  const first = await fragments.next();
+  assert.deepEqual(first, { value: 'The first complete sentence has arrived.', done: false });
+  release();
+  assert.deepEqual(await fragments.next(), { value: 'And then another one.', done: false });
+  assert.equal((await fragments.next()).done, true);
+});
+
+test('a line ending in a title ("Dr.") is not a sentence end: it waits for what follows', async () => {
+  async function* lines(): AsyncGenerator<string> {
+    yield 'Please ask Dr.\n';
+    yield 'Smith about it.\n';
+  }
+  const out: string[] = [];
+  for (let it = textFragments(lines(), { sentencePauseMs: 60_000, anyPauseMs: 60_000 }), r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
+  assert.deepEqual(out, ['Please ask Dr. Smith about it.']);
 });

@@ -68,6 +68,8 @@ async function* fromAsync(pieces: AsyncIterable<string>, options: FragmentOption
       if (piece.trim() !== '') lineEnded = /\n\s*$/.test(piece);
       else if (piece.includes('\n')) lineEnded = true;
       yield* chunker.push(piece);
+      // A line that ends a sentence is complete now: no pause needed to know it.
+      if (lineEnded) yield* chunker.flush('sentence');
     }
     yield* chunker.end();
   } finally {
