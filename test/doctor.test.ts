@@ -7,8 +7,10 @@ import { API_KEY, runCli, serverArgs, startServer, tempDir } from './helpers.js'
 import { startSegmentingPeer, type SegmentingPeerOptions } from './segmenting-peer.js';
 
 const PEER_KEY = 'sk-doctor-peer-WQ8Z-5518';
-// A whole probe waits out several quiet windows: about 20 s.
+// A whole probe waits out several quiet windows: about 20 s with the real watch, a few with a short one.
 const LONG = { timeoutMs: 120_000 };
+/** Against local servers that send nothing late: a short watch after each last complete keeps the suite quick. */
+const QUICK = ['--watch-ms', '800'];
 
 async function doctorAgainst(t: Parameters<typeof startSegmentingPeer>[0], options: Omit<SegmentingPeerOptions, 'apiKey'>, extra: string[] = []) {
   const peer = await startSegmentingPeer(t, { ...options, apiKey: PEER_KEY });
@@ -18,7 +20,7 @@ async function doctorAgainst(t: Parameters<typeof startSegmentingPeer>[0], optio
 describe('doctor', { concurrency: true }, () => {
   test('passes against serve, and --json says what it saw', async (t) => {
     const server = await startServer(t);
-    const r = await runCli(['doctor', '--json', ...serverArgs(server)], LONG);
+    const r = await runCli(['doctor', '--json', ...QUICK, ...serverArgs(server)], LONG);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const out = JSON.parse(r.stdout.toString()) as { ok: boolean; rules: { id: number; ok: boolean }[]; summary: Record<string, unknown> };
     assert.equal(out.ok, true);
@@ -29,7 +31,7 @@ describe('doctor', { concurrency: true }, () => {
 
   test('passes against --offline, with a trace of every step and no key in it', async (t) => {
     const trace = join(tempDir(t), 'doctor.jsonl');
-    const r = await runCli(['doctor', '--offline', '--trace', trace], { ...LONG, env: { SMALLEST_API_KEY: PEER_KEY } });
+    const r = await runCli(['doctor', '--offline', ...QUICK, '--trace', trace], { ...LONG, env: { SMALLEST_API_KEY: PEER_KEY } });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout.toString(), /Every rule holds/);
     const raw = readFileSync(trace, 'utf8');
@@ -42,7 +44,7 @@ describe('doctor', { concurrency: true }, () => {
   });
 
   test('a server that splits a three-sentence fragment into releases and one that does not: the reports differ', async (t) => {
-    const [split, whole] = await Promise.all([doctorAgainst(t, { split: true, maxActive: 1 }, ['--json']), doctorAgainst(t, { split: false })]);
+    const [split, whole] = await Promise.all([doctorAgainst(t, { split: true, maxActive: 1 }, ['--json', ...QUICK]), doctorAgainst(t, { split: false }, QUICK)]);
     assert.equal(split.code, 0, `${split.stdout}\n${split.stderr}`);
     assert.equal(whole.code, 0, `${whole.stdout}\n${whole.stderr}`);
     const s = JSON.parse(split.stdout.toString()) as { summary: { releasesPerFragment: { completes: number; requestIds: number }; wordTimes: string; errors: { overLimit?: { code?: string }; unknownVoice?: { shape: string } } } };
@@ -56,13 +58,13 @@ describe('doctor', { concurrency: true }, () => {
   });
 
   test('a server that sends audio 2 s after the last complete: exit 1, naming the rule', async (t) => {
-    const r = await doctorAgainst(t, { split: true, lateAudioMs: 2000 });
+    const r = await doctorAgainst(t, { split: true, lateAudioMs: 2000 }, ['--watch-ms', '2600']); // long enough to see it
     assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout.toString(), /Report this: rule 2 .*audio came \d+ ms after a complete/);
   });
 
   test('a server that never sends complete: exit 1, naming the rule', async (t) => {
-    const r = await doctorAgainst(t, { split: false, neverComplete: true });
+    const r = await doctorAgainst(t, { split: false, neverComplete: true }, ['--watch-ms', '1000']);
     assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout.toString(), /Report this: rule 2 .*not followed by a complete/);
   });

@@ -40,6 +40,7 @@ export async function startSegmentingPeer(t: TestContextLike, o: SegmentingPeerO
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, timeout));
   });
   let active = 0;
+  let lateSent = false;
   let task = 0;
 
   function serve(ws: WebSocket, timeoutSeconds: number): void {
@@ -86,7 +87,8 @@ export async function startSegmentingPeer(t: TestContextLike, o: SegmentingPeerO
           offset += seconds;
           await wait(40);
         }
-        if (o.lateAudioMs !== undefined) {
+        if (o.lateAudioMs !== undefined && !lateSent) {
+          lateSent = true; // once is enough to break the rule; every step would only slow the test
           await wait(o.lateAudioMs);
           release('late', body, 0);
         }

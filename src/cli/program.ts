@@ -243,6 +243,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
     .option('-v, --voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
     .option('--json', 'the same as data on stdout')
+    .addOption(new Option('--watch-ms <ms>', 'how long to watch for audio after each last complete (default: the drain cap + 500 ms)').argParser(integer('--watch-ms')).hideHelp())
     .addHelpText('after', DOCTOR_EXAMPLES);
   addConnectionOptions(doctor);
   doctor.action(async (_flags, command: Command) => {

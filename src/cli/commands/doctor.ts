@@ -16,6 +16,8 @@ export interface DoctorFlags extends ConnectionFlags {
   model?: string;
   voice?: string;
   json?: boolean;
+  /** Hidden, for tests against local servers: a shorter watch after each last `complete`. */
+  watchMs?: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -115,6 +117,7 @@ export async function runDoctor(flags: DoctorFlags): Promise<number> {
       model: flags.model ?? DEFAULT_SETTINGS.model,
       voice: flags.voice,
       trace: connection.trace,
+      watchMs: flags.watchMs,
       onStep: (step) => {
         ui.verbose(`checking ${STATUS[step]}`);
         void ui.status(`Checking ${STATUS[step]}…`);

@@ -21,6 +21,8 @@ export interface ProbeOptions {
   idleTimeoutSeconds?: number;
   /** Called as each step starts (for a status line). */
   onStep?: (name: StepName) => void;
+  /** How long to watch for more audio after a step's last `complete` (twice that for an answer at all). Default: the drain cap and 500 ms. */
+  watchMs?: number;
 }
 
 export type StepName = 'key' | 'voices' | 'oneShot' | 'threeSentences' | 'threeFragments' | 'words' | 'language' | 'unknownVoice' | 'overLimit' | 'idle';
@@ -83,6 +85,8 @@ export const PROBE_TEXTS = {
 
 /** Long enough after a `complete` to see audio the client would still wait for (its drain cap) and a margin. */
 const TIMES: ExchangeTimes = { quietMs: DRAIN_CAP_MS + 500, noAnswerMs: 2 * DRAIN_CAP_MS, afterErrorMs: 1000, maxMs: 45_000 };
+
+const timesFor = (o: ProbeOptions): ExchangeTimes => (o.watchMs === undefined ? TIMES : { ...TIMES, quietMs: o.watchMs, noAnswerMs: 2 * o.watchMs });
 
 /** What every step needs: a way to open a socket on the live route, fresh ids, the caller's options. */
 interface Probe {
@@ -157,7 +161,7 @@ async function requestStep(p: Probe, name: keyof typeof PROBE_TEXTS, settings: S
   const fragment = (text: string, more: boolean) => buildRequest(text, settings, { requestId: p.id(), context: { id: contextId, more } });
   const frames = context ? [...texts.map((t) => fragment(t, true)), fragment('', false)] : [buildRequest(texts[0], settings, { requestId: p.id() })];
   try {
-    step.facts = exchangeFacts(await exchange(socket, frames, TIMES));
+    step.facts = exchangeFacts(await exchange(socket, frames, timesFor(p.o)));
   } finally {
     await socket.close();
   }
@@ -177,7 +181,7 @@ async function refusalStep(p: Probe, name: 'language' | 'unknownVoice', asked: s
     return { ...step, instead: `no connection: ${(error as Error).message}` };
   }
   try {
-    const facts = exchangeFacts(await exchange(socket, [buildRequest(PROBE_TEXTS[name][0], settings, { requestId: p.id() })], TIMES));
+    const facts = exchangeFacts(await exchange(socket, [buildRequest(PROBE_TEXTS[name][0], settings, { requestId: p.id() })], timesFor(p.o)));
     step.facts = facts;
     const error = facts.errors[0];
     if (error && facts.chunks === 0) Object.assign(step, { refusedBy: 'error frame', error, closedAfter: facts.closed !== undefined });
@@ -201,7 +205,7 @@ async function overLimit(p: Probe, settings: Settings): Promise<NonNullable<Prob
     return status !== undefined ? { served: 0, status, note: `the second socket was refused with HTTP ${status}` } : { served: 0, note: `no second socket: ${(error as Error).message}` };
   }
   try {
-    const results = await Promise.all(sockets.map((s) => exchange(s, [buildRequest(PROBE_TEXTS.overLimit[0], settings, { requestId: p.id() })], TIMES)));
+    const results = await Promise.all(sockets.map((s) => exchange(s, [buildRequest(PROBE_TEXTS.overLimit[0], settings, { requestId: p.id() })], timesFor(p.o))));
     const facts = results.map(exchangeFacts);
     const refused = facts.flatMap((f) => f.errors)[0];
     const served = facts.filter((f) => f.chunks > 0).length;
