@@ -1,5 +1,5 @@
 // One context on the wire as the client sees it (a continuation, or a single request): what went out, the releases that came back, the pace, the end rule.
-import { drainGapMs, drainWaitMs, type FrameKind, type PaceSeen } from './drain.js';
+import { drainGapMs, drainWaitMs, stallGapMs, type FrameKind, type PaceSeen } from './drain.js';
 import { detectConvention, inContextTime, type WordConvention } from './word-clock.js';
 
 export class ContextTrack {
@@ -87,6 +87,11 @@ export class ContextTrack {
   /** The current drain gap for this socket's pace. */
   gapMs(): number {
     return drainGapMs(this.pace);
+  }
+
+  /** How long to wait for the next frame before acting: the drain gap, or after a release with the context open, the shorter stall gap. */
+  quietMs(): number {
+    return !this.closeSent && this.released ? stallGapMs(this.pace) : this.gapMs();
   }
 
   /** Milliseconds until the end rule holds (0: it holds now), or undefined while it cannot. */

@@ -3,12 +3,6 @@ import { DRAIN_CAP_MS, DRAIN_FLOOR_MS } from './drain-limits.js';
 
 export { DRAIN_CAP_MS, DRAIN_FLOOR_MS };
 
-/**
- * The longest a continuation may hold text without a sentence end before speaking it: the
- * service's default `max_buffer_delay_ms` (the client leaves it unset), with a margin.
- */
-export const SERVICE_HOLD_MS = 3500;
-
 /** What the socket has shown of its pace: the longest wait from a `complete` to the next frame, and from text sent to its first audio. */
 export interface PaceSeen {
   longestCompleteGapMs: number;
@@ -23,6 +17,19 @@ export interface PaceSeen {
 export function drainGapMs(pace: PaceSeen): number {
   const longest = Math.max(pace.longestCompleteGapMs, pace.firstAudioMs);
   return Math.min(DRAIN_CAP_MS, Math.max(DRAIN_FLOOR_MS, 2 * longest));
+}
+
+/** The shortest quiet after a release that counts as the service waiting for more text. */
+const STALL_FLOOR_MS = 50;
+
+/**
+ * How long the service may stay quiet after a release, with text still to send, before the client
+ * sends more whatever its window says: twice the longest pause it has shown, within the floor and
+ * the drain gap. Sending early costs nothing but a fragment more in flight.
+ */
+export function stallGapMs(pace: PaceSeen): number {
+  const longest = Math.max(pace.longestCompleteGapMs, pace.firstAudioMs);
+  return Math.min(drainGapMs(pace), Math.max(STALL_FLOOR_MS, 2 * longest));
 }
 
 export type FrameKind = 'chunk' | 'word' | 'complete';

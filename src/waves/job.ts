@@ -428,7 +428,7 @@ export class Job {
 
   private armQuiet(): void {
     if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => this.quiet(), this.track.gapMs());
+    this.quietTimer = setTimeout(() => this.quiet(), this.track.quietMs());
   }
 
   /** No frame for a drain gap: after the close, the end rule; before it, a stall (the service may be waiting for text) sends more. */
