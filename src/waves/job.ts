@@ -378,8 +378,10 @@ export class Job {
     const attempt = this.attempt;
     if (!attempt) return;
     if (this.mode === 'context') {
+      // With word timestamps, every word sent come back (all fragments heard) ends a closed context now.
+      const wordsComplete = this.settings.wordTimestamps === true && allWordsBack(this.wordsSent(), this.track.words - this.baseTrackWords, this.track.lastWord);
       this.markHeardByWords();
-      if (this.track.closeSent && this.settings.wordTimestamps && allWordsBack(this.wordsSent(), this.track.words - this.baseTrackWords, this.track.lastWord)) return this.trackEnded(attempt);
+      if (this.track.closeSent && wordsComplete) return this.trackEnded(attempt);
       return this.checkDrain();
     }
     if (this.fragments.length === 0) return; // a complete with nothing outstanding (a reply we did not ask for)
