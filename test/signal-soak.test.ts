@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 import { modelArgs } from './model-args.js';
 import { prose } from './prose.js';
+import { random } from './prose.js';
 
 const MODEL = await modelArgs();
 const hasSox = spawnSync('sox', ['--version']).status === 0;
@@ -18,18 +19,6 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const EXIT: Record<(typeof SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 const FORMATS = ['wav', 'mp3', 'flac', 'ogg', 'raw'] as const;
 type Format = (typeof FORMATS)[number];
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OLD = 'an older file, to be kept whole or replaced whole';
 
