@@ -15,7 +15,7 @@ function watchStdout(child: ChildProcess, mark: (name: string) => void): void {
 }
 
 describe('say with text still arriving on stdin', () => {
-  test('lines a second apart: the first is sent and heard before the second is written; one continuation, audio exact', async (t) => {
+  test('lines a second apart: the first is sent and heard before the second is written; a pause closes the continuation, audio exact', async (t) => {
     const server = await startServer(t);
     const { events, mark } = timeline();
     const r = await runCli(['say', '--raw', '-o', '-', ...serverArgs(server)], {
@@ -37,7 +37,9 @@ describe('say with text still arriving on stdin', () => {
     assert.deepEqual(events, ['first audio out', 'second line written']);
     const segments = server.requests.filter((q) => q.outcome === 'complete');
     assert.deepEqual(segments.map((q) => q.text), ['The first line arrives on its own.', 'Then, a second later, the second line.', 'And a third, as the pipe closes.']);
-    assert.equal(new Set(segments.map((q) => q.contextId)).size, 1, 'one continuation');
+    const [first, second, third] = segments.map((q) => q.contextId);
+    assert.notEqual(first, second, 'the input paused a second: the first continuation was closed, the next line opened another');
+    assert.equal(second, third, 'lines 300 ms apart share a continuation');
     assert.deepEqual(r.stdout, Buffer.concat(segments.map((q) => q.pcm!)), 'the same bytes the server sent, in order');
   });
 

@@ -16,10 +16,11 @@ export type JobMode = 'one-shot' | 'context' | 'sequence';
 
 /**
  * Input quiet this long, with everything sent: the continuation is closed so the service speaks
- * whatever it holds and an idle socket holds no open context; text that comes later opens a new
- * one. Shorter when the socket's idle timeout is short (half of it).
+ * whatever it holds (a short sentence may wait for company) and an idle socket holds no open
+ * context; text that comes later opens a new one. Shorter when the socket's idle timeout is short
+ * (half of it). Long enough that a language model's tokens, or lines written together, share one.
  */
-export const INPUT_PAUSE_CLOSE_MS = 2000;
+export const INPUT_PAUSE_CLOSE_MS = 700;
 
 export interface JobOptions {
   mode: JobMode;
