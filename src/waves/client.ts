@@ -303,7 +303,12 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
         job.end(error);
         for (const j of this.queue.splice(0)) j.end(error);
       } else if (cut && job.drops > (this.options.maxRequestRetries ?? 3)) {
-        job.end(new ConnectionError(`The connection dropped ${job.drops} times during one request (last ${describeClose(code, reason)}).`));
+        const idleClose = idle || /idle|inactiv/i.test(reason);
+        job.end(
+          idleClose
+            ? new ConnectionError(`The server closed the socket for inactivity ${job.drops} times while audio was still due: its idle timeout is shorter than its answers take.`, undefined, 'Ask for a longer idle timeout, or leave it at the server\'s default.')
+            : new ConnectionError(`The connection dropped ${job.drops} times during one request (last ${describeClose(code, reason)}).`),
+        );
       } else if (!cut && job.idleBetweenTexts && this.queue.length === 0) {
         this.park(job); // no reconnect until the input has more to say
       } else {

@@ -1,5 +1,5 @@
 // One context on the wire as the client sees it (a continuation, or a single request): what went out, the releases that came back, the pace, the end rule.
-import { drainGapMs, drainWaitMs, stallGapMs, type FrameKind, type PaceSeen } from './drain.js';
+import { FIRST_AUDIO_PATIENCE_MS, drainGapMs, drainWaitMs, stallGapMs, type FrameKind, type PaceSeen } from './drain.js';
 import { detectConvention, inContextTime, type WordConvention } from './word-clock.js';
 
 export class ContextTrack {
@@ -7,9 +7,14 @@ export class ContextTrack {
   closeSentAt = 0;
   lastFrame: FrameKind | undefined;
   lastFrameAt = 0;
-  /** Characters sent in this context, and when the last message (a fragment or the close) went. */
+  /** Characters sent in this context, and when the first and the last message (a fragment or the close) went. */
   sentChars = 0;
+  firstSentAt: number | undefined;
   lastSentAt: number | undefined;
+  /** More text went out before any audio because the service stayed silent: it was holding text. */
+  stalledBeforeAudio = false;
+  /** A message went out since the last `complete`. */
+  private sentSinceComplete = false;
   /** Audio bytes (delivered or skipped) and word frames received in this context. */
   bytes = 0;
   words = 0;
@@ -40,13 +45,16 @@ export class ContextTrack {
 
   sent(chars: number, now: number): void {
     this.sentChars += chars;
+    this.firstSentAt ??= now;
     this.lastSentAt = now;
+    this.sentSinceComplete = true;
   }
 
   close(now: number): void {
     this.closeSent = true;
     this.closeSentAt = now;
     this.lastSentAt = now;
+    this.sentSinceComplete = true;
   }
 
   /** Records a frame; true when it begins a release (the first frame after a `complete`, or the first of all). */
@@ -54,6 +62,7 @@ export class ContextTrack {
     let begins = false;
     if (kind === 'complete') {
       this.completeAt = now;
+      this.sentSinceComplete = false;
       this.awaitingRelease = true;
     } else if (this.awaitingRelease) {
       begins = true;
@@ -61,12 +70,15 @@ export class ContextTrack {
       this.releases++;
       this.releaseStartS = this.seconds;
       this.wordsInRelease = 0;
-      // The service's own delay: from the later of the last `complete` and the last message sent
-      // (text held until more came waited on the client, not on the service).
-      const since = Math.max(this.completeAt ?? Number.NEGATIVE_INFINITY, this.lastSentAt ?? Number.NEGATIVE_INFINITY);
-      if (Number.isFinite(since)) {
-        if (this.completeAt === undefined) this.pace.firstAudioMs = Math.max(this.pace.firstAudioMs, now - since);
-        else this.pace.longestCompleteGapMs = Math.max(this.pace.longestCompleteGapMs, now - since);
+      // The service's own delay, counted conservatively: the first audio from the first text sent
+      // (unless the service was silent until we sent more: it was holding text), a later release
+      // from the `complete` before it (unless text went out since: it may have waited for that).
+      if (this.completeAt === undefined) {
+        const since = this.stalledBeforeAudio ? this.lastSentAt : this.firstSentAt;
+        if (since !== undefined) this.pace.firstAudioMs = Math.max(this.pace.firstAudioMs, now - since);
+      } else {
+        const since = this.sentSinceComplete && this.lastSentAt !== undefined ? Math.max(this.lastSentAt, this.completeAt) : this.completeAt;
+        this.pace.longestCompleteGapMs = Math.max(this.pace.longestCompleteGapMs, now - since);
       }
     }
     this.lastFrame = kind;
@@ -91,7 +103,10 @@ export class ContextTrack {
 
   /** How long to wait for the next frame before acting: the drain gap, or after a release with the context open, the shorter stall gap. */
   quietMs(): number {
-    return !this.closeSent && this.released ? stallGapMs(this.pace) : this.gapMs();
+    if (this.closeSent) return this.gapMs();
+    if (this.released) return stallGapMs(this.pace);
+    // Before any audio, give the service time for its first (a slow first audio is not a stall).
+    return this.lastFrame === undefined ? Math.max(this.gapMs(), FIRST_AUDIO_PATIENCE_MS) : this.gapMs();
   }
 
   /** Milliseconds until the end rule holds (0: it holds now), or undefined while it cannot. */

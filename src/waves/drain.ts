@@ -19,6 +19,13 @@ export function drainGapMs(pace: PaceSeen): number {
   return Math.min(DRAIN_CAP_MS, Math.max(DRAIN_FLOOR_MS, 2 * longest));
 }
 
+/**
+ * Silence this long before a context's first audio means the service is holding the text for more
+ * (more is sent); any shorter first audio is measured as the service's own delay. Half the cap: a
+ * service slower than that breaks a rule `doctor` checks.
+ */
+export const FIRST_AUDIO_PATIENCE_MS = DRAIN_CAP_MS / 2;
+
 /** The shortest quiet after a release that counts as the service waiting for more text. */
 const STALL_FLOOR_MS = 50;
 

@@ -441,6 +441,7 @@ export class Job {
     if (this.track.closeSent) return this.checkDrain();
     const track = this.track;
     if (!track.released && track.lastFrame !== undefined) return; // audio still flowing: the inactivity timeout watches it
+    if (track.lastFrame === undefined) track.stalledBeforeAudio = true; // silent since the text went out: it holds it
     if (track.released && this.sent === this.fragments.length && track.seconds > 0) {
       // Every release has ended and nothing waits to go: the service is not speaking (it may hold an
       // unfinished sentence until more text or the close); measure the pace of speech for the window.
