@@ -49,6 +49,7 @@ describe('say --subtitles paths', () => {
     const missing = await runCli(['say', 'Hello there.', '--voice', 'liam', '--subtitles', join(dir, 'no', 'such', 'x.srt'), '-o', join(dir, 'up.wav'), ...serverArgs(server)]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /its folder does not exist/);
+    assert.match(missing.stderr, /Create the folder first \(mkdir -p\)/, 'the next step, as for -o');
     const off = await runCli(['say', 'Hello.', '--voice', 'liam', '--subtitles', join(dir, 'j.srt'), '--word-timestamps', 'off', '-o', join(dir, 'j.wav'), ...serverArgs(server)]);
     assert.equal(off.code, 2);
     assert.match(off.stderr, /--subtitles needs word timings/);

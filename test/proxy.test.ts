@@ -147,6 +147,7 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
     const r = await runCli(['say', 'Anyone?', '-o', join(tempDir(t), 'd.wav'), ...serverArgs(server)], { env: { HTTP_PROXY: gone } });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /the proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)/);
+    assert.match(r.stderr, /Check HTTPS_PROXY \/ HTTP_PROXY/, "the hint names the proxy, not --base-url");
     assert.notEqual(port, new URL(gone).port);
   });
 

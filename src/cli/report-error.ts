@@ -45,14 +45,31 @@ function fileErrorCode(error: unknown): string | undefined {
  * The next step for an error: for a network failure the one that fits its kind, else the error's
  * own, else one for a file that could not be written; undefined when nothing specific is known.
  */
+/** Whether a proxy (not the service) failed the connection: the proxy agent names its errors so. */
+function proxyFailed(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) if ((e as Error).name === 'ProxyError') return true;
+  return false;
+}
+
 export function actionableHint(error: SmallestTtsError): string | undefined {
+  if (error instanceof ConnectionError && proxyFailed(error)) return 'Check HTTPS_PROXY / HTTP_PROXY (the proxy it names), or exempt the host with NO_PROXY.';
   if (error instanceof ConnectionError) {
     const failure = networkFailure(error.cause);
     if (failure) return NETWORK_HINTS[failure.kind];
   }
   if (error.hint !== undefined) return error.hint;
-  const code = fileErrorCode(error.cause);
+  const code = fileErrorCode(error.cause) ?? fileProblemCode(error.message);
   return code ? FILE_HINTS[code] : undefined;
+}
+
+/** A refused output path described in words ("Cannot write x: its folder does not exist."): the code it stands for. */
+function fileProblemCode(message: string): string | undefined {
+  if (!/^Cannot write /.test(message)) return undefined;
+  if (/folder does not exist|no such/i.test(message)) return 'ENOENT';
+  if (/read-only/i.test(message)) return 'EROFS';
+  if (/permission denied/i.test(message)) return 'EACCES';
+  if (/disk is full|no space/i.test(message)) return 'ENOSPC';
+  return undefined;
 }
 
 /** Every error ends with a line of what to do: a specific one, else the general next step. */
