@@ -23,7 +23,7 @@ export function hasSpeakable(text: string): boolean {
   return /[^\p{P}\p{Z}\p{C}\s]/u.test(text);
 }
 
-const NOTHING_TO_SPEAK = 'The text is empty or only punctuation: there is nothing to speak.';
+export const NOTHING_TO_SPEAK = 'The text is empty or only punctuation: there is nothing to speak.';
 
 async function* decoded(stream: NodeJS.ReadableStream, signal?: AbortSignal): AsyncGenerator<string> {
   stream.setEncoding?.('utf8'); // a multi-byte character split across reads is joined

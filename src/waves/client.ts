@@ -171,8 +171,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   /** One job's abort: queued, it is dropped; in flight, the socket goes with it (nothing else stops its audio). */
   private cancel(job: Job): void {
     if (job.isDone) return;
-    job.end();
-    if (this.parked === job) this.parked = null;
+    job.end(); // a parked job leaves `parked` through its done hook (see park)
     if (this.inFlight === job) {
       this.inFlight = null;
       this.dropSocket(4000, 'request cancelled');

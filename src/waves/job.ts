@@ -72,6 +72,8 @@ export class Job {
    */
   private fragments: string[] = [];
   private sent = 0;
+  /** The characters of those `sent` fragments (kept as the sum, read for every chunk). */
+  private sentChars = 0;
   private inputEnded = false;
   private pulling = false;
   /** A stall came while the input was being read: the next fragment goes out whatever the window says. */
@@ -162,7 +164,7 @@ export class Job {
     const id = this.attempt ? `${this.attempt.contextId}${this.contexts > 0 ? `-${this.contexts}` : ''}` : '';
     this.contexts++;
     this.track = new ContextTrack(id, this.settings.sampleRate, this.pace);
-    this.sent = 0;
+    this.sent = this.sentChars = 0;
     this.trackBaseBytes = this.baseTrackWords = 0;
     this.trackBaseSeconds = this.baseSeconds;
   }
@@ -247,6 +249,7 @@ export class Job {
 
   private sendFragment(attempt: Attempt, text: string): void {
     this.sent++;
+    this.sentChars += text.length;
     this.stream.requests++;
     const now = performance.now();
     this.stream.timings.sentAt ??= now;
@@ -300,7 +303,10 @@ export class Job {
    * them, so it stays to be skipped.
    */
   private markHeard(count: number): void {
-    for (const fragment of this.fragments.splice(0, count)) this.doneChars += fragment.length;
+    this.fragments.splice(0, count).forEach((fragment, i) => {
+      this.doneChars += fragment.length;
+      if (i < this.sent) this.sentChars -= fragment.length;
+    });
     this.sent = Math.max(0, this.sent - count);
     this.stream.textDone = this.doneChars;
     this.deliveredBytes = Math.max(0, this.deliveredBytes - (this.track.bytes - this.trackBaseBytes));
@@ -315,7 +321,8 @@ export class Job {
   /** Every frame of this job's comes here first: the release it belongs to, the pace, the timers. */
   private frameArrived(kind: FrameKind): void {
     const begins = this.track.frame(kind, performance.now());
-    if (begins && this.mode === 'context') this.stream.onSegment?.({ text: this.fragmentHeardAt(this.track.seconds), start: this.streamBytes / 2 / this.settings.sampleRate });
+    const onSegment = this.stream.onSegment;
+    if (begins && this.mode === 'context' && onSegment) onSegment({ text: this.fragmentHeardAt(this.track.seconds), start: this.streamBytes / 2 / this.settings.sampleRate });
     this.armInactivity();
     if (this.mode === 'context') this.armQuiet();
   }
@@ -350,15 +357,9 @@ export class Job {
     }
     if (this.mode === 'context') {
       const heard = heardCharsEstimate(this.deliveredBytes / 2 / this.settings.sampleRate, this.charsPerSecond);
-      this.stream.textDone = this.doneChars + Math.min(this.sentChars(), Math.floor(heard));
+      this.stream.textDone = this.doneChars + Math.min(this.sentChars, Math.floor(heard));
       void this.fill();
     }
-  }
-
-  private sentChars(): number {
-    let n = 0;
-    for (let i = 0; i < this.sent; i++) n += this.fragments[i].length;
-    return n;
   }
 
   onWord(word: WordTimestamp): void {
@@ -380,9 +381,9 @@ export class Job {
     if (!attempt) return;
     if (this.mode === 'context') {
       // With word timestamps, every word sent come back (all fragments heard) ends a closed context now.
-      const wordsComplete = this.settings.wordTimestamps === true && allWordsBack(this.wordsSent(), this.track.words - this.baseTrackWords, this.track.lastWord);
+      const wordsComplete = this.track.closeSent && this.settings.wordTimestamps === true && allWordsBack(this.wordsSent(), this.track.words - this.baseTrackWords, this.track.lastWord);
       this.markHeardByWords();
-      if (this.track.closeSent && wordsComplete) return this.trackEnded(attempt);
+      if (wordsComplete) return this.trackEnded(attempt);
       return this.checkDrain();
     }
     if (this.fragments.length === 0) return; // a complete with nothing outstanding (a reply we did not ask for)
@@ -475,7 +476,7 @@ export class Job {
     this.bytesAtLastDrop = Math.max(this.bytesAtLastDrop, this.streamBytes);
     this.clearTimers();
     this.attempt = null;
-    this.sent = 0;
+    this.sent = this.sentChars = 0;
     this.carry = null;
     this.skipBytes = this.deliveredBytes;
     this.skipWords = this.deliveredWords;

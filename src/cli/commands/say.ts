@@ -6,7 +6,7 @@ import { ApiError, SmallestTtsError, UsageError } from '../../errors.js';
 import type { Settings } from '../../settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
 import type { TextInput } from '../../text/fragments.js';
-import { hasSpeakable, textInput, whenTextArrives } from '../../text/input.js';
+import { NOTHING_TO_SPEAK, textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
@@ -51,7 +51,6 @@ function jsonReport(settings: Settings, output: Output, stats: SynthesisStats, t
   };
 }
 
-const EMPTY_TEXT = 'The text is empty or only punctuation: there is nothing to speak.';
 /** How long `say` waits, retrying, while the account is over its concurrency limit. */
 const OVER_LIMIT_WAIT_MS = 60_000;
 
@@ -122,7 +121,6 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
     const input = await textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true, signal }).catch((error: unknown) => {
       throw signal.aborted ? termination.error() : error;
     });
-    if (typeof input === 'string' && !hasSpeakable(input)) throw new UsageError(EMPTY_TEXT);
     // A voice the cached catalogue (or the offline voice) does not have never costs a request.
     checkVoice(settings.voice, known?.map((v) => v.voiceId) ?? null, flags.voiceArgument);
     if (subtitles) checkWordTimings(settings.voice, known, '--subtitles');
@@ -145,7 +143,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
       throw signal.aborted ? termination.error() : error;
     });
     if (signal.aborted) throw termination.error();
-    if (text === null) throw new UsageError(EMPTY_TEXT);
+    if (text === null) throw new UsageError(NOTHING_TO_SPEAK);
     await speak(text, client, connection);
   } finally {
     ui.stopStatus();
