@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseCsv } from '../src/batch/csv.js';
-import { idProblem } from '../src/batch/item.js';
-import { sweepStaleTemps } from '../src/batch/item-sink.js';
-import { itemWordTimings, subtitlePathFor, writeItemSubtitles } from '../src/batch/item-subtitles.js';
-import { readManifest } from '../src/batch/manifest.js';
-import { manifestFormatFromPath } from '../src/batch/manifest-entries.js';
-import { backoffDelay, isOverLimit } from '../src/batch/retry.js';
-import { inShard, parseShard, shardSize } from '../src/batch/shard.js';
+import { parseCsv } from '../src/pipeline/batch/csv.js';
+import { idProblem } from '../src/pipeline/batch/item.js';
+import { sweepStaleTemps } from '../src/pipeline/batch/item-sink.js';
+import { itemWordTimings, subtitlePathFor, writeItemSubtitles } from '../src/pipeline/batch/item-subtitles.js';
+import { readManifest } from '../src/pipeline/batch/manifest.js';
+import { manifestFormatFromPath } from '../src/pipeline/batch/manifest-entries.js';
+import { backoffDelay, isOverLimit } from '../src/pipeline/batch/retry.js';
+import { inShard, parseShard, shardSize } from '../src/pipeline/batch/shard.js';
 import { progressLine } from '../src/cli/batch-progress.js';
-import { ApiError, UsageError } from '../src/errors.js';
-import { DEFAULT_SETTINGS } from '../src/settings.js';
+import { ApiError, UsageError } from '../src/core/errors.js';
+import { DEFAULT_SETTINGS } from '../src/core/settings.js';
 import { tempDir } from './helpers.js';
 
 async function* pieces(text: string, size: number): AsyncGenerator<string> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ApiError } from '../src/errors.js';
+import { ApiError } from '../src/core/errors.js';
 import { startWavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
 import { WavesClient } from '../src/waves/client.js';
 import { LINES, pcmFor, texts, wavsIn } from './batch-fixtures.js';

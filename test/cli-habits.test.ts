@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { WORD_TIMESTAMP_VOICES } from '../src/models.js';
+import { WORD_TIMESTAMP_VOICES } from '../src/core/models.js';
 import { FLITE_VOICES } from '../src/server/flite-voices.js';
 import { BIN, ROOT, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { describeError } from '../src/cli/report-error.js';
-import { ConnectionError } from '../src/errors.js';
+import { ConnectionError } from '../src/core/errors.js';
 import { openSocket } from '../src/waves/connection.js';
 import { API_KEY, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
 

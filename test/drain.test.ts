@@ -1,9 +1,9 @@
 // The end-of-stream rule and its neighbours, table by table with injected times: no sleeps.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DRAIN_CAP_MS, DRAIN_FLOOR_MS, allWordsBack, drainGapMs, drainWaitMs, stallGapMs } from '../src/waves/drain.js';
-import { maySendMore, WINDOW_CHARS } from '../src/waves/send-window.js';
-import { detectConvention, inContextTime } from '../src/waves/word-clock.js';
+import { DRAIN_CAP_MS, DRAIN_FLOOR_MS, allWordsBack, drainGapMs, drainWaitMs, stallGapMs } from '../src/waves/utterance/drain.js';
+import { maySendMore, WINDOW_CHARS } from '../src/waves/utterance/send-window.js';
+import { detectConvention, inContextTime } from '../src/waves/utterance/word-clock.js';
 
 describe('drainGapMs: twice the longest pause seen, within the floor and the cap', () => {
   const cases: [number, number, number][] = [

@@ -8,7 +8,7 @@ import { formatFromPath, parseFormat } from '../src/audio/formats.js';
 import { openFileSink, openStreamSink } from '../src/audio/output.js';
 import type { AudioSink } from '../src/audio/sink.js';
 import { ToneEngine } from '../src/server/engine.js';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/errors.js';
 import { parseWav, tempDir } from './helpers.js';
 
 const hasSox = spawnSync('sox', ['--version']).status === 0;

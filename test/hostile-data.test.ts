@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { decodeFrame } from '../src/waves/protocol.js';
+import { decodeFrame } from '../src/protocol/messages.js';
 import { startPeer, type PeerMessage } from './hostile-peer.js';
 import { API_KEY, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { WavesClient, type WavesClientOptions } from '../src/waves/client.js';
-import type { SpeechStream, TimedWord } from '../src/waves/speech-stream.js';
+import type { SpeechStream, TimedWord } from '../src/waves/utterance/speech-stream.js';
 import { API_KEY, ROOT, parseWav, runCli, tempDir, type TestContextLike } from './helpers.js';
 import { prose, random } from './prose.js';
 import { speechOf, startSegmentingServer, wordsOf, type SampleWord, type SegmentingOptions, type SegmentingServer } from './segmenting-server.js';

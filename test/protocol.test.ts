@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../src/settings.js';
-import { buildRequest, decodeFrame } from '../src/waves/protocol.js';
+import { DEFAULT_SETTINGS } from '../src/core/settings.js';
+import { buildRequest, decodeFrame } from '../src/protocol/messages.js';
 
 test('a live-route request names its model and carries no lightning-v2 fields and no unset ones', () => {
   const request = buildRequest('Hi.', { ...DEFAULT_SETTINGS, consistency: 0.5, similarity: 0.2, enhancement: 2 });

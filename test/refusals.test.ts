@@ -1,7 +1,7 @@
 // Refusals read by meaning (no error codes are documented): over the account's limit, an unknown voice, anything else.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ApiError, refusalKind } from '../src/errors.js';
+import { ApiError, refusalKind } from '../src/core/errors.js';
 import { WavesClient } from '../src/waves/client.js';
 import { API_KEY, runCli, tempDir } from './helpers.js';
 import { startPeer, type PeerMessage } from './hostile-peer.js';

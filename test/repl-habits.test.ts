@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT_FORMATS, FORMAT_INFO } from '../src/audio/formats.js';
 import { helpText } from '../src/cli/repl-session.js';
-import { MODEL_SPECS } from '../src/models.js';
+import { MODEL_SPECS } from '../src/core/models.js';
 import { BIN, runCli, serverArgs, startServer, tempDir, waitFor, type TestContextLike } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;

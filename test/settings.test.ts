@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { UsageError } from '../src/errors.js';
-import { DEFAULT_SETTINGS, assertValidSettings, formatIssues, mergeSettings, parseSettingValue, validateSettings, type Settings } from '../src/settings.js';
+import { UsageError } from '../src/core/errors.js';
+import { DEFAULT_SETTINGS, assertValidSettings, formatIssues, mergeSettings, parseSettingValue, validateSettings, type Settings } from '../src/core/settings.js';
 
 const base: Settings = { ...DEFAULT_SETTINGS };
 

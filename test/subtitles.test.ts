@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/errors.js';
 import {
   buildCues, endsSentence, formatSrt, formatTimestamp, formatVtt, subtitleFormatFromPath, toMilliseconds,
   type TimedWord,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../src/errors.js';
-import { checkBaseUrl, isLoopbackHost, parseRoute, streamUrl, voicesUrl } from '../src/waves/url.js';
+import { UsageError } from '../src/core/errors.js';
+import { checkBaseUrl, isLoopbackHost, parseRoute, streamUrl, voicesUrl } from '../src/protocol/routes.js';
 
 test('the live route: a bare base gets /waves/v1/tts/live, for every current model', () => {
   assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1'), 'wss://api.smallest.ai/waves/v1/tts/live');

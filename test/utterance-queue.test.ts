@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AudioSink } from '../src/audio/sink.js';
-import { UtteranceQueue } from '../src/utterance-queue.js';
-import { SpeechStream } from '../src/waves/speech-stream.js';
+import { UtteranceQueue } from '../src/pipeline/utterance-queue.js';
+import { SpeechStream } from '../src/waves/utterance/speech-stream.js';
 import { waitFor } from './helpers.js';
 
 /** A sink whose writes wait until the test lets them through. */

@@ -2,9 +2,9 @@
 import { once } from 'node:events';
 import { closeSync, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { SmallestTtsError } from '../errors.js';
-import { isFifo, openFifoForWriting } from '../util/fifo.js';
-import { trackTemp } from '../util/temp-files.js';
+import { SmallestTtsError } from '../core/errors.js';
+import { isFifo, openFifoForWriting } from '../core/files/fifo.js';
+import { trackTemp } from '../core/files/temp-files.js';
 import { OutputClosedError } from './sink.js';
 import { isLink, nameTooLong, outputTarget } from './output-target.js';
 

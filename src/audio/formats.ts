@@ -1,6 +1,6 @@
 // Output formats: their names, file extensions and descriptions, and choosing one from a file name or --format.
 import { extname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const OUTPUT_FORMATS = ['wav', 'mp3', 'flac', 'ogg', 'raw', 'ulaw', 'alaw'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -1,6 +1,6 @@
 // The AudioSink contract every output implements, and a stream sink (stdout, pipes) with backpressure.
 import { once } from 'node:events';
-import { SmallestTtsError } from '../errors.js';
+import { SmallestTtsError } from '../core/errors.js';
 
 export interface AudioSink {
   /** Takes whole-sample s16le mono PCM; resolves when the sink can take more. */

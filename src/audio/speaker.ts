@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { PlaybackUnavailableError } from '../errors.js';
+import { PlaybackUnavailableError } from '../core/errors.js';
 import { PlaybackClock } from './playback-clock.js';
 import type { AudioSink } from './sink.js';
 

@@ -1,6 +1,6 @@
 // The API key's shape, checked before anything connects: it travels in an HTTP header, where a
 // line break or another control character would make the socket library throw.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 const WHERE = 'Check SMALLEST_API_KEY, --api-key or `smallest-tts config get api-key`; copy the key again without it.';
 

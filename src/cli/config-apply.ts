@@ -2,8 +2,8 @@
 // holds without hand-written precedence; --verbose can then say where each value came from.
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { DEFAULT_SETTINGS, SETTING_KEYS, V2_ONLY_KEYS, modelSpec, validateSettings, type Settings } from '../settings.js';
+import { UsageError } from '../core/errors.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, V2_ONLY_KEYS, modelSpec, validateSettings, type Settings } from '../core/settings.js';
 import { checkLoadedProfile, profileLabel } from './config-check.js';
 import { CONFIG_KEYS, configPath, loadConfig, profileOf, redactKey, type ConfigData, type ConfigKey } from './config-file.js';
 import { safeLine } from './sanitize.js';

@@ -1,8 +1,8 @@
 // Config values checked like flags: when loaded (types, with the key and the profile named) and
 // when set (only the key being set can fail, so a config never gets stuck on an old value).
-import { UsageError } from '../errors.js';
-import { DEFAULT_SETTINGS, SETTING_KEYS, V2_ONLY_KEYS, modelSpec, parseSettingValue, validateSettings, type SettingKey, type Settings } from '../settings.js';
-import { checkBaseUrl, parseRoute } from '../waves/url.js';
+import { UsageError } from '../core/errors.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, V2_ONLY_KEYS, modelSpec, parseSettingValue, validateSettings, type SettingKey, type Settings } from '../core/settings.js';
+import { checkBaseUrl, parseRoute } from '../protocol/routes.js';
 import { checkApiKey } from './api-key.js';
 import { CONFIG_KEYS, isConfigKey, type ConfigKey, type Profile } from './config-file.js';
 import { didYouMean } from './suggest.js';

@@ -1,8 +1,8 @@
 // The configuration file: defaults and named profiles in JSON, in the user's config folder, mode 0600.
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SmallestTtsError, UsageError } from '../errors.js';
-import { processAlive } from '../util/process-alive.js';
+import { SmallestTtsError, UsageError } from '../core/errors.js';
+import { processAlive } from '../core/files/process-alive.js';
 import { configDir } from './paths.js';
 
 /** Config keys as users type them → commander option attribute names. */

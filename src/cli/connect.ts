@@ -2,7 +2,7 @@
 import type { Agent } from 'node:http';
 import type { WavesClient } from '../waves/client.js';
 import type { Tracer } from '../waves/trace.js';
-import type { Route } from '../waves/url.js';
+import type { Route } from '../protocol/routes.js';
 import { safeLine } from './sanitize.js';
 import { addSecret, type Ui } from './ui.js';
 import { connectionFromFlags, type ConnectionFlags } from './options.js';

@@ -1,5 +1,5 @@
 // Karaoke on a terminal: the text being heard, its current word highlighted, timed by the playback clock.
-import type { TimedWord } from '../waves/speech-stream.js';
+import type { TimedWord } from '../waves/utterance/speech-stream.js';
 import { printable, usableWidth, type LineStream } from './progress.js';
 
 export interface KaraokeFrame {

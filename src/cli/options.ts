@@ -1,11 +1,11 @@
 // Options shared by say and repl: settings flags, connection flags, and turning them into values.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import {
   DEFAULT_SETTINGS, MODELS, SAMPLE_RATES, SETTING_KEYS, modelSpec, parseSettingValue, settingFlagName, validateSettings,
   type SettingKey, type Settings,
-} from '../settings.js';
-import { DEFAULT_BASE_URL, checkBaseUrl, parseRoute, type Route } from '../waves/url.js';
+} from '../core/settings.js';
+import { DEFAULT_BASE_URL, checkBaseUrl, parseRoute, type Route } from '../protocol/routes.js';
 import { checkApiKey } from './api-key.js';
 import { didYouMean } from './suggest.js';
 

@@ -3,7 +3,7 @@ import { formatFromPath, parseFormat, type OutputFormat } from '../audio/formats
 import { openFileSink, openStreamSink } from '../audio/output.js';
 import type { AudioSink } from '../audio/sink.js';
 import { SpeakerSink } from '../audio/speaker.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { leadsToStdout } from '../audio/output-target.js';
 
 export type Output =

@@ -1,7 +1,7 @@
 // An output's folder checked before anything connects: a run must not spend a request to fail at the end.
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SmallestTtsError } from '../errors.js';
+import { SmallestTtsError } from '../core/errors.js';
 
 /** Throws (exit 1, with the next step) when `path` cannot be created: its folder is missing, not a folder, or not writable. */
 export function checkOutputFolder(path: string): void {

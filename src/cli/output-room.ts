@@ -2,7 +2,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFailure } from '../audio/byte-target.js';
-import { probeFolder } from '../util/probe-folder.js';
+import { probeFolder } from '../core/files/probe-folder.js';
 
 /**
  * A regular file (or one not there yet, or a link to one) on a full disk or a read-only mount

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { OUTPUT_FORMATS } from '../audio/formats.js';
-import { DEFAULT_SETTINGS, MODELS, WORD_TIMESTAMP_VOICES, canonicalModel, modelSpec } from '../settings.js';
+import { DEFAULT_SETTINGS, MODELS, WORD_TIMESTAMP_VOICES, canonicalModel, modelSpec } from '../core/settings.js';
 import { polishProgram } from './help.js';
 import { addConnectionOptions, addSettingsOptions } from './options.js';
 

@@ -2,7 +2,7 @@
 import type * as readline from 'node:readline';
 import type { AudioSink } from '../audio/sink.js';
 import { SpeakerSink } from '../audio/speaker.js';
-import type { SpeechStream } from '../waves/speech-stream.js';
+import type { SpeechStream } from '../waves/utterance/speech-stream.js';
 import { Karaoke } from './karaoke.js';
 
 export class ReplKaraoke {

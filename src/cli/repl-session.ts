@@ -3,12 +3,12 @@
 import type { AudioSink } from '../audio/sink.js';
 import { formatFromPath } from '../audio/formats.js';
 import { openFileSink } from '../audio/output.js';
-import { SmallestTtsError, UsageError } from '../errors.js';
+import { SmallestTtsError, UsageError } from '../core/errors.js';
 import {
   DEFAULT_SETTINGS, MODELS, MODEL_SPECS, SAMPLE_RATES, V2_ONLY_KEYS, assertValidSettings, mergeSettings, modelSpec, parseSettingValue,
   settingFlagName, type SettingKey, type Settings,
-} from '../settings.js';
-import type { UtteranceQueue } from '../utterance-queue.js';
+} from '../core/settings.js';
+import type { UtteranceQueue } from '../pipeline/utterance-queue.js';
 import type { WavesClient } from '../waves/client.js';
 import { OUTPUT_FORMATS, FORMAT_INFO } from '../audio/formats.js';
 import { actionableHint } from './report-error.js';

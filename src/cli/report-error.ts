@@ -1,6 +1,6 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
 // terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
-import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
+import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
 import { safeLine, safeText } from './sanitize.js';
 

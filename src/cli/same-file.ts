@@ -1,7 +1,7 @@
 // Refuses an output that is the input (`-f notes.txt -o notes.txt`, or another path, link or
 // redirect to the same file): the finished audio would replace the text it was made from.
 import { fstatSync, statSync, type Stats } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 function identity(stats: Stats | undefined): string | null {
   return stats && stats.isFile() ? `${stats.dev}:${stats.ino}` : null;

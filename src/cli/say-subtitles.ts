@@ -1,9 +1,9 @@
 // say --subtitles: the file and its format checked before anything is sent; cues written from the words heard.
 import { writeFileOutput } from '../audio/byte-target.js';
 import { outputProblem, sameFile } from '../audio/output-target.js';
-import { SmallestTtsError, UsageError } from '../errors.js';
-import { WORD_TIMESTAMP_VOICES } from '../settings.js';
-import type { SynthesisStats } from '../synthesize.js';
+import { SmallestTtsError, UsageError } from '../core/errors.js';
+import { WORD_TIMESTAMP_VOICES } from '../core/settings.js';
+import type { SynthesisStats } from '../pipeline/synthesize.js';
 import { buildCues, formatSubtitles, subtitleFormatFromPath, type SubtitleFormat } from '../text/subtitles.js';
 
 export interface SubtitlePlan {

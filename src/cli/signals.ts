@@ -1,8 +1,8 @@
 // Ending on a signal like Ctrl-C: SIGINT, SIGTERM and SIGHUP all stop the work and let the command
 // finish its files (exit 130, 143, 129); a second signal exits at once after a synchronous finish,
 // and every temporary file still in progress is removed: no `.part` is ever left.
-import { InterruptedError, SmallestTtsError } from '../errors.js';
-import { removeTempsSync } from '../util/temp-files.js';
+import { InterruptedError, SmallestTtsError } from '../core/errors.js';
+import { removeTempsSync } from '../core/files/temp-files.js';
 
 export type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 

@@ -1,7 +1,7 @@
 // `--trace FILE`: one JSON line per trace event, appended, each written as it happens (so nothing
 // waits in a buffer when the process exits or is signalled), stamped with ms since the trace began.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { TraceEvent, Tracer } from '../waves/trace.js';
 import { addSecret, redact } from './secrets.js';
 

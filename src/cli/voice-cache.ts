@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { voicesUrl } from '../waves/url.js';
+import { voicesUrl } from '../protocol/routes.js';
 import { withWordTimestamps, type Voice } from '../waves/voices.js';
 import { cacheDir } from './paths.js';
 

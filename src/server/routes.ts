@@ -1,7 +1,7 @@
 // The server's HTTP surface: which route a path names, the key check, retired models' 410, refused upgrades.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { canonicalModel, modelSpec } from '../models.js';
+import { canonicalModel, modelSpec } from '../core/models.js';
 
 export const LIVE_ROUTE = '/waves/v1/tts/live';
 /** The body the API sends with HTTP 410 for a retired model's routes, verbatim. */

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { SmallestTtsError } from '../errors.js';
+import { SmallestTtsError } from '../core/errors.js';
 import { ToneEngine } from './engine.js';
 import { Slots, serveConnection, type ServerShared } from './connection.js';
 import { refuseUpgrade, resolveRoute } from './routes.js';

@@ -1,8 +1,8 @@
 // Where the text comes from: arguments (a string), or a file, stdin or a FIFO read as it arrives; no text is a usage error.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
-import { isFifo, openFifoForReading } from '../util/fifo.js';
+import { UsageError } from '../core/errors.js';
+import { isFifo, openFifoForReading } from '../core/files/fifo.js';
 import type { TextInput } from './fragments.js';
 
 export interface TextSources {

@@ -1,8 +1,8 @@
 // Subtitles from word timings: cues of consecutive words, SRT and WebVTT text (written by audio/byte-target's writeFileOutput).
 import { extname } from 'node:path';
-import { SmallestTtsError, UsageError } from '../errors.js';
+import { SmallestTtsError, UsageError } from '../core/errors.js';
 
-import type { TimedWord } from '../waves/speech-stream.js';
+import type { TimedWord } from '../waves/utterance/speech-stream.js';
 import { endsSentence } from './sentence-end.js';
 
 /** One spoken word, in seconds from the start of the whole output's audio. */

@@ -1,8 +1,8 @@
 // What a WavesClient takes (options, per-job options) and the events it emits.
 import type { Agent } from 'node:http';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../core/settings.js';
 import type { Tracer } from './trace.js';
-import type { Route } from './url.js';
+import type { Route } from '../protocol/routes.js';
 
 export interface WavesClientOptions {
   apiKey: string;

@@ -2,17 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
-import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../errors.js';
-import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../settings.js';
+import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
+import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../core/settings.js';
 import { textFragments, type TextInput } from '../text/fragments.js';
-import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './job.js';
-import { decodeFrame } from './protocol.js';
+import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './utterance/job.js';
+import { decodeFrame } from '../protocol/messages.js';
 import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import { sentFrame } from './trace.js';
-import type { SpeechStream } from './speech-stream.js';
+import type { SpeechStream } from './utterance/speech-stream.js';
 import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
-import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from './url.js';
+import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from '../protocol/routes.js';
 
 export type { SynthesizeOptions, WavesClientEvents, WavesClientOptions };
 

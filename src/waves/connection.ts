@@ -1,7 +1,7 @@
 // Opens one Waves socket: the key in the Authorization header only, a refused upgrade mapped to a typed error.
 import type { Agent, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsError } from '../errors.js';
+import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsError } from '../core/errors.js';
 import { describeNetworkFailure, networkFailure } from './network-failure.js';
 import { socketId, type Tracer } from './trace.js';
 

@@ -1,8 +1,8 @@
 // The client's one socket as one state value — idle, connecting, open or closed — with cancellable, backed-off opening.
 import type { Agent } from 'node:http';
 import type WebSocket from 'ws';
-import { ConnectionError, SmallestTtsError } from '../errors.js';
-import { modelSpec } from '../models.js';
+import { ConnectionError, SmallestTtsError } from '../core/errors.js';
+import { modelSpec } from '../core/models.js';
 import { openSocket } from './connection.js';
 import { cancellableDelay, withJitter } from './reconnect-policy.js';
 import { receivedFrame, socketId, type Tracer } from './trace.js';

@@ -1,11 +1,11 @@
 // The voice catalog over REST: GET {http base}/…/{model}/get_voices with the Bearer key; every tag optional.
 import { request as httpRequest, type Agent } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../errors.js';
-import { LANGUAGES, sendsWordTimestamps } from '../settings.js';
+import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../core/errors.js';
+import { LANGUAGES, sendsWordTimestamps } from '../core/settings.js';
 import { describeNetworkFailure, networkFailure } from './network-failure.js';
 import type { Tracer } from './trace.js';
-import { voicesUrl } from './url.js';
+import { voicesUrl } from '../protocol/routes.js';
 
 export interface Voice {
   voiceId: string;

@@ -1,7 +1,7 @@
 // `smallest-tts completion bash|zsh|fish`: completion scripts generated from the program itself.
 import type { Command, Option } from 'commander';
-import { UsageError } from '../../errors.js';
-import { DEFAULT_SETTINGS, LANGUAGE_CODES, MODELS, MODEL_SPECS, SAMPLE_RATES } from '../../settings.js';
+import { UsageError } from '../../core/errors.js';
+import { DEFAULT_SETTINGS, LANGUAGE_CODES, MODELS, MODEL_SPECS, SAMPLE_RATES } from '../../core/settings.js';
 
 interface Spec {
   name: string;

@@ -1,7 +1,7 @@
 // `smallest-tts config set|get|unset|list|path`: defaults and profiles in the config file.
-import { UsageError } from '../../errors.js';
-import { DEFAULT_SETTINGS } from '../../settings.js';
-import { DEFAULT_BASE_URL } from '../../waves/url.js';
+import { UsageError } from '../../core/errors.js';
+import { DEFAULT_SETTINGS } from '../../core/settings.js';
+import { DEFAULT_BASE_URL } from '../../protocol/routes.js';
 import { didYouMean } from '../suggest.js';
 import { checkConfigSet } from '../config-check.js';
 import { CONFIG_KEYS, checkProfileName, configPath, isConfigKey, loadConfig, redactKey, updateConfig, type ConfigData, type ConfigKey, type Profile } from '../config-file.js';

@@ -1,8 +1,8 @@
 // `smallest-tts doctor`: probes the service with a few seconds of audio and prints what it did
 // against what the client relies on; exit 0 when every rule holds, 1 naming what to report.
-import { UsageError } from '../../errors.js';
-import { DEFAULT_SETTINGS } from '../../settings.js';
-import { DRAIN_CAP_MS } from '../../waves/drain-limits.js';
+import { UsageError } from '../../core/errors.js';
+import { DEFAULT_SETTINGS } from '../../core/settings.js';
+import { DRAIN_CAP_MS } from '../../waves/utterance/drain-limits.js';
 import type { ErrorSeen, ExchangeFacts } from '../../waves/doctor/exchange.js';
 import { runProbe, type ProbeReport, type RefusalStep, type RequestStep, type StepName } from '../../waves/doctor/probe.js';
 import { GAP_LIMIT_MS, STEP_LABELS, judge, type Verdict } from '../../waves/doctor/rules.js';

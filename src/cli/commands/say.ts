@@ -2,9 +2,9 @@
 import { stat } from 'node:fs/promises';
 import type { AudioSink } from '../../audio/sink.js';
 import { SpeakerSink, probePlayback } from '../../audio/speaker.js';
-import { ApiError, SmallestTtsError, UsageError } from '../../errors.js';
-import type { Settings } from '../../settings.js';
-import { synthesizeToSink, type SynthesisStats } from '../../synthesize.js';
+import { ApiError, SmallestTtsError, UsageError } from '../../core/errors.js';
+import type { Settings } from '../../core/settings.js';
+import { synthesizeToSink, type SynthesisStats } from '../../pipeline/synthesize.js';
 import type { TextInput } from '../../text/fragments.js';
 import { NOTHING_TO_SPEAK, textInput, whenTextArrives } from '../../text/input.js';
 import { WavesClient } from '../../waves/client.js';

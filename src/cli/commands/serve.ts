@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { SmallestTtsError, UsageError } from '../../errors.js';
+import { SmallestTtsError, UsageError } from '../../core/errors.js';
 import { ToneEngine, type SpeechEngine } from '../../server/engine.js';
 import { MAX_TIMER_MS } from '../../server/server-options.js';
 import { startWavesServer, type ReleaseMode, type WavesServerOptions } from '../../server/waves-server.js';

@@ -1,5 +1,5 @@
 // `smallest-tts voices` and `smallest-tts languages`: the catalogs, as a table or JSON.
-import { DEFAULT_SETTINGS, LANGUAGES, modelSpec } from '../../settings.js';
+import { DEFAULT_SETTINGS, LANGUAGES, modelSpec } from '../../core/settings.js';
 import { fetchVoices, filterVoices, type Voice } from '../../waves/voices.js';
 import { openConnection } from '../connect.js';
 import type { ConnectionFlags } from '../options.js';
@@ -7,7 +7,7 @@ import { safeLine } from '../sanitize.js';
 import { Ui } from '../ui.js';
 import { readVoiceCache, writeVoiceCache } from '../voice-cache.js';
 import { offlineVoices } from '../voice-check.js';
-import { DEFAULT_BASE_URL } from '../../waves/url.js';
+import { DEFAULT_BASE_URL } from '../../protocol/routes.js';
 
 export interface VoicesFlags extends ConnectionFlags {
   model?: string;

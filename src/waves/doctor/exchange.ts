@@ -1,6 +1,6 @@
 // One exchange of the probe: frames sent on a ProbeSocket, then everything that came back until the
 // service went quiet, refused, closed or said nothing; and the facts read from it (pure).
-import type { WordTimestamp } from '../protocol.js';
+import type { WordTimestamp } from '../../protocol/messages.js';
 import type { ProbeSocket, Seen, SocketEnd } from './probe-socket.js';
 
 export type ExchangeOutcome = 'quiet' | 'error' | 'closed' | 'no-answer' | 'too-long';

@@ -2,7 +2,7 @@
 // raw, and traced; waiting is by "the next frame, the close, or a timeout", never by protocol rules.
 import type WebSocket from 'ws';
 import { openSocket } from '../connection.js';
-import { decodeFrame, type Frame } from '../protocol.js';
+import { decodeFrame, type Frame } from '../../protocol/messages.js';
 import { receivedFrame, sentFrame, socketId, type Tracer } from '../trace.js';
 
 export interface Seen {

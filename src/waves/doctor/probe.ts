@@ -1,12 +1,12 @@
 // The doctor's probe: a few seconds of audio that show how a Waves service segments, completes,
 // times words, refuses and closes, spoken directly on the protocol (not through WavesClient).
 import { randomBytes } from 'node:crypto';
-import { AuthError, SmallestTtsError } from '../../errors.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../settings.js';
-import { DRAIN_CAP_MS } from '../drain-limits.js';
-import { buildRequest } from '../protocol.js';
+import { AuthError, SmallestTtsError } from '../../core/errors.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings.js';
+import { DRAIN_CAP_MS } from '../utterance/drain-limits.js';
+import { buildRequest } from '../../protocol/messages.js';
 import type { Tracer } from '../trace.js';
-import { streamUrl } from '../url.js';
+import { streamUrl } from '../../protocol/routes.js';
 import { fetchVoices } from '../voices.js';
 import { errorShape, exchange, exchangeFacts, type ErrorSeen, type ExchangeFacts, type ExchangeTimes } from './exchange.js';
 import { ProbeSocket } from './probe-socket.js';

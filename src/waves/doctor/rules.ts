@@ -1,6 +1,6 @@
 // What the client relies on, checked against what the probe saw (pure): a summary of the service's
 // behaviour and one verdict per rule, each with the evidence that decided it.
-import { DRAIN_CAP_MS } from '../drain-limits.js';
+import { DRAIN_CAP_MS } from '../utterance/drain-limits.js';
 import { wordConvention, type ErrorSeen, type ExchangeFacts, type WordConvention } from './exchange.js';
 import type { ProbeReport, RequestStep } from './probe.js';
 

@@ -1,6 +1,6 @@
 // Parses a manifest file (.txt, .jsonl, .csv) into raw entries, streaming: one line or record at a time.
 import { extname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { parseCsv } from './csv.js';
 import { readChunks, splitLines } from './lines.js';
 

@@ -1,9 +1,9 @@
 // Text → client → sink: one job for the whole text (a continuation on the live route), written as it arrives; returns stats.
-import type { AudioSink } from './audio/sink.js';
-import type { Settings } from './settings.js';
-import type { TextInput } from './text/fragments.js';
-import type { WavesClient } from './waves/client.js';
-import type { TimedWord } from './waves/speech-stream.js';
+import type { AudioSink } from '../audio/sink.js';
+import type { Settings } from '../core/settings.js';
+import type { TextInput } from '../text/fragments.js';
+import type { WavesClient } from '../waves/client.js';
+import type { TimedWord } from '../waves/utterance/speech-stream.js';
 
 export interface SynthesisStats {
   requests: number;

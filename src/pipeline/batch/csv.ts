@@ -1,7 +1,7 @@
 // CSV manifests through csv-parse (streaming, RFC 4180): records with the line each starts on, problems as usage errors.
 import { Readable } from 'node:stream';
 import { parse, type CsvError, type Options } from 'csv-parse';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 
 export interface CsvRecord {
   /** The 1-based line the record starts on. */

@@ -1,7 +1,7 @@
 // Waves wire format: request encoding (unset and model-inappropriate fields omitted) and tolerant frame decoding.
-import { modelSpec } from '../models.js';
-import { V2_ONLY_KEYS, type Settings } from '../settings.js';
-import type { Route } from './url.js';
+import { modelSpec } from '../core/models.js';
+import { V2_ONLY_KEYS, type Settings } from '../core/settings.js';
+import type { Route } from './routes.js';
 
 export interface WavesRequest {
   text: string;

@@ -1,10 +1,10 @@
 // Where one batch item's audio goes: its file name, whether it is already finished, and the sink that writes it.
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OUTPUT_FORMATS, isOutputFormat, type OutputFormat } from '../audio/formats.js';
-import { openFileSink } from '../audio/output.js';
-import type { AudioSink } from '../audio/sink.js';
-import { processAlive } from '../util/process-alive.js';
+import { OUTPUT_FORMATS, isOutputFormat, type OutputFormat } from '../../audio/formats.js';
+import { openFileSink } from '../../audio/output.js';
+import type { AudioSink } from '../../audio/sink.js';
+import { processAlive } from '../../core/files/process-alive.js';
 
 /** Output formats a batch item can ask for: every format the CLI writes. */
 export const ITEM_FORMATS = OUTPUT_FORMATS;

@@ -1,6 +1,6 @@
 // Waves URLs: the live route and the per-model routes for bare-host and with-path bases, REST bases, the loopback test.
-import { UsageError } from '../errors.js';
-import { modelSpec } from '../models.js';
+import { UsageError } from '../core/errors.js';
+import { modelSpec } from '../core/models.js';
 
 export const DEFAULT_BASE_URL = 'wss://api.smallest.ai';
 /** The seed's host: its per-model routes live under /api/v1. */

@@ -1,8 +1,8 @@
 // Subtitles beside a batch item's audio: from the item's word timings to `{id}.srt` (or .vtt), written atomically.
-import { writeFileOutput } from '../audio/byte-target.js';
-import { buildCues, formatSubtitles, type SubtitleFormat } from '../text/subtitles.js';
+import { writeFileOutput } from '../../audio/byte-target.js';
+import { buildCues, formatSubtitles, type SubtitleFormat } from '../../text/subtitles.js';
 import type { SynthesisStats } from '../synthesize.js';
-import type { TimedWord } from '../waves/speech-stream.js';
+import type { TimedWord } from '../../waves/utterance/speech-stream.js';
 
 /** The word timings of one item's whole audio, already timed against the audio written. */
 export function itemWordTimings(stats: Pick<SynthesisStats, 'words'>): TimedWord[] {

@@ -1,6 +1,6 @@
 // One batch item: its id, text and per-item settings, and the checks an item must pass before anything is sent.
-import { SmallestTtsError } from '../errors.js';
-import { formatIssues, mergeSettings, parseSettingValue, validateSettings, type Settings } from '../settings.js';
+import { SmallestTtsError } from '../../core/errors.js';
+import { formatIssues, mergeSettings, parseSettingValue, validateSettings, type Settings } from '../../core/settings.js';
 import { isItemFormat, ITEM_FORMATS, type ItemFormat } from './item-sink.js';
 
 export interface BatchItem {

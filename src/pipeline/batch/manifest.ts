@@ -1,6 +1,6 @@
 // A manifest as batch items: a first pass checks every line and counts, a second streams the items.
-import { UsageError } from '../errors.js';
-import type { Settings } from '../settings.js';
+import { UsageError } from '../../core/errors.js';
+import type { Settings } from '../../core/settings.js';
 import { itemProblems, manifestSetting, type BatchItem } from './item.js';
 import type { ItemFormat } from './item-sink.js';
 import { readEntries, type ManifestFormat, type RawEntry } from './manifest-entries.js';

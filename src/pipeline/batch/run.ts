@@ -1,13 +1,13 @@
 // runBatch: items from one shared cursor → N workers, each with its own client and socket → one file per item, resumably.
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, AuthError, ConnectionError } from '../errors.js';
-import { makeFolders } from '../util/make-folders.js';
-import { mergeSettings, type Settings } from '../settings.js';
+import { ApiError, AuthError, ConnectionError } from '../../core/errors.js';
+import { makeFolders } from '../../core/files/make-folders.js';
+import { mergeSettings, type Settings } from '../../core/settings.js';
 import { synthesizeToSink } from '../synthesize.js';
-import type { SubtitleFormat } from '../text/subtitles.js';
-import { WavesClient, type WavesClientOptions } from '../waves/client.js';
-import type { Route } from '../waves/url.js';
+import type { SubtitleFormat } from '../../text/subtitles.js';
+import { WavesClient, type WavesClientOptions } from '../../waves/client.js';
+import type { Route } from '../../protocol/routes.js';
 import { itemProblems, type BatchItem } from './item.js';
 import { isFinished, itemPath, openItemSink, sweepStaleTemps, type ItemFormat } from './item-sink.js';
 import { itemWordTimings, writeItemSubtitles } from './item-subtitles.js';

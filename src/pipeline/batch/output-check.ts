@@ -1,7 +1,7 @@
 // Whether a batch's output folder can keep what is bought: checked before the first request, and
 // recognised in a write's failure, so a full disk stops the batch instead of failing every item.
-import { SmallestTtsError } from '../errors.js';
-import { probeFolder } from '../util/probe-folder.js';
+import { SmallestTtsError } from '../../core/errors.js';
+import { probeFolder } from '../../core/files/probe-folder.js';
 
 /** Failures of the folder, not of one item: every further item would fail the same way. */
 const FOLDER_WIDE: Record<string, string> = {

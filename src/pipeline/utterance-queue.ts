@@ -1,7 +1,7 @@
 // Plays utterances one after another into a sink (and a recorder, for /save); stop() silences at once.
 // Requests are made only a few utterances ahead of playback, so queued text never piles up audio.
-import type { AudioSink } from './audio/sink.js';
-import type { SpeechStream } from './waves/speech-stream.js';
+import type { AudioSink } from '../audio/sink.js';
+import type { SpeechStream } from '../waves/utterance/speech-stream.js';
 
 export interface UtteranceQueueOptions {
   /** Opens the output for a sample rate; called again when the rate changes. */

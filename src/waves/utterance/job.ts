@@ -1,9 +1,9 @@
 // One synthesis job: a one-shot request, continuations, or a sequence of requests; sends its text as room
 // allows, takes its frames, and after a dropped socket resends without delivering any audio twice.
-import type { Settings } from '../settings.js';
+import type { Settings } from '../../core/settings.js';
 import { ContextTrack } from './context-track.js';
 import { allWordsBack, type FrameKind, type PaceSeen } from './drain.js';
-import { buildRequest, type WavesRequest, type WordTimestamp } from './protocol.js';
+import { buildRequest, type WavesRequest, type WordTimestamp } from '../../protocol/messages.js';
 import { DEFAULT_CHARS_PER_SECOND, heardCharsEstimate, maySendMore } from './send-window.js';
 import { SpeechStream } from './speech-stream.js';
 

@@ -1,5 +1,5 @@
 // The audio of one request (or one continuation) as an async iterable of whole-sample PCM buffers, with its word timings.
-import type { WordTimestamp } from './protocol.js';
+import type { WordTimestamp } from '../../protocol/messages.js';
 
 export interface RequestTimings {
   /** performance.now() values; undefined until the event happened. */

@@ -1,5 +1,5 @@
 // Shards: `K/N` takes the items whose 0-based index ≡ K−1 (mod N), so N runs cover a manifest exactly once.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 
 export interface Shard {
   /** 1-based: 1 … count. */
