@@ -9,7 +9,7 @@ import type { AudioSink } from '../src/audio/sink.js';
 import { ToneEngine } from '../src/server/engine.js';
 import { startWavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
 import { synthesizeToSink } from '../src/pipeline/synthesize.js';
-import { WavesClient } from '../src/waves/client.js';
+import { WavesClient } from '../src/pipeline/client.js';
 import WebSocket from 'ws';
 import { UtteranceQueue } from '../src/pipeline/utterance-queue.js';
 import { RealTimeSink } from './realtime-sink.js';

@@ -1,5 +1,5 @@
 // The public library API of smallest-tts: client, settings, sinks, text helpers, the local server, errors.
-export { WavesClient, type WavesClientOptions, type WavesClientEvents } from './waves/client.js';
+export { WavesClient, type WavesClientOptions, type WavesClientEvents } from './pipeline/client.js';
 export { SpeechStream, type RequestTimings } from './waves/utterance/speech-stream.js';
 export type { TraceEvent, Tracer } from './waves/trace.js';
 export { buildRequest, decodeFrame, type Frame, type WavesRequest } from './protocol/messages.js';

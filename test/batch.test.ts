@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ApiError } from '../src/core/errors.js';
 import { startWavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
-import { WavesClient } from '../src/waves/client.js';
+import { WavesClient } from '../src/pipeline/client.js';
 import { LINES, pcmFor, texts, wavsIn } from './batch-fixtures.js';
 import { API_KEY, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 

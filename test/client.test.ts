@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../src/core/errors.js';
-import { WavesClient, type WavesClientOptions } from '../src/waves/client.js';
+import { WavesClient, type WavesClientOptions } from '../src/pipeline/client.js';
 import { API_KEY, sentPcm, startServer, waitFor, type TestContextLike } from './helpers.js';
 import { startPeer } from './hostile-peer.js';
 import type { WavesServer } from '../src/server/waves-server.js';

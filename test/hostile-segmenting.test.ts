@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { WavesClient, type WavesClientOptions } from '../src/waves/client.js';
+import { WavesClient, type WavesClientOptions } from '../src/pipeline/client.js';
 import type { SpeechStream, TimedWord } from '../src/waves/utterance/speech-stream.js';
 import { API_KEY, ROOT, parseWav, runCli, tempDir, type TestContextLike } from './helpers.js';
 import { prose, random } from './prose.js';

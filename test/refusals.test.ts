@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiError, refusalKind } from '../src/core/errors.js';
-import { WavesClient } from '../src/waves/client.js';
+import { WavesClient } from '../src/pipeline/client.js';
 import { API_KEY, runCli, tempDir } from './helpers.js';
 import { startPeer, type PeerMessage } from './hostile-peer.js';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // Where the CLI's client connects: the configured API (through a proxy if the environment names one), or (--offline) a local server started in-process.
 import type { Agent } from 'node:http';
-import type { WavesClient } from '../waves/client.js';
+import type { WavesClient } from '../pipeline/client.js';
 import type { Tracer } from '../waves/trace.js';
 import type { Route } from '../protocol/routes.js';
 import { safeLine } from './sanitize.js';

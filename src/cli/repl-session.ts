@@ -9,7 +9,7 @@ import {
   settingFlagName, type SettingKey, type Settings,
 } from '../core/settings.js';
 import type { UtteranceQueue } from '../pipeline/utterance-queue.js';
-import type { WavesClient } from '../waves/client.js';
+import type { WavesClient } from '../pipeline/client.js';
 import { OUTPUT_FORMATS, FORMAT_INFO } from '../audio/formats.js';
 import { actionableHint } from './report-error.js';
 import { didYouMean } from './suggest.js';

@@ -2,7 +2,7 @@
 import type { AudioSink } from '../audio/sink.js';
 import type { Settings } from '../core/settings.js';
 import type { TextInput } from '../text/fragments.js';
-import type { WavesClient } from '../waves/client.js';
+import type { WavesClient } from './client.js';
 import type { TimedWord } from '../waves/utterance/speech-stream.js';
 
 export interface SynthesisStats {

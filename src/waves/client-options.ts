@@ -33,8 +33,6 @@ export interface WavesClientOptions {
    * Default 0: fail at once.
    */
   overLimitRetryMs?: number;
-  /** Longest fragment of text sent at once. Default 250 characters. */
-  maxChars?: number;
   /** Told of every connect attempt, open, frame sent or received (audio as a byte count) and close. */
   trace?: Tracer;
 }

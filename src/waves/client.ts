@@ -1,10 +1,10 @@
-// WavesClient: one job in flight on one socket (a SocketSlot), a queue, reconnects for recoverable drops, cancellation per job.
+// WavesSocketClient: one job in flight on one socket (a SocketSlot), a queue, reconnects for recoverable drops, cancellation per job.
+// Text comes in already cut into fragments (src/text cuts it; src/pipeline/client.ts joins the two).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../core/settings.js';
-import { textFragments, type TextInput } from '../text/fragments.js';
 import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './utterance/job.js';
 import { decodeFrame } from '../protocol/messages.js';
 import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
@@ -16,9 +16,20 @@ import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from '../protocol/r
 
 export type { SynthesizeOptions, WavesClientEvents, WavesClientOptions };
 
+/**
+ * Fragments of text to speak, each short enough for one request: a list when the whole text is
+ * known (one fragment goes as a single request), or fragments as they are cut from text still
+ * arriving (an LLM's tokens, a pipe).
+ */
+export type FragmentSource = readonly string[] | AsyncIterable<string>;
+
+async function* fromList(fragments: readonly string[]): AsyncGenerator<string> {
+  yield* fragments;
+}
+
 const IDLE_TIMEOUT_MESSAGE = /timed out after .* inactivity/i;
 
-export class WavesClient extends EventEmitter<WavesClientEvents> {
+export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   readonly baseUrl: string;
   readonly route: Route;
   private readonly apiKey: string;
@@ -89,18 +100,15 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   /**
-   * Speaks `input`: a string, or pieces of text as they arrive (an LLM's tokens, lines from a pipe).
-   * Long or streamed text goes out as fragments of one continuation on the live route, as requests
-   * back to back elsewhere. The audio streams as it arrives. A Settings object as the second
-   * argument is read as `{ settings }`.
+   * Speaks fragments of text. A continuation on the live route, requests back to back elsewhere; a
+   * list of one fragment is a single request. The audio streams as it arrives.
    */
-  synthesize(input: TextInput, options: SynthesizeOptions | Readonly<Settings> = {}): SpeechStream {
-    const opts: SynthesizeOptions = 'voice' in options && 'model' in options ? { settings: options as Settings } : (options as SynthesizeOptions);
+  synthesizeFragments(fragments: FragmentSource, opts: SynthesizeOptions = {}): SpeechStream {
     const settings = { ...(opts.settings ?? this.currentSettings) };
-    const maxChars = this.options.maxChars ?? 250;
-    const oneShot = typeof input === 'string' && input.replace(/\s+/g, ' ').trim().length <= maxChars;
+    const oneShot = Array.isArray(fragments) && fragments.length <= 1;
     const mode: JobMode = oneShot ? 'one-shot' : this.supportsContinuations(settings) ? 'context' : 'sequence';
-    const job = new Job(textFragments(input, { maxChars, language: settings.language }), settings, {
+    const source = Array.isArray(fragments) ? fromList(fragments) : (fragments as AsyncIterable<string>)[Symbol.asyncIterator]();
+    const job = new Job(source, settings, {
       mode,
       maxBufferedBytes: settings.sampleRate * 2 * 20,
       inactivityTimeoutMs: this.options.requestTimeoutMs ?? 20_000,

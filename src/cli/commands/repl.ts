@@ -10,7 +10,7 @@ import { formatFromPath } from '../../audio/formats.js';
 import { openFileSink, type CountingSink } from '../../audio/output.js';
 import { UsageError } from '../../core/errors.js';
 import { UtteranceQueue } from '../../pipeline/utterance-queue.js';
-import { WavesClient } from '../../waves/client.js';
+import { WavesClient } from '../../pipeline/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';

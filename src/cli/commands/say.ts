@@ -7,7 +7,7 @@ import type { Settings } from '../../core/settings.js';
 import { synthesizeToSink, type SynthesisStats } from '../../pipeline/synthesize.js';
 import type { TextInput } from '../../text/fragments.js';
 import { NOTHING_TO_SPEAK, textInput, whenTextArrives } from '../../text/input.js';
-import { WavesClient } from '../../waves/client.js';
+import { WavesClient } from '../../pipeline/client.js';
 import type { ValueOrigins } from '../config-apply.js';
 import { openConnection, reportClientEvents } from '../connect.js';
 import { settingsFromFlags, type ConnectionFlags, type SettingsFlags } from '../options.js';

@@ -6,7 +6,7 @@ import { makeFolders } from '../../core/files/make-folders.js';
 import { mergeSettings, type Settings } from '../../core/settings.js';
 import { synthesizeToSink } from '../synthesize.js';
 import type { SubtitleFormat } from '../../text/subtitles.js';
-import { WavesClient, type WavesClientOptions } from '../../waves/client.js';
+import { WavesClient, type WavesClientOptions } from '../../pipeline/client.js';
 import type { Route } from '../../protocol/routes.js';
 import { itemProblems, type BatchItem } from './item.js';
 import { isFinished, itemPath, openItemSink, sweepStaleTemps, type ItemFormat } from './item-sink.js';
