@@ -2,7 +2,7 @@
 import type * as readline from 'node:readline';
 import type { AudioSink } from '../audio/sink.js';
 import { SpeakerSink } from '../audio/speaker.js';
-import type { SpeechStream } from '../waves/utterance/speech-stream.js';
+import type { SpeechStream, TimedWord } from '../waves/utterance/speech-stream.js';
 import { Karaoke } from './karaoke.js';
 
 export class ReplKaraoke {
@@ -34,10 +34,13 @@ export class ReplKaraoke {
     const clock = sink.clock;
     const startMs = clock.fedTotalMs;
     const karaoke = new Karaoke(this.screen, () => (clock.playedMs() - startMs) / 1000, this.highlight);
-    for (const word of stream.words) karaoke.word(word);
     karaoke.segment({ text: stream.text, start: 0 });
-    stream.onWord = (word) => karaoke.word(word);
     this.current = { stream, karaoke };
+  }
+
+  /** A word of the line playing (the utterance queue tells them in order, from its first audio on). */
+  word(stream: SpeechStream, word: TimedWord): void {
+    if (this.current?.stream === stream) this.current.karaoke.word(word);
   }
 
   /** A key was pressed: give the line back to the prompt at once (the karaoke waits for an empty line again). */
@@ -48,7 +51,6 @@ export class ReplKaraoke {
 
   stop(stream?: SpeechStream): void {
     if (!this.current || (stream && this.current.stream !== stream)) return;
-    this.current.stream.onWord = null;
     this.current.karaoke.stop();
     this.current = null;
     if (this.covering) this.restorePrompt();

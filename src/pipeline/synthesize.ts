@@ -45,18 +45,21 @@ export async function synthesizeToSink(client: WavesClient, input: TextInput, si
   const stats: SynthesisStats = { requests: 0, bytes: 0, audioSeconds: 0, totalMs: 0, interrupted: false, words: [] };
   const textTotal = typeof input === 'string' ? input.replace(/\s+/g, ' ').trim().length : options.textTotal;
   const stream = client.synthesize(input, { settings, signal });
-  stream.onWord = options.onWord ?? null;
-  stream.onSegment = options.onSegment ?? null;
-  const bytesPerSecond = settings.sampleRate * 2;
-  for await (const pcm of stream) {
-    if (signal?.aborted) break;
+  const writeAudio = async (pcm: Buffer): Promise<void> => {
     if (stats.firstAudioMs === undefined) {
       stats.firstAudioMs = performance.now() - started;
       options.onFirstAudio?.();
     }
     await sink.write(pcm);
     stats.bytes += pcm.length;
-    options.onProgress?.({ textDone: stream.textDone, textTotal, audioSeconds: stats.bytes / bytesPerSecond });
+    options.onProgress?.({ textDone: stream.textDone, textTotal, audioSeconds: stats.bytes / (settings.sampleRate * 2) });
+  };
+  const bytesPerSecond = settings.sampleRate * 2;
+  for await (const event of stream.all({ segments: options.onSegment !== undefined })) {
+    if (signal?.aborted) break;
+    if (event.type === 'word') options.onWord?.(event.word);
+    else if (event.type === 'segment') options.onSegment?.({ text: event.text, start: event.start });
+    else await writeAudio(event.pcm);
   }
   stats.requests = stream.requests;
   stats.words = stream.words;

@@ -1,7 +1,7 @@
 // Plays utterances one after another into a sink (and a recorder, for /save); stop() silences at once.
 // Requests are made only a few utterances ahead of playback, so queued text never piles up audio.
 import type { AudioSink } from '../audio/sink.js';
-import type { SpeechStream } from '../waves/utterance/speech-stream.js';
+import type { SpeechStream, TimedWord } from '../waves/utterance/speech-stream.js';
 
 export interface UtteranceQueueOptions {
   /** Opens the output for a sample rate; called again when the rate changes. */
@@ -13,6 +13,8 @@ export interface UtteranceQueueOptions {
   /** An utterance's first audio is about to be written to `sink`; `ended` when it stops (done or stopped). */
   onUtterance?: (stream: SpeechStream, sink: AudioSink) => void;
   onUtteranceEnd?: (stream: SpeechStream) => void;
+  /** Each word timing of the utterance playing, once its first audio has gone to the sink (earlier words come then). */
+  onWord?: (stream: SpeechStream, word: TimedWord) => void;
 }
 
 /** Something to do at its place in the queue, after the audio before it (e.g. start or stop a recording). */
@@ -89,21 +91,35 @@ export class UtteranceQueue {
           continue;
         }
         const stream = item.stream ?? item.speech();
-        let started = false;
-        try {
-          for await (const pcm of stream) {
-            if (generation !== this.generation) break;
-            const sink = await this.sinkFor(stream.sampleRate);
-            if (!started) this.options.onUtterance?.(stream, sink);
-            started = true;
-            await Promise.all([sink.write(pcm), this.recorder?.write(pcm)]);
-          }
-        } finally {
-          if (started) this.options.onUtteranceEnd?.(stream);
-        }
+        await this.play(stream, generation);
       } catch (error) {
         if (generation === this.generation) this.options.onError(error as Error);
       }
+    }
+  }
+
+  /** Writes one utterance's audio to the sink (and the recorder) and tells its words, until it ends or the queue is stopped. */
+  private async play(stream: SpeechStream, generation: number): Promise<void> {
+    let started = false;
+    const early: TimedWord[] = [];
+    try {
+      for await (const event of stream.all()) {
+        if (generation !== this.generation) break;
+        if (event.type === 'word') {
+          if (started) this.options.onWord?.(stream, event.word);
+          else early.push(event.word);
+        }
+        if (event.type !== 'audio') continue;
+        const sink = await this.sinkFor(stream.sampleRate);
+        if (!started) {
+          this.options.onUtterance?.(stream, sink);
+          for (const word of early.splice(0)) this.options.onWord?.(stream, word);
+        }
+        started = true;
+        await Promise.all([sink.write(event.pcm), this.recorder?.write(event.pcm)]);
+      }
+    } finally {
+      if (started) this.options.onUtteranceEnd?.(stream);
     }
   }
 

@@ -1,13 +1,13 @@
-// WavesSocketClient: one job in flight on one socket (a SocketSlot), a queue, reconnects for recoverable drops, cancellation per job.
+// WavesSocketClient: one utterance in flight on one socket (a SocketSlot), a queue, reconnects for recoverable drops, cancellation per utterance.
 // Text comes in already cut into fragments (src/text cuts it; src/pipeline/client.ts joins the two).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../core/settings.js';
-import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './utterance/job.js';
+import { INPUT_PAUSE_CLOSE_MS, Utterance, type UtteranceMode } from './utterance/utterance.js';
 import { decodeFrame } from '../protocol/messages.js';
-import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
+import { describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import { sentFrame } from './trace.js';
 import type { SpeechStream } from './utterance/speech-stream.js';
@@ -36,8 +36,8 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   private readonly options: WavesClientOptions;
   private currentSettings: Settings;
   private readonly slot: SocketSlot;
-  private queue: Job[] = [];
-  private inFlight: Job | null = null;
+  private queue: Utterance[] = [];
+  private inFlight: Utterance | null = null;
   private pumping = false;
   /** The last socket dropped: the next open retries with backoff. */
   private reconnecting = false;
@@ -47,9 +47,9 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   private endedIds: string[] = [];
   private idleNotice = false;
   /** A continuation between texts whose socket the server closed; it asks for one when text comes. */
-  private parked: Job | null = null;
+  private parked: Utterance | null = null;
   /** Jobs refused for the account's limit, waiting to retry. */
-  private readonly waiting = new Set<Job>();
+  private readonly waiting = new Set<Utterance>();
 
   constructor(options: WavesClientOptions) {
     super();
@@ -106,9 +106,9 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   synthesizeFragments(fragments: FragmentSource, opts: SynthesizeOptions = {}): SpeechStream {
     const settings = { ...(opts.settings ?? this.currentSettings) };
     const oneShot = Array.isArray(fragments) && fragments.length <= 1;
-    const mode: JobMode = oneShot ? 'one-shot' : this.supportsContinuations(settings) ? 'context' : 'sequence';
+    const mode: UtteranceMode = oneShot ? 'one-shot' : this.supportsContinuations(settings) ? 'context' : 'sequence';
     const source = Array.isArray(fragments) ? fromList(fragments) : (fragments as AsyncIterable<string>)[Symbol.asyncIterator]();
-    const job = new Job(source, settings, {
+    const utterance = new Utterance(source, settings, {
       mode,
       maxBufferedBytes: settings.sampleRate * 2 * 20,
       inactivityTimeoutMs: this.options.requestTimeoutMs ?? 20_000,
@@ -116,26 +116,26 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
       pauseCloseMs: Math.min(INPUT_PAUSE_CLOSE_MS, (this.options.idleTimeoutSeconds ?? Number.POSITIVE_INFINITY) * 500),
     });
     if (this.slot.isClosed) {
-      job.end(new SmallestTtsError('The client is closed.'));
-      return job.stream;
+      utterance.end(new SmallestTtsError('The client is closed.'));
+      return utterance.stream;
     }
     const { signal } = opts;
     if (signal?.aborted) {
-      job.end();
-      return job.stream;
+      utterance.end();
+      return utterance.stream;
     }
     if (signal) {
-      const onAbort = () => this.cancel(job);
+      const onAbort = () => this.cancel(utterance);
       signal.addEventListener('abort', onAbort, { once: true });
-      job.whenDone(() => signal.removeEventListener('abort', onAbort)); // one signal may serve many jobs
+      utterance.whenDone(() => signal.removeEventListener('abort', onAbort)); // one signal may serve many utterances
     }
-    this.queue.push(job);
+    this.queue.push(utterance);
     void this.pump();
-    return job.stream;
+    return utterance.stream;
   }
 
   /**
-   * Applies a settings change to every job queued from now on. Throws a UsageError, and changes
+   * Applies a settings change to every utterance queued from now on. Throws a UsageError, and changes
    * nothing, when the result is invalid. A model that needs another route reopens an idle socket.
    */
   updateSettings(update: Partial<Settings>): Settings {
@@ -150,7 +150,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     return next;
   }
 
-  /** Ends the job in flight and everything queued; drops the socket so no more of their audio arrives. Reconnects when next needed. */
+  /** Ends the utterance in flight and everything queued; drops the socket so no more of their audio arrives. Reconnects when next needed. */
   interrupt(): void {
     this.endAll();
     this.dropSocket(4000, 'interrupted');
@@ -169,23 +169,23 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   }
 
   private endAll(error?: Error): void {
-    const jobs = [...(this.inFlight ? [this.inFlight] : []), ...(this.parked ? [this.parked] : []), ...this.waiting, ...this.queue];
+    const utterances = [...(this.inFlight ? [this.inFlight] : []), ...(this.parked ? [this.parked] : []), ...this.waiting, ...this.queue];
     this.inFlight = null;
     this.parked = null;
     this.queue = [];
-    for (const job of jobs) job.end(error);
+    for (const utterance of utterances) utterance.end(error);
   }
 
-  /** One job's abort: queued, it is dropped; in flight, the socket goes with it (nothing else stops its audio). */
-  private cancel(job: Job): void {
-    if (job.isDone) return;
-    job.end(); // a parked job leaves `parked` through its done hook (see park)
-    if (this.inFlight === job) {
+  /** One utterance's abort: queued, it is dropped; in flight, the socket goes with it (nothing else stops its audio). */
+  private cancel(utterance: Utterance): void {
+    if (utterance.isDone) return;
+    utterance.end(); // a parked utterance leaves `parked` through its done hook (see park)
+    if (this.inFlight === utterance) {
       this.inFlight = null;
       this.dropSocket(4000, 'request cancelled');
       void this.pump();
     } else {
-      this.queue = this.queue.filter((j) => j !== job);
+      this.queue = this.queue.filter((j) => j !== utterance);
     }
   }
 
@@ -194,18 +194,18 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     this.pumping = true;
     try {
       while (!this.slot.isClosed && !this.inFlight && this.queue.length > 0) {
-        const job = this.queue[0];
-        if (job.isDone) {
+        const utterance = this.queue[0];
+        if (utterance.isDone) {
           this.queue.shift();
           continue;
         }
-        const url = this.socketUrl(job.settings.model);
+        const url = this.socketUrl(utterance.settings.model);
         let ws: WebSocket;
         try {
           ws = await this.socketFor(url, this.reconnecting);
         } catch (error) {
-          if (error instanceof SupersededError || this.queue[0] !== job) continue;
-          if (error instanceof ApiError && this.retryOverLimit(job, error)) {
+          if (error instanceof SupersededError || this.queue[0] !== utterance) continue;
+          if (error instanceof ApiError && this.retryOverLimit(utterance, error)) {
             this.queue.shift();
             continue;
           }
@@ -213,162 +213,157 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
           for (const j of this.queue.splice(0)) j.end(error as Error);
           break;
         }
-        if (this.queue[0] !== job || !this.slot.holds(ws) || this.inFlight) continue;
+        if (this.queue[0] !== utterance || !this.slot.holds(ws) || this.inFlight) continue;
         this.queue.shift();
-        this.run(job, ws);
+        this.run(utterance, ws);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  /** Puts a job on the socket. */
-  private run(job: Job, ws: WebSocket): void {
-    this.inFlight = job;
+  /** Puts a utterance on the socket. */
+  private run(utterance: Utterance, ws: WebSocket): void {
+    this.inFlight = utterance;
     const id = `${this.idPrefix}-${++this.sequence}`;
-    job.start({
-      route: routeFor(job.settings.model, this.route),
+    utterance.start({
+      route: routeFor(utterance.settings.model, this.route),
       requestId: `st-${id}`,
       contextId: `ctx-${id}`,
       send: (request, text) => {
         ws.send(JSON.stringify(request));
         this.options.trace?.(sentFrame(ws, request));
-        if (text) this.emit('request_sent', { text, at: performance.now(), queuedAt: job.stream.timings.queuedAt });
+        if (text) this.emit('request_sent', { text, at: performance.now(), queuedAt: utterance.stream.timings.queuedAt });
       },
-      settled: () => this.settle(job),
+      settled: () => this.settle(utterance),
       stuck: (reason) => {
-        if (this.inFlight !== job) return;
+        if (this.inFlight !== utterance) return;
         const seconds = Math.round((this.options.requestTimeoutMs ?? 20_000) / 100) / 10;
-        if (reason === 'timeout') job.end(new ConnectionError(`No answer from the server for ${seconds} s (request timeout).`));
-        else job.end();
+        if (reason === 'timeout') utterance.end(new ConnectionError(`No answer from the server for ${seconds} s (request timeout).`));
+        else utterance.end();
         this.inFlight = null;
         this.dropSocket(4000, reason === 'timeout' ? 'request timed out' : 'request abandoned');
         void this.pump();
       },
       fail: (error) => {
-        job.end(error);
-        if (this.inFlight === job) this.settle(job);
+        utterance.end(error);
+        if (this.inFlight === utterance) this.settle(utterance);
       },
     });
   }
 
-  private settle(job: Job): void {
-    if (this.inFlight !== job) return;
+  private settle(utterance: Utterance): void {
+    if (this.inFlight !== utterance) return;
     this.inFlight = null;
-    this.emit('request_complete', { text: job.stream.text, at: performance.now() });
+    this.emit('request_complete', { text: utterance.stream.text, at: performance.now() });
     void this.pump();
   }
 
   private onMessage(data: WebSocket.RawData): void {
     const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
     if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
-    const job = this.inFlight;
+    const utterance = this.inFlight;
     if (frame.type === 'error' && IDLE_TIMEOUT_MESSAGE.test(frame.message)) {
       this.idleNotice = true; // the server is about to close an idle socket: a normal end, not an error
       return;
     }
     // Frames for another request (or a finished segment) never reach the output.
-    if (frame.externalRequestId !== undefined && frame.externalRequestId !== job?.attemptRequestId) return;
+    if (frame.externalRequestId !== undefined && frame.externalRequestId !== utterance?.attemptRequestId) return;
     if (frame.externalRequestId === undefined && frame.requestId !== undefined && this.endedIds.includes(frame.requestId)) return;
-    if (!job) {
+    if (!utterance) {
       if (frame.type === 'error') this.emit('connection_error', new ApiError(frame.message, { code: frame.code }));
       return;
     }
     switch (frame.type) {
       case 'chunk':
-        return job.onChunk(frame.audio);
+        return utterance.onChunk(frame.audio);
       case 'word':
-        return job.onWord(frame.word);
+        return utterance.onWord(frame.word);
       case 'complete':
         if (frame.requestId) this.endedIds = [...this.endedIds.slice(-31), frame.requestId];
-        return job.onComplete();
+        return utterance.onComplete();
       case 'error': {
         const error = new ApiError(frame.message, { code: frame.code });
         this.inFlight = null;
-        if (!this.retryOverLimit(job, error)) job.end(error);
+        if (!this.retryOverLimit(utterance, error)) utterance.end(error);
         // The server's state of a continuation after an error is unknown: start clean.
-        if (job.mode === 'context') this.dropSocket(4000, 'request failed');
+        if (utterance.mode === 'context') this.dropSocket(4000, 'request failed');
         void this.pump();
       }
     }
   }
 
-  /** Every loss of a socket comes here: the job on it is resent, or failed with the server's reason. */
+  /** Every loss of a socket comes here: the utterance on it is resent, or failed with the server's reason. */
   private socketGone(code: number, reason: string): void {
     const idle = this.idleNotice;
     this.idleNotice = false;
     this.emit('disconnected', { code, reason: idle && !reason ? 'idle timeout' : reason });
-    const job = this.inFlight;
+    const utterance = this.inFlight;
     this.inFlight = null;
     const recoverable = isRecoverableClose(code);
-    if (job) {
-      // Only a drop that cut audio counts against the job: a continuation waiting for more text
+    if (utterance) {
+      // Only a drop that cut audio counts against the utterance: a continuation waiting for more text
       // (tail -f) may see the server close its idle socket any number of times.
-      const cut = job.detach({ code });
+      const cut = utterance.detach({ code });
       if (!recoverable) {
         const error = new ConnectionError(`The server closed the connection (${describeClose(code, reason)}).`, undefined, 'The server refused on purpose (a policy or authorisation close): check the key, the account and the request, not the network.');
-        job.end(error);
+        utterance.end(error);
         for (const j of this.queue.splice(0)) j.end(error);
-      } else if (cut && job.drops > (this.options.maxRequestRetries ?? 3)) {
+      } else if (cut && utterance.drops > (this.options.maxRequestRetries ?? 3)) {
         const idleClose = idle || /idle|inactiv/i.test(reason);
-        job.end(
+        utterance.end(
           idleClose
-            ? new ConnectionError(`The server closed the socket for inactivity ${job.drops} times while audio was still due: its idle timeout is shorter than its answers take.`, undefined, 'Ask for a longer idle timeout, or leave it at the server\'s default.')
-            : new ConnectionError(`The connection dropped ${job.drops} times during one request (last ${describeClose(code, reason)}).`),
+            ? new ConnectionError(`The server closed the socket for inactivity ${utterance.drops} times while audio was still due: its idle timeout is shorter than its answers take.`, undefined, 'Ask for a longer idle timeout, or leave it at the server\'s default.')
+            : new ConnectionError(`The connection dropped ${utterance.drops} times during one request (last ${describeClose(code, reason)}).`),
         );
-      } else if (!cut && job.idleBetweenTexts && this.queue.length === 0) {
-        this.park(job); // no reconnect until the input has more to say
+      } else if (!cut && utterance.idleBetweenTexts && this.queue.length === 0) {
+        this.park(utterance); // no reconnect until the input has more to say
       } else {
-        this.queue.unshift(job);
+        this.queue.unshift(utterance);
       }
     }
     this.reconnecting = recoverable;
-    // The first resend goes at once; a job cut again waits longer each time (250 ms, 1 s, …).
-    const delay = job && job.drops > 1 ? 250 * 4 ** (job.drops - 2) : 0;
+    // The first resend goes at once; a utterance cut again waits longer each time (250 ms, 1 s, …).
+    const delay = utterance && utterance.drops > 1 ? 250 * 4 ** (utterance.drops - 2) : 0;
     if (this.queue.length > 0) setTimeout(() => void this.pump(), delay);
   }
 
   /**
-   * A refusal for the account's concurrency limit, before any audio of the job arrived: the job waits
+   * A refusal for the account's concurrency limit, before any audio of the utterance arrived: the utterance waits
    * (backoff with jitter) and goes back to the head of the queue, for as long as the client allows.
    */
-  private retryOverLimit(job: Job, error: ApiError): boolean {
-    const budget = this.options.overLimitRetryMs ?? 0;
-    if (error.kind !== 'over-limit' || budget <= 0 || !job.deliveredNothing || job.isDone) return false;
-    const now = performance.now();
-    const state = (job.overLimit ??= { since: now, retries: 0 });
-    const left = state.since + budget - now;
-    if (left <= 0) return false;
-    const delayMs = Math.min(left, backoffDelay(state.retries++, { baseMs: 500, maxMs: 5000 }));
-    job.detach();
-    this.waiting.add(job);
-    this.emit('over_limit', { attempt: state.retries, delayMs, message: error.message });
+  private retryOverLimit(utterance: Utterance, error: ApiError): boolean {
+    if (error.kind !== 'over-limit') return false;
+    const retry = utterance.overLimitRetry(this.options.overLimitRetryMs ?? 0);
+    if (!retry) return false;
+    utterance.detach();
+    this.waiting.add(utterance);
+    this.emit('over_limit', { attempt: retry.attempt, delayMs: retry.delayMs, message: error.message });
     const timer = setTimeout(() => {
-      this.waiting.delete(job);
-      if (job.isDone || this.slot.isClosed) return;
-      this.queue.unshift(job);
+      this.waiting.delete(utterance);
+      if (utterance.isDone || this.slot.isClosed) return;
+      this.queue.unshift(utterance);
       void this.pump();
-    }, delayMs);
-    job.whenDone(() => {
+    }, retry.delayMs);
+    utterance.whenDone(() => {
       clearTimeout(timer);
-      this.waiting.delete(job);
+      this.waiting.delete(utterance);
     });
     return true;
   }
 
   /** A continuation whose socket closed while it waited for text: it takes the socket again when text comes. */
-  private park(job: Job): void {
-    this.parked = job;
-    job.onNeedsSocket = () => {
-      job.onNeedsSocket = null;
-      if (this.parked !== job) return;
+  private park(utterance: Utterance): void {
+    this.parked = utterance;
+    utterance.park(() => {
+      if (this.parked !== utterance) return;
       this.parked = null;
-      if (job.isDone || this.slot.isClosed) return;
-      this.queue.unshift(job);
+      if (this.slot.isClosed) return;
+      this.queue.unshift(utterance);
       void this.pump();
-    };
-    job.whenDone(() => {
-      if (this.parked === job) this.parked = null;
+    });
+    utterance.whenDone(() => {
+      if (this.parked === utterance) this.parked = null;
     });
   }
 
@@ -379,15 +374,15 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     return this.slot.socketFor(url, retry);
   }
 
-  /** Closes the socket on purpose. A job still on it (callers end cancelled ones first) goes back to the head of the queue. */
+  /** Closes the socket on purpose. A utterance still on it (callers end cancelled ones first) goes back to the head of the queue. */
   private dropSocket(code: number, reason: string): void {
     if (!this.slot.drop(code, reason)) return;
     this.emit('disconnected', { code, reason });
-    const job = this.inFlight;
-    if (job) {
+    const utterance = this.inFlight;
+    if (utterance) {
       this.inFlight = null;
-      job.detach();
-      this.queue.unshift(job);
+      utterance.detach();
+      this.queue.unshift(utterance);
       void this.pump();
     }
   }

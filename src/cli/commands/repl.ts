@@ -132,6 +132,7 @@ export async function runRepl(flags: ReplFlags, origins?: ValueOrigins): Promise
     onError: (error) => session.fail(error),
     onUtterance: (stream, sink) => karaoke?.start(stream, sink),
     onUtteranceEnd: (stream) => karaoke?.stop(stream),
+    onWord: (stream, word) => karaoke?.word(stream, word),
   });
   const catalogue = (model: string) => knownCatalogue({ offline: flags.offline, baseUrl: flags.baseUrl, model });
   const session = new ReplSession({ client, queue, out, initial, outputFile: flags.output, catalogue, columns: () => process.stdout.columns, signal: controller.signal });

@@ -1,4 +1,5 @@
-// The audio of one request (or one continuation) as an async iterable of whole-sample PCM buffers, with its word timings.
+// The output of one utterance: one tagged event stream (audio, word timings, segment marks) in the
+// order they arrived. Iterating the stream itself gives the audio alone, as whole-sample PCM buffers.
 import type { WordTimestamp } from '../../protocol/messages.js';
 
 export interface RequestTimings {
@@ -16,21 +17,24 @@ export interface TimedWord {
   end: number;
 }
 
+/** `audio`: PCM. `word`: a word timed against the stream's audio. `segment`: a piece of text whose audio begins at `start` seconds. */
+export type SpeechEvent =
+  | { type: 'audio'; pcm: Buffer }
+  | { type: 'word'; word: TimedWord }
+  | { type: 'segment'; text: string; start: number };
+
 export class SpeechStream implements AsyncIterable<Buffer> {
-  /** The text sent so far (all of it, once the input has ended). */
-  text: string;
   /** The rate the audio was requested at. */
   readonly sampleRate: number;
   readonly timings: RequestTimings;
-  /** True when interrupt(), an abort or close() ended the stream before its end. */
-  interrupted = false;
   /** Word timings received so far, in audio order, timed against this stream's audio. */
   readonly words: TimedWord[] = [];
-  /** Characters of text whose audio has fully arrived (for progress). */
-  textDone = 0;
-  /** Requests (or continuation fragments) sent for this stream, resends included. */
-  requests = 0;
-  private buffers: Buffer[] = [];
+  private textSoFar: string;
+  private interruptedEarly = false;
+  private doneChars = 0;
+  private requestCount = 0;
+  private segmentsWanted = false;
+  private events: SpeechEvent[] = [];
   private buffered = 0;
   private wake: (() => void) | null = null;
   private done = false;
@@ -38,15 +42,31 @@ export class SpeechStream implements AsyncIterable<Buffer> {
   private abandoned = false;
   /** Called whenever the consumer takes audio out, so a producer waiting for room can go on. */
   onDrain: (() => void) | null = null;
-  /** Called for each word as it arrives. */
-  onWord: ((word: TimedWord) => void) | null = null;
-  /** Called as each segment's audio begins: its text and where it starts in this stream's audio. */
-  onSegment: ((segment: { text: string; start: number }) => void) | null = null;
 
   constructor(text: string, sampleRate: number) {
-    this.text = text;
+    this.textSoFar = text;
     this.sampleRate = sampleRate;
     this.timings = { queuedAt: performance.now() };
+  }
+
+  /** The text sent so far (all of it, once the input has ended). */
+  get text(): string {
+    return this.textSoFar;
+  }
+
+  /** True when interrupt(), an abort or close() ended the stream before its end. */
+  get interrupted(): boolean {
+    return this.interruptedEarly;
+  }
+
+  /** Characters of text whose audio has fully arrived (for progress). */
+  get textDone(): number {
+    return this.doneChars;
+  }
+
+  /** Requests (or continuation fragments) sent for this stream, resends included. */
+  get requests(): number {
+    return this.requestCount;
   }
 
   /** The consumer stopped reading (broke out of the loop): further audio is discarded. */
@@ -63,12 +83,29 @@ export class SpeechStream implements AsyncIterable<Buffer> {
     return this.buffered;
   }
 
+  /** Whether the consumer reads segment marks (they cost an estimate to make). */
+  get wantsSegments(): boolean {
+    return this.segmentsWanted;
+  }
+
+  addText(fragment: string): void {
+    this.textSoFar = this.textSoFar ? `${this.textSoFar} ${fragment}` : fragment;
+  }
+
+  requestSent(at: number): void {
+    this.requestCount++;
+    this.timings.sentAt ??= at;
+  }
+
+  progress(textDone: number): void {
+    this.doneChars = textDone;
+  }
+
   push(pcm: Buffer): void {
     if (this.isFinished || this.abandoned || pcm.length === 0) return;
     this.timings.firstAudioAt ??= performance.now();
-    this.buffers.push(pcm);
+    this.add({ type: 'audio', pcm });
     this.buffered += pcm.length;
-    this.notify();
   }
 
   /** A word timed against the stream's audio (the caller has added the audio before its request or segment). */
@@ -76,14 +113,19 @@ export class SpeechStream implements AsyncIterable<Buffer> {
     if (this.isFinished || this.abandoned) return;
     const timed = { word: word.word, start: offsetSeconds + word.start, end: offsetSeconds + word.end };
     this.words.push(timed);
-    this.onWord?.(timed);
+    this.add({ type: 'word', word: timed });
+  }
+
+  segment(text: string, start: number): void {
+    if (this.isFinished || this.abandoned || !this.segmentsWanted) return;
+    this.add({ type: 'segment', text, start });
   }
 
   end(options: { interrupted?: boolean } = {}): void {
     if (this.isFinished) return;
     if (options.interrupted) {
-      this.interrupted = true;
-      this.buffers = []; // interrupted audio must stop now, not play out what was buffered
+      this.interruptedEarly = true;
+      this.events = []; // interrupted audio must stop now, not play out what was buffered
       this.buffered = 0;
     } else {
       this.timings.completeAt = performance.now();
@@ -98,19 +140,28 @@ export class SpeechStream implements AsyncIterable<Buffer> {
     this.notify();
   }
 
+  private add(event: SpeechEvent): void {
+    this.events.push(event);
+    this.notify();
+  }
+
   private notify(): void {
     const wake = this.wake;
     this.wake = null;
     wake?.();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+  /** Every event in arrival order: audio, word timings and (when `segments`) segment marks. One reader at a time. */
+  async *all(options: { segments?: boolean } = {}): AsyncGenerator<SpeechEvent> {
+    this.segmentsWanted = options.segments ?? false;
     try {
       for (;;) {
-        const next = this.buffers.shift();
+        const next = this.events.shift();
         if (next) {
-          this.buffered -= next.length;
-          this.onDrain?.();
+          if (next.type === 'audio') {
+            this.buffered -= next.pcm.length;
+            this.onDrain?.();
+          }
           yield next;
         } else if (this.done) {
           return;
@@ -125,8 +176,12 @@ export class SpeechStream implements AsyncIterable<Buffer> {
         this.abandoned = true;
         this.onDrain?.();
       }
-      this.buffers = [];
+      this.events = [];
       this.buffered = 0;
     }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    for await (const event of this.all()) if (event.type === 'audio') yield event.pcm;
   }
 }

@@ -1,9 +1,13 @@
-// One synthesis job: a one-shot request, continuations, or a sequence of requests; sends its text as room
-// allows, takes its frames, and after a dropped socket resends without delivering any audio twice.
+// One utterance: a one-shot request, continuations, or a sequence of requests. It sends its text as
+// room allows, takes its frames, ends by the end-of-stream rule, and after a dropped socket resends
+// without delivering any audio twice. Its phase is one value; time comes from an injected clock.
 import type { Settings } from '../../core/settings.js';
-import { ContextTrack } from './context-track.js';
-import { allWordsBack, type FrameKind, type PaceSeen } from './drain.js';
 import { buildRequest, type WavesRequest, type WordTimestamp } from '../../protocol/messages.js';
+import { backoffDelay } from '../reconnect-policy.js';
+import { realClock, delay, type Clock } from './clock.js';
+import { ContextTrack } from './context-track.js';
+import { Delivery } from './delivery.js';
+import { allWordsBack, type FrameKind, type PaceSeen } from './drain.js';
 import { DEFAULT_CHARS_PER_SECOND, heardCharsEstimate, maySendMore } from './send-window.js';
 import { SpeechStream } from './speech-stream.js';
 
@@ -12,7 +16,7 @@ import { SpeechStream } from './speech-stream.js';
  * window allows, each ended by drain. `sequence`: fragments as requests one after another (routes
  * without continuations).
  */
-export type JobMode = 'one-shot' | 'context' | 'sequence';
+export type UtteranceMode = 'one-shot' | 'context' | 'sequence';
 
 /**
  * Input quiet this long, with everything sent: the continuation is closed so the service speaks
@@ -22,29 +26,41 @@ export type JobMode = 'one-shot' | 'context' | 'sequence';
  */
 export const INPUT_PAUSE_CLOSE_MS = 700;
 
-export interface JobOptions {
-  mode: JobMode;
+export interface UtteranceOptions {
+  mode: UtteranceMode;
   /** No more text is sent while the consumer has this much audio unread. */
   maxBufferedBytes?: number;
-  /** A frame must arrive this often while the job waits for audio. */
+  /** A frame must arrive this often while the utterance waits for audio. */
   inactivityTimeoutMs: number;
   completeBackoffMs: number;
   /** Input quiet this long closes an open continuation (default INPUT_PAUSE_CLOSE_MS). */
   pauseCloseMs?: number;
+  clock?: Clock;
 }
 
-/** What the job needs from the socket it is sent on (one attempt). */
+/** What the utterance needs from the socket it is sent on (one attempt). */
 export interface Attempt {
   route: 'live' | 'per-model';
   requestId: string;
   contextId: string;
   send(request: WavesRequest, text: string): void;
-  /** The job has ended (complete, failed or cancelled): free the slot. */
+  /** The utterance has ended (complete, failed or cancelled): free the slot. */
   settled(): void;
   /** No frame for too long, or the consumer left: the socket must go. */
   stuck(reason: 'timeout' | 'abandoned'): void;
   fail(error: Error): void;
 }
+
+/**
+ * `queued`: waiting for a socket (new, after a drop, or after a refusal for the account's limit).
+ * `on-socket`: sending and receiving on one attempt. `parked`: a continuation with nothing unheard
+ * whose socket closed while the input was quiet; `wake` asks for a socket when text comes.
+ */
+export type UtterancePhase =
+  | { kind: 'queued' }
+  | { kind: 'on-socket'; attempt: Attempt }
+  | { kind: 'parked'; wake: () => void }
+  | { kind: 'done' };
 
 const PAUSE = Symbol('pause');
 
@@ -52,17 +68,18 @@ function wordsOf(text: string): string[] {
   return text.split(/\s+/).filter((w) => w !== '');
 }
 
-export class Job {
+export class Utterance {
   readonly stream: SpeechStream;
   readonly settings: Settings;
-  readonly options: JobOptions;
-  private currentMode: JobMode;
-  /** How often in a row a dropped socket cut this job with no new audio since the last cut. */
+  readonly options: UtteranceOptions;
+  private readonly clock: Clock;
+  private phaseNow: UtterancePhase = { kind: 'queued' };
+  private currentMode: UtteranceMode;
+  /** How often in a row a dropped socket cut this utterance with no new audio since the last cut. */
   drops = 0;
-  /** When the account's limit first refused this job, and how often since. */
-  overLimit: { since: number; retries: number } | null = null;
-  /** Called when text arrives for a job that has no socket (parked after an idle close). */
-  onNeedsSocket: (() => void) | null = null;
+  private bytesAtLastDrop = -1;
+  /** When the account's limit first refused this utterance, and how often since. */
+  private refused: { since: number; retries: number } | null = null;
   private readonly source: AsyncIterator<string>;
   /** The input's next piece, asked for and not yet taken. */
   private nextText: Promise<IteratorResult<string>> | null = null;
@@ -74,74 +91,70 @@ export class Job {
   private sent = 0;
   /** The characters of those `sent` fragments (kept as the sum, read for every chunk). */
   private sentChars = 0;
+  private doneChars = 0;
   private inputEnded = false;
   private pulling = false;
   /** A stall came while the input was being read: the next fragment goes out whatever the window says. */
   private stallPending = false;
-  private attempt: Attempt | null = null;
   private contexts = 0;
   private track: ContextTrack;
+  private readonly delivery: Delivery;
   private readonly pace: PaceSeen = { longestCompleteGapMs: 0, firstAudioMs: 0 };
   /** Characters spoken per second of audio: a conservative guess until a quiet moment measures it. */
   private charsPerSecond: number;
-  private inactivityTimer: NodeJS.Timeout | null = null;
-  private quietTimer: NodeJS.Timeout | null = null;
+  private cancelInactivity: (() => void) | null = null;
+  private cancelQuiet: (() => void) | null = null;
   private doneHooks: (() => void)[] = [];
-  // Delivery. "Since the base": since the start of the audio of fragments[0].
-  private carry: Buffer | null = null;
-  private skipBytes = 0;
-  private skipWords = 0;
-  private deliveredBytes = 0;
-  private deliveredWords = 0;
-  /** Of the current context's audio bytes and words, how many belong to fragments already known heard. */
-  private trackBaseBytes = 0;
-  private baseTrackWords = 0;
-  /** Stream seconds where fragments[0]'s audio starts, and where the current context's audio starts. */
-  private baseSeconds = 0;
-  private trackBaseSeconds = 0;
-  private streamBytes = 0;
-  private doneChars = 0;
-  private bytesAtLastDrop = -1;
 
-  constructor(source: AsyncIterator<string>, settings: Settings, options: JobOptions) {
+  constructor(source: AsyncIterator<string>, settings: Settings, options: UtteranceOptions) {
     this.source = source;
     this.settings = settings;
     this.currentMode = options.mode;
     this.options = options;
+    this.clock = options.clock ?? realClock;
     this.stream = new SpeechStream('', settings.sampleRate);
+    this.delivery = new Delivery(settings.sampleRate * 2);
     this.charsPerSecond = DEFAULT_CHARS_PER_SECOND * (settings.speed ?? 1);
     this.track = new ContextTrack('', settings.sampleRate, this.pace);
   }
 
-  get mode(): JobMode {
+  get phase(): UtterancePhase {
+    return this.phaseNow;
+  }
+
+  get mode(): UtteranceMode {
     return this.currentMode;
   }
 
-  /** The request_id of the attempt in flight: frames echoing another one are not this job's. */
+  private get attempt(): Attempt | null {
+    return this.phaseNow.kind === 'on-socket' ? this.phaseNow.attempt : null;
+  }
+
+  /** The request_id of the attempt in flight: frames echoing another one are not this utterance's. */
   get attemptRequestId(): string | undefined {
     return this.attempt?.requestId;
   }
 
-  /** No audio of this job has reached its stream yet: it can start again from its first text. */
+  /** No audio of this utterance has reached its stream yet: it can start again from its first text. */
   get deliveredNothing(): boolean {
-    return this.streamBytes === 0;
+    return this.delivery.bytes === 0;
   }
 
   /** Text is out and its audio is still expected (a drop now cuts it). */
   get waitingForAudio(): boolean {
-    return this.inactivityTimer !== null;
+    return this.cancelInactivity !== null;
   }
 
-  /** Nothing unheard, more input to come: the job needs no socket until the input speaks again. */
+  /** Nothing unheard, more input to come: the utterance needs no socket until the input speaks again. */
   get idleBetweenTexts(): boolean {
     return this.mode === 'context' && this.fragments.length === 0 && !this.inputEnded && !this.isDone;
   }
 
   get isDone(): boolean {
-    return this.stream.isFinished;
+    return this.phaseNow.kind === 'done';
   }
 
-  /** Runs `fn` once the job has ended, however it ended. */
+  /** Runs `fn` once the utterance has ended, however it ended. */
   whenDone(fn: () => void): void {
     if (this.isDone) fn();
     else this.doneHooks.push(fn);
@@ -149,7 +162,8 @@ export class Job {
 
   /** Starts (or restarts, after a drop) on a socket. */
   start(attempt: Attempt): void {
-    this.attempt = attempt;
+    if (this.isDone) return;
+    this.phaseNow = { kind: 'on-socket', attempt };
     this.contexts = 0;
     this.newTrack();
     this.stream.onDrain = () => {
@@ -159,14 +173,34 @@ export class Job {
     void this.fill();
   }
 
+  /** Off the socket until its input has more to say: `wake` is called then (once). */
+  park(wake: () => void): void {
+    if (this.isDone) return;
+    this.phaseNow = { kind: 'parked', wake };
+  }
+
+  /**
+   * A refusal for the account's limit, before any audio arrived: the wait before trying again (with
+   * backoff and jitter), or undefined once `budgetMs` since the first refusal is spent.
+   */
+  overLimitRetry(budgetMs: number): { attempt: number; delayMs: number } | undefined {
+    if (budgetMs <= 0 || !this.deliveredNothing || this.isDone) return undefined;
+    const now = this.clock.now();
+    const refused = (this.refused ??= { since: now, retries: 0 });
+    const left = refused.since + budgetMs - now;
+    if (left <= 0) return undefined;
+    const delayMs = Math.min(left, backoffDelay(refused.retries++, { baseMs: 500, maxMs: 5000 }));
+    return { attempt: refused.retries, delayMs };
+  }
+
   /** A fresh context, starting at fragments[0]'s audio. */
   private newTrack(): void {
-    const id = this.attempt ? `${this.attempt.contextId}${this.contexts > 0 ? `-${this.contexts}` : ''}` : '';
+    const attempt = this.attempt;
+    const id = attempt ? `${attempt.contextId}${this.contexts > 0 ? `-${this.contexts}` : ''}` : '';
     this.contexts++;
     this.track = new ContextTrack(id, this.settings.sampleRate, this.pace);
     this.sent = this.sentChars = 0;
-    this.trackBaseBytes = this.baseTrackWords = 0;
-    this.trackBaseSeconds = this.baseSeconds;
+    this.delivery.contextOpened();
   }
 
   /** Sends what the window allows: pulls fragments from the input only when there is room for them. */
@@ -180,7 +214,7 @@ export class Job {
     try {
       for (;;) {
         const attempt = this.attempt;
-        if (!attempt || this.isDone) return;
+        if (!attempt) return;
         force ||= this.stallPending;
         this.stallPending = false;
         if (this.sent === this.fragments.length && this.inputEnded) return this.inputDone(attempt);
@@ -188,7 +222,7 @@ export class Job {
         if (this.sent === this.fragments.length) {
           const next = await this.pull();
           if (this.attempt !== attempt) {
-            if (!this.attempt && next === true) this.onNeedsSocket?.();
+            if (next === true) this.wake();
             continue; // the socket went while waiting for text
           }
           if (next === PAUSE) this.closeTrack(attempt); // its drain (trackEnded) pulls again
@@ -204,6 +238,14 @@ export class Job {
     }
   }
 
+  /** Text came for a parked utterance: it asks for a socket. */
+  private wake(): void {
+    const phase = this.phaseNow;
+    if (phase.kind !== 'parked') return;
+    this.phaseNow = { kind: 'queued' };
+    phase.wake();
+  }
+
   /**
    * Takes the input's next fragment into `fragments` (true), or its end (false). In an open
    * continuation, input quiet for the pause gives PAUSE instead, the piece still awaited.
@@ -212,10 +254,9 @@ export class Job {
     this.nextText ??= this.source.next();
     let result: IteratorResult<string> | typeof PAUSE;
     if (this.mode === 'context' && this.track.sentChars > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const pause = new Promise<typeof PAUSE>((resolve) => (timer = setTimeout(resolve, this.options.pauseCloseMs ?? INPUT_PAUSE_CLOSE_MS, PAUSE)));
-      result = await Promise.race([this.nextText, pause]);
-      clearTimeout(timer);
+      const pause = delay(this.clock, this.options.pauseCloseMs ?? INPUT_PAUSE_CLOSE_MS, PAUSE);
+      result = await Promise.race([this.nextText, pause.promise]);
+      pause.cancel();
       if (result === PAUSE) return PAUSE;
     } else {
       result = await this.nextText;
@@ -226,7 +267,7 @@ export class Job {
       return false;
     }
     this.fragments.push(result.value);
-    this.stream.text = this.stream.text ? `${this.stream.text} ${result.value}` : result.value;
+    this.stream.addText(result.value);
     return true;
   }
 
@@ -250,9 +291,8 @@ export class Job {
   private sendFragment(attempt: Attempt, text: string): void {
     this.sent++;
     this.sentChars += text.length;
-    this.stream.requests++;
-    const now = performance.now();
-    this.stream.timings.sentAt ??= now;
+    const now = this.clock.now();
+    this.stream.requestSent(now);
     this.track.sent(text.length, now);
     // The server joins fragments as they come: the space keeps the last word of one off the first of the next.
     const wire = this.mode === 'context' ? `${text} ` : text;
@@ -261,7 +301,7 @@ export class Job {
     if (this.mode === 'context') this.armQuiet();
   }
 
-  /** The input has ended and every fragment is out: close the continuation, or finish a request job. */
+  /** The input has ended and every fragment is out: close the continuation, or finish a request utterance. */
   private inputDone(attempt: Attempt): void {
     if (this.mode !== 'context') return this.finishIfDone();
     if (this.track.sentChars === 0) return this.finish(attempt); // no text at all
@@ -271,21 +311,22 @@ export class Job {
   /** Sends the closing frame of the current continuation; the end rule (drain.ts) decides when it has ended. */
   private closeTrack(attempt: Attempt): void {
     if (this.track.closeSent || this.track.sentChars === 0) return;
-    this.track.close(performance.now());
+    this.track.close(this.clock.now());
     attempt.send(this.request(attempt, '', false), '');
     this.armQuiet();
   }
 
-  /** Request jobs end when every fragment's `complete` has come. */
+  /** Request utterances end when every fragment's `complete` has come. */
   private finishIfDone(): void {
     const attempt = this.attempt;
-    if (!attempt || this.isDone || !this.inputEnded || this.fragments.length > 0) return;
+    if (!attempt || !this.inputEnded || this.fragments.length > 0) return;
     this.finish(attempt);
   }
 
   private finish(attempt: Attempt): void {
     this.markHeard(this.fragments.length);
     this.clearTimers();
+    this.phaseNow = { kind: 'done' };
     this.stream.end();
     this.runDoneHooks();
     attempt.settled();
@@ -297,32 +338,21 @@ export class Job {
     for (const hook of hooks) hook();
   }
 
-  /**
-   * The first `count` fragments' audio has all arrived: a resend would start after them. Audio
-   * delivered before a drop and not yet met again on this attempt belongs to the fragments after
-   * them, so it stays to be skipped.
-   */
+  /** The first `count` fragments' audio has all arrived: a resend would start after them. */
   private markHeard(count: number): void {
     this.fragments.splice(0, count).forEach((fragment, i) => {
       this.doneChars += fragment.length;
       if (i < this.sent) this.sentChars -= fragment.length;
     });
     this.sent = Math.max(0, this.sent - count);
-    this.stream.textDone = this.doneChars;
-    this.deliveredBytes = Math.max(0, this.deliveredBytes - (this.track.bytes - this.trackBaseBytes));
-    this.deliveredWords = Math.max(0, this.deliveredWords - (this.track.words - this.baseTrackWords));
-    this.skipBytes = Math.min(this.skipBytes, this.deliveredBytes);
-    this.skipWords = Math.min(this.skipWords, this.deliveredWords);
-    this.trackBaseBytes = this.track.bytes;
-    this.baseTrackWords = this.track.words;
-    this.baseSeconds = (this.streamBytes - this.deliveredBytes) / 2 / this.settings.sampleRate;
+    this.stream.progress(this.doneChars);
+    this.delivery.heard(this.track);
   }
 
-  /** Every frame of this job's comes here first: the release it belongs to, the pace, the timers. */
+  /** Every frame of this utterance's comes here first: the release it belongs to, the pace, the timers. */
   private frameArrived(kind: FrameKind): void {
-    const begins = this.track.frame(kind, performance.now());
-    const onSegment = this.stream.onSegment;
-    if (begins && this.mode === 'context' && onSegment) onSegment({ text: this.fragmentHeardAt(this.track.seconds), start: this.streamBytes / 2 / this.settings.sampleRate });
+    const begins = this.track.frame(kind, this.clock.now());
+    if (begins && this.mode === 'context' && this.stream.wantsSegments) this.stream.segment(this.fragmentHeardAt(this.track.seconds), this.delivery.seconds);
     this.armInactivity();
     if (this.mode === 'context') this.armQuiet();
   }
@@ -339,25 +369,15 @@ export class Job {
 
   onChunk(audio: Buffer): void {
     this.frameArrived('chunk');
-    let data = this.carry ? Buffer.concat([this.carry, audio]) : audio;
-    const even = data.length - (data.length % 2);
-    this.carry = even < data.length ? Buffer.from(data.subarray(even)) : null;
-    data = data.subarray(0, even);
-    this.track.bytes += data.length;
-    if (this.skipBytes > 0) {
-      const n = Math.min(this.skipBytes, data.length);
-      this.skipBytes -= n;
-      data = data.subarray(n);
-    }
+    const firstSinceBase = this.delivery.atBase;
+    const data = this.delivery.audio(audio, this.track);
     if (data.length > 0) {
-      if (this.mode !== 'context' && this.deliveredBytes === 0) this.stream.onSegment?.({ text: this.fragments[0] ?? '', start: this.baseSeconds });
-      this.deliveredBytes += data.length;
-      this.streamBytes += data.length;
+      if (this.mode !== 'context' && firstSinceBase) this.stream.segment(this.fragments[0] ?? '', this.delivery.baseStart);
       this.stream.push(data);
     }
     if (this.mode === 'context') {
-      const heard = heardCharsEstimate(this.deliveredBytes / 2 / this.settings.sampleRate, this.charsPerSecond);
-      this.stream.textDone = this.doneChars + Math.min(this.sentChars, Math.floor(heard));
+      const heard = heardCharsEstimate(this.delivery.secondsSinceBase, this.charsPerSecond);
+      this.stream.progress(this.doneChars + Math.min(this.sentChars, Math.floor(heard)));
       void this.fill();
     }
   }
@@ -365,23 +385,19 @@ export class Job {
   onWord(word: WordTimestamp): void {
     this.frameArrived('word');
     const time = this.track.wordTime(word);
-    if (this.skipWords > 0) {
-      this.skipWords--; // already delivered before a drop
-      return;
-    }
-    this.deliveredWords++;
-    this.stream.pushWord({ ...word, ...time }, this.trackBaseSeconds);
+    if (!this.delivery.word()) return; // already delivered before a drop
+    this.stream.pushWord({ ...word, ...time }, this.delivery.contextStartSeconds);
   }
 
   /** A release's audio is complete. For a request it ends the first fragment; in a continuation it ends nothing by itself. */
   onComplete(): void {
     this.frameArrived('complete');
-    this.carry = null;
+    this.delivery.releaseEnded();
     const attempt = this.attempt;
     if (!attempt) return;
     if (this.mode === 'context') {
       // With word timestamps, every word sent come back (all fragments heard) ends a closed context now.
-      const wordsComplete = this.track.closeSent && this.settings.wordTimestamps === true && allWordsBack(this.wordsSent(), this.track.words - this.baseTrackWords, this.track.lastWord);
+      const wordsComplete = this.track.closeSent && this.settings.wordTimestamps === true && allWordsBack(this.wordsSent(), this.delivery.wordsSinceBase(this.track), this.track.lastWord);
       this.markHeardByWords();
       if (wordsComplete) return this.trackEnded(attempt);
       return this.checkDrain();
@@ -406,8 +422,8 @@ export class Job {
    * marks those fragments heard: a later drop resends only what follows.
    */
   private markHeardByWords(): void {
-    if (!this.settings.wordTimestamps || this.skipBytes > 0 || this.skipWords > 0) return;
-    const received = this.track.words - this.baseTrackWords;
+    if (!this.settings.wordTimestamps || this.delivery.replaying) return;
+    const received = this.delivery.wordsSinceBase(this.track);
     let words = 0;
     let heard = 0;
     for (let i = 0; i < this.sent; i++) {
@@ -419,26 +435,25 @@ export class Job {
     if (heard > 0) this.markHeard(heard);
   }
 
-  /** A closed continuation has drained: all it was sent is heard. The job ends, or the next text opens a new one. */
+  /** A closed continuation has drained: all it was sent is heard. The utterance ends, or the next text opens a new one. */
   private trackEnded(attempt: Attempt): void {
     if (this.inputEnded && this.sent === this.fragments.length) return this.finish(attempt);
     this.markHeard(this.sent);
     this.newTrack();
     this.clearInactivity();
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = null;
+    this.clearQuiet();
     void this.fill();
   }
 
   private armQuiet(): void {
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => this.quiet(), this.track.quietMs());
+    this.clearQuiet();
+    this.cancelQuiet = this.clock.after(this.track.quietMs(), () => this.quiet());
   }
 
   /** No frame for a drain gap: after the close, the end rule; before it, a stall (the service may be waiting for text) sends more. */
   private quiet(): void {
-    this.quietTimer = null;
-    if (!this.attempt || this.isDone) return;
+    this.cancelQuiet = null;
+    if (!this.attempt) return;
     if (this.track.closeSent) return this.checkDrain();
     const track = this.track;
     if (!track.released && track.lastFrame !== undefined) return; // audio still flowing: the inactivity timeout watches it
@@ -455,38 +470,37 @@ export class Job {
   private checkDrain(): void {
     const attempt = this.attempt;
     if (!attempt) return;
-    const wait = this.track.drainWait(performance.now());
+    const wait = this.track.drainWait(this.clock.now());
     if (wait === 0) return this.trackEnded(attempt);
     if (wait === undefined) return;
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => this.quiet(), wait);
+    this.clearQuiet();
+    this.cancelQuiet = this.clock.after(wait, () => this.quiet());
   }
 
   /**
-   * The socket went while this job was on it: the next attempt resends from the first fragment not
-   * known heard. Returns whether the drop cut audio still expected (`drops` counts such cuts in a
-   * row with no new audio between them).
+   * The socket went while this utterance was on it: the next attempt resends from the first fragment
+   * not known heard. Returns whether the drop cut audio still expected (`drops` counts such cuts in
+   * a row with no new audio between them).
    */
   detach(close?: { code: number }): boolean {
     const cut = this.waitingForAudio;
     // A clean close right after a `complete`, the continuation unfinished: this service ends its work at
     // each `complete` (the one-shot model of its spec). The rest goes as requests, each ended by its own.
     if (this.currentMode === 'context' && close?.code === 1000 && this.track.released && this.fragments.length > 0) this.currentMode = 'sequence';
-    if (cut) this.drops = this.streamBytes > this.bytesAtLastDrop ? 1 : this.drops + 1;
-    this.bytesAtLastDrop = Math.max(this.bytesAtLastDrop, this.streamBytes);
+    const bytes = this.delivery.bytes;
+    if (cut) this.drops = bytes > this.bytesAtLastDrop ? 1 : this.drops + 1;
+    this.bytesAtLastDrop = Math.max(this.bytesAtLastDrop, bytes);
     this.clearTimers();
-    this.attempt = null;
+    if (!this.isDone) this.phaseNow = { kind: 'queued' };
     this.sent = this.sentChars = 0;
-    this.carry = null;
-    this.skipBytes = this.deliveredBytes;
-    this.skipWords = this.deliveredWords;
+    this.delivery.dropped();
     return cut;
   }
 
-  /** Ends the job early: interrupted (audio stops now) or failed. */
+  /** Ends the utterance early: interrupted (audio stops now) or failed. */
   end(error?: Error): void {
     this.clearTimers();
-    this.attempt = null;
+    this.phaseNow = { kind: 'done' };
     if (error) this.stream.fail(error);
     else this.stream.end({ interrupted: true });
     this.runDoneHooks();
@@ -495,19 +509,23 @@ export class Job {
 
   private armInactivity(): void {
     this.clearInactivity();
-    if (this.sent === 0 || !this.attempt) return;
     const attempt = this.attempt;
-    this.inactivityTimer = setTimeout(() => attempt.stuck('timeout'), this.options.inactivityTimeoutMs);
+    if (this.sent === 0 || !attempt) return;
+    this.cancelInactivity = this.clock.after(this.options.inactivityTimeoutMs, () => attempt.stuck('timeout'));
   }
 
   private clearInactivity(): void {
-    if (this.inactivityTimer) clearTimeout(this.inactivityTimer);
-    this.inactivityTimer = null;
+    this.cancelInactivity?.();
+    this.cancelInactivity = null;
+  }
+
+  private clearQuiet(): void {
+    this.cancelQuiet?.();
+    this.cancelQuiet = null;
   }
 
   private clearTimers(): void {
     this.clearInactivity();
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = null;
+    this.clearQuiet();
   }
 }
