@@ -1,15 +1,16 @@
 // WavesClient: one job in flight on one socket (a SocketSlot), a queue, reconnects for recoverable drops, cancellation per job.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../core/settings.js';
 import { textFragments, type TextInput } from '../text/fragments.js';
 import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './utterance/job.js';
 import { decodeFrame } from '../protocol/messages.js';
-import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
+import { describeClose, isRecoverableClose } from './reconnect-policy.js';
+import { OVER_LIMIT_BACKOFF, backoffDelay, resendDelayMs } from './retry.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import { sentFrame } from './trace.js';
+import type { TransportSocket } from './transport.js';
 import type { SpeechStream } from './utterance/speech-stream.js';
 import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from '../protocol/routes.js';
@@ -192,7 +193,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
           continue;
         }
         const url = this.socketUrl(job.settings.model);
-        let ws: WebSocket;
+        let ws: TransportSocket;
         try {
           ws = await this.socketFor(url, this.reconnecting);
         } catch (error) {
@@ -215,7 +216,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   /** Puts a job on the socket. */
-  private run(job: Job, ws: WebSocket): void {
+  private run(job: Job, ws: TransportSocket): void {
     this.inFlight = job;
     const id = `${this.idPrefix}-${++this.sequence}`;
     job.start({
@@ -251,8 +252,8 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     void this.pump();
   }
 
-  private onMessage(data: WebSocket.RawData): void {
-    const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+  private onMessage(data: Buffer): void {
+    const frame = decodeFrame(data);
     if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
     const job = this.inFlight;
     if (frame.type === 'error' && IDLE_TIMEOUT_MESSAGE.test(frame.message)) {
@@ -316,7 +317,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     }
     this.reconnecting = recoverable;
     // The first resend goes at once; a job cut again waits longer each time (250 ms, 1 s, …).
-    const delay = job && job.drops > 1 ? 250 * 4 ** (job.drops - 2) : 0;
+    const delay = job ? resendDelayMs(job.drops) : 0;
     if (this.queue.length > 0) setTimeout(() => void this.pump(), delay);
   }
 
@@ -331,7 +332,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     const state = (job.overLimit ??= { since: now, retries: 0 });
     const left = state.since + budget - now;
     if (left <= 0) return false;
-    const delayMs = Math.min(left, backoffDelay(state.retries++, { baseMs: 500, maxMs: 5000 }));
+    const delayMs = Math.min(left, backoffDelay(state.retries++, OVER_LIMIT_BACKOFF));
     job.detach();
     this.waiting.add(job);
     this.emit('over_limit', { attempt: state.retries, delayMs, message: error.message });
@@ -365,7 +366,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
   }
 
   /** The open socket for `url`; one open for another URL (another route) is dropped first. */
-  private socketFor(url: string, retry: boolean): Promise<WebSocket> {
+  private socketFor(url: string, retry: boolean): Promise<TransportSocket> {
     const open = this.slot.openUrl;
     if (open !== undefined && open !== url) this.dropSocket(1000, 'model change');
     return this.slot.socketFor(url, retry);
