@@ -21,7 +21,7 @@ export interface HttpRequestOptions {
   what: string;
   /** Gives up after this long, counting the body too (a server that stalls mid-body). */
   timeoutMs: number;
-  /** Cancels the request; the rejection is then the signal's, not a ConnectionError. */
+  /** Cancels the request; it then rejects with the abort (an AbortError), not a ConnectionError. */
   signal?: AbortSignal;
   /** Connects through this HTTP agent (a proxy agent); default: a direct connection. */
   agent?: Agent;
