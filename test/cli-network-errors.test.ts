@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { describeError } from '../src/cli/report-error.js';
 import { ConnectionError } from '../src/core/errors.js';
-import { openSocket } from '../src/waves/connection.js';
+import { openSocket } from '../src/waves/ws-transport.js';
 import { API_KEY, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
 
 const PRELOAD = fileURLToPath(new URL('./dns-failure-preload.js', import.meta.url));

@@ -2,14 +2,15 @@
 // Text comes in already cut into fragments (src/text cuts it; src/pipeline/client.ts joins the two).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type WebSocket from 'ws';
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../core/settings.js';
 import { INPUT_PAUSE_CLOSE_MS, Utterance, type UtteranceMode } from './utterance/utterance.js';
 import { decodeFrame } from '../protocol/messages.js';
 import { describeClose, isRecoverableClose } from './reconnect-policy.js';
+import { resendDelayMs } from './retry.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import { sentFrame } from './trace.js';
+import type { TransportSocket } from './transport.js';
 import type { SpeechStream } from './utterance/speech-stream.js';
 import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from '../protocol/routes.js';
@@ -200,7 +201,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
           continue;
         }
         const url = this.socketUrl(utterance.settings.model);
-        let ws: WebSocket;
+        let ws: TransportSocket;
         try {
           ws = await this.socketFor(url, this.reconnecting);
         } catch (error) {
@@ -222,8 +223,8 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     }
   }
 
-  /** Puts a utterance on the socket. */
-  private run(utterance: Utterance, ws: WebSocket): void {
+  /** Puts an utterance on the socket. */
+  private run(utterance: Utterance, ws: TransportSocket): void {
     this.inFlight = utterance;
     const id = `${this.idPrefix}-${++this.sequence}`;
     utterance.start({
@@ -259,8 +260,8 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     void this.pump();
   }
 
-  private onMessage(data: WebSocket.RawData): void {
-    const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+  private onMessage(data: Buffer): void {
+    const frame = decodeFrame(data);
     if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
     const utterance = this.inFlight;
     if (frame.type === 'error' && IDLE_TIMEOUT_MESSAGE.test(frame.message)) {
@@ -323,8 +324,8 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
       }
     }
     this.reconnecting = recoverable;
-    // The first resend goes at once; a utterance cut again waits longer each time (250 ms, 1 s, …).
-    const delay = utterance && utterance.drops > 1 ? 250 * 4 ** (utterance.drops - 2) : 0;
+    // The first resend goes at once; an utterance cut again waits longer each time (250 ms, 1 s, …).
+    const delay = utterance ? resendDelayMs(utterance.drops) : 0;
     if (this.queue.length > 0) setTimeout(() => void this.pump(), delay);
   }
 
@@ -368,7 +369,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   }
 
   /** The open socket for `url`; one open for another URL (another route) is dropped first. */
-  private socketFor(url: string, retry: boolean): Promise<WebSocket> {
+  private socketFor(url: string, retry: boolean): Promise<TransportSocket> {
     const open = this.slot.openUrl;
     if (open !== undefined && open !== url) this.dropSocket(1000, 'model change');
     return this.slot.socketFor(url, retry);

@@ -1,16 +1,18 @@
-// The client's one socket as one state value — idle, connecting, open or closed — with cancellable, backed-off opening.
+// The client's one socket as one state value — idle, connecting, open or closed — with cancellable,
+// backed-off opening over a transport (the `ws` one unless told otherwise).
 import type { Agent } from 'node:http';
-import type WebSocket from 'ws';
 import { ConnectionError, SmallestTtsError } from '../core/errors.js';
 import { modelSpec } from '../core/models.js';
-import { openSocket } from './connection.js';
-import { cancellableDelay, withJitter } from './reconnect-policy.js';
+import { bearer } from './http/request.js';
+import { RECONNECT_DELAYS_MS, cancellableDelay, withJitter } from './retry.js';
 import { receivedFrame, socketId, type Tracer } from './trace.js';
+import type { Transport, TransportSocket } from './transport.js';
+import { wsTransport } from './ws-transport.js';
 
 type SocketState =
   | { kind: 'idle' }
-  | { kind: 'connecting'; url: string; abort: AbortController; promise: Promise<WebSocket> }
-  | { kind: 'open'; url: string; ws: WebSocket }
+  | { kind: 'connecting'; url: string; abort: AbortController; promise: Promise<TransportSocket> }
+  | { kind: 'open'; url: string; ws: TransportSocket }
   | { kind: 'closed' };
 
 /** A connection attempt overtaken by a drop, close() or a newer attempt. */
@@ -18,17 +20,19 @@ export class SupersededError extends SmallestTtsError {}
 
 export interface SocketSlotOptions {
   apiKey: string;
+  /** What carries the socket. Default: the `ws` package. */
+  transport?: Transport;
   connectTimeoutMs?: number;
   /** Opens the socket through this agent (a proxy). */
   agent?: Agent;
-  /** Delays between attempts when reopening after a drop; its length is the attempt count. */
+  /** Delays between attempts when reopening after a drop; its length is the attempt count. Default RECONNECT_DELAYS_MS. */
   reconnectDelaysMs?: number[];
   /** The model named in messages for a live-route URL (which names none). */
   currentModel: () => string;
   onConnected(info: { url: string; model: string }): void;
   onReconnecting(info: { attempt: number; delayMs: number; reason?: string }): void;
   onConnectionError(error: Error): void;
-  onMessage(data: WebSocket.RawData): void;
+  onMessage(data: Buffer): void;
   /** The open socket went by itself (the server closed it, the network dropped it). */
   onGone(code: number, reason: string): void;
   /** Told of connect attempts, opens, frames received and closes. */
@@ -49,12 +53,12 @@ export class SocketSlot {
   }
 
   /** Whether `ws` is the open socket (frames from any other are stale). */
-  holds(ws: WebSocket): boolean {
+  holds(ws: TransportSocket): boolean {
     return this.state.kind === 'open' && this.state.ws === ws;
   }
 
   /** The open socket for `url`: the current one, the attempt under way, or a new attempt (dropping a socket for another URL). */
-  socketFor(url: string, retry: boolean): Promise<WebSocket> {
+  socketFor(url: string, retry: boolean): Promise<TransportSocket> {
     const state = this.state;
     if (state.kind === 'closed') return Promise.reject(new SupersededError('The client is closed.'));
     if (state.kind === 'open' && state.url === url) return Promise.resolve(state.ws);
@@ -98,16 +102,18 @@ export class SocketSlot {
     const ws = previous.ws;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => ws.terminate(), 1000);
-      ws.once('close', () => {
-        clearTimeout(timer);
-        resolve();
+      ws.listen({
+        close: () => {
+          clearTimeout(timer);
+          resolve();
+        },
       });
       ws.close(1000, 'client closed');
     });
   }
 
-  private async openWithRetry(url: string, retry: boolean, signal: AbortSignal): Promise<WebSocket> {
-    const delays = retry ? withJitter(this.o.reconnectDelaysMs ?? [0, 250, 1000, 2000]) : [0];
+  private async openWithRetry(url: string, retry: boolean, signal: AbortSignal): Promise<TransportSocket> {
+    const delays = retry ? withJitter(this.o.reconnectDelaysMs ?? RECONNECT_DELAYS_MS) : [0];
     const superseded = () => new SupersededError('The connection attempt was superseded.');
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < delays.length; attempt++) {
@@ -116,9 +122,9 @@ export class SocketSlot {
         if (!(await cancellableDelay(delays[attempt], signal))) throw superseded();
       }
       if (signal.aborted) throw superseded();
-      let ws: WebSocket;
+      let ws: TransportSocket;
       try {
-        ws = await openSocket({ url, apiKey: this.o.apiKey, model: this.modelOf(url), connectTimeoutMs: this.o.connectTimeoutMs, signal, trace: this.o.trace, agent: this.o.agent });
+        ws = await this.open(url, signal);
       } catch (error) {
         if (signal.aborted) throw superseded();
         lastError = error as Error;
@@ -138,29 +144,38 @@ export class SocketSlot {
     throw failure;
   }
 
+  private open(url: string, signal: AbortSignal): Promise<TransportSocket> {
+    const { transport = wsTransport, apiKey, connectTimeoutMs = 10_000, trace, agent } = this.o;
+    return transport.open({ url, headers: bearer(apiKey), model: this.modelOf(url), connectTimeoutMs, signal, trace, agent });
+  }
+
   /** The model a socket URL serves, for messages: the path's model, or the live route's current model. */
   private modelOf(url: string): string {
     const match = /\/([^/]+)\/get_speech\/stream$/.exec(new URL(url).pathname);
     return match ? (modelSpec(decodeURIComponent(match[1]))?.id ?? decodeURIComponent(match[1])) : this.o.currentModel();
   }
 
-  private attach(ws: WebSocket, url: string): void {
+  private attach(ws: TransportSocket, url: string): void {
     this.state = { kind: 'open', url, ws };
     const trace = this.o.trace;
     if (trace) {
-      ws.on('message', (data) => trace(receivedFrame(ws, data)));
-      ws.on('close', (code, reason) => trace({ dir: 'in', kind: 'close', socket: socketId(ws), code, reason: reason.toString() }));
+      ws.listen({
+        message: (data) => trace(receivedFrame(ws, data)),
+        close: (code, reason) => trace({ dir: 'in', kind: 'close', socket: socketId(ws), code, reason }),
+      });
     }
-    ws.on('message', (data) => {
-      if (this.holds(ws)) this.o.onMessage(data);
-    });
-    ws.on('close', (code, reason) => {
-      if (!this.holds(ws)) return;
-      this.state = { kind: 'idle' };
-      this.o.onGone(code, reason.toString());
-    });
-    ws.on('error', (error) => {
-      if (this.holds(ws)) this.o.onConnectionError(new ConnectionError(`Connection error: ${error.message}`, error));
+    ws.listen({
+      message: (data) => {
+        if (this.holds(ws)) this.o.onMessage(data);
+      },
+      close: (code, reason) => {
+        if (!this.holds(ws)) return;
+        this.state = { kind: 'idle' };
+        this.o.onGone(code, reason);
+      },
+      error: (error) => {
+        if (this.holds(ws)) this.o.onConnectionError(new ConnectionError(`Connection error: ${error.message}`, error));
+      },
     });
     this.o.onConnected({ url, model: this.modelOf(url) });
   }

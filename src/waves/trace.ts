@@ -66,3 +66,8 @@ export function receivedFrame(ws: object, data: unknown): TraceEvent {
   }
   return { dir: 'in', kind: 'frame', socket: socketId(ws), ...summarise(message) };
 }
+
+/** Gives `alias` the number of `original`: a wrapper traced as the socket it wraps. */
+export function sameSocket(alias: object, original: object): void {
+  ids.set(alias, socketId(original));
+}

@@ -1,9 +1,8 @@
 // The voice catalog over REST: GET {http base}/…/{model}/get_voices with the Bearer key; every tag optional.
-import { request as httpRequest, type Agent } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { ApiError, AuthError, ConnectionError, ModelRetiredError } from '../core/errors.js';
+import type { Agent } from 'node:http';
+import { ApiError } from '../core/errors.js';
 import { LANGUAGES, sendsWordTimestamps } from '../core/settings.js';
-import { describeNetworkFailure, networkFailure } from './network-failure.js';
+import { bearer, httpRequestJson } from './http/request.js';
 import type { Tracer } from './trace.js';
 import { voicesUrl } from '../protocol/routes.js';
 
@@ -88,83 +87,16 @@ export interface FetchVoicesOptions {
   trace?: Tracer;
 }
 
-/** A voice list larger than this is not a voice list. */
-const MAX_BODY_BYTES = 8 << 20;
-
-interface HttpAnswer {
-  status: number;
-  body: string;
-}
-
-/**
- * GET with node:http(s), which takes an agent (fetch takes none): the status and the whole body, or
- * a rejection tagged with how far it got ('no answer' before the headers, 'the body stalled' after).
- */
-function httpGet(url: URL, headers: Record<string, string>, agent: Agent | undefined, signal: AbortSignal): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    let stage: 'no answer' | 'the body stalled' = 'no answer';
-    const failed = (error: Error) => reject(Object.assign(error, { stage }));
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers, agent, signal }, (response) => {
-      stage = 'the body stalled';
-      const parts: Buffer[] = [];
-      let size = 0;
-      response.on('data', (part: Buffer) => {
-        size += part.length;
-        if (size > MAX_BODY_BYTES) return response.destroy(new Error(`the voice list is larger than ${MAX_BODY_BYTES >> 20} MB`));
-        parts.push(part);
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
-      response.on('error', failed);
-      response.on('close', () => {
-        if (!response.complete) failed(new Error('the connection closed mid-body'));
-      });
-    });
-    request.on('error', failed);
-    request.end();
-  });
-}
-
 export async function fetchVoices(options: FetchVoicesOptions): Promise<Voice[]> {
-  const url = voicesUrl(options.baseUrl, options.model);
-  const host = new URL(url).host;
-  const timeoutMs = options.timeoutMs ?? VOICES_TIMEOUT_MS;
-  // One controller for the caller's signal and the timeout (AbortSignal.any is missing in early Node 20).
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const forward = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) forward();
-  else options.signal?.addEventListener('abort', forward, { once: true });
-  let answer: HttpAnswer;
-  options.trace?.({ dir: 'out', kind: 'http', method: 'GET', url });
-  try {
-    answer = await httpGet(new URL(url), { Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json' }, options.agent, controller.signal);
-    options.trace?.({ dir: 'in', kind: 'http', url, status: answer.status });
-  } catch (error) {
-    options.trace?.({ dir: 'in', kind: 'error', message: (error as Error).message });
-    if (options.signal?.aborted) throw error;
-    const stage = (error as { stage?: string }).stage ?? 'no answer';
-    if (timedOut) throw new ConnectionError(`The voice list from ${host} did not arrive within ${timeoutMs / 1000} s (${stage}).`, error);
-    const failure = networkFailure(error);
-    const reason = failure ? describeNetworkFailure(failure, host) : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
-    throw new ConnectionError(`Could not ${stage === 'the body stalled' ? 'read the voice list from' : 'reach'} ${host}: ${reason}.`, error);
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', forward);
-  }
-  const { status, body } = answer;
-  if (status === 401 || status === 403) throw new AuthError(status);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  const message = (parsed as { message?: string; error?: { message?: string } } | undefined);
-  if (status === 410) throw new ModelRetiredError(options.model, message?.message);
-  if (status < 200 || status > 299) throw new ApiError(`${message?.error?.message ?? message?.message ?? 'the voice list request failed'} (HTTP ${status})`, { status });
-  return parseVoices(parsed);
+  const body = await httpRequestJson({
+    url: voicesUrl(options.baseUrl, options.model),
+    headers: { ...bearer(options.apiKey), Accept: 'application/json' },
+    what: 'voice list',
+    model: options.model,
+    timeoutMs: options.timeoutMs ?? VOICES_TIMEOUT_MS,
+    signal: options.signal,
+    agent: options.agent,
+    trace: options.trace,
+  });
+  return parseVoices(body);
 }

@@ -6,4 +6,4 @@ export function isOverLimit(error: unknown): boolean {
   return error instanceof ApiError && error.kind === 'over-limit';
 }
 
-export { backoffDelay, type RetryPolicy } from '../../waves/reconnect-policy.js';
+export { backoffDelay, type RetryPolicy } from '../../waves/retry.js';

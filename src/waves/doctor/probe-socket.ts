@@ -1,7 +1,7 @@
 // One socket of the doctor's probe: every frame received is kept with its arrival time, decoded and
 // raw, and traced; waiting is by "the next frame, the close, or a timeout", never by protocol rules.
 import type WebSocket from 'ws';
-import { openSocket } from '../connection.js';
+import { openSocket } from '../ws-transport.js';
 import { decodeFrame, type Frame } from '../../protocol/messages.js';
 import { receivedFrame, sentFrame, socketId, type Tracer } from '../trace.js';
 

@@ -3,7 +3,7 @@
 // without delivering any audio twice. Its phase is one value; time comes from an injected clock.
 import type { Settings } from '../../core/settings.js';
 import { buildRequest, type WavesRequest, type WordTimestamp } from '../../protocol/messages.js';
-import { backoffDelay } from '../reconnect-policy.js';
+import { OVER_LIMIT_BACKOFF, backoffDelay } from '../retry.js';
 import { realClock, delay, type Clock } from './clock.js';
 import { ContextTrack } from './context-track.js';
 import { Delivery } from './delivery.js';
@@ -189,7 +189,7 @@ export class Utterance {
     const refused = (this.refused ??= { since: now, retries: 0 });
     const left = refused.since + budgetMs - now;
     if (left <= 0) return undefined;
-    const delayMs = Math.min(left, backoffDelay(refused.retries++, { baseMs: 500, maxMs: 5000 }));
+    const delayMs = Math.min(left, backoffDelay(refused.retries++, OVER_LIMIT_BACKOFF));
     return { attempt: refused.retries, delayMs };
   }
 
