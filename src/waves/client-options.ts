@@ -2,6 +2,7 @@
 import type { Agent } from 'node:http';
 import type { Settings } from '../core/settings.js';
 import type { Tracer } from './trace.js';
+import type { Transport } from './transport.js';
 import type { Route } from '../protocol/routes.js';
 
 export interface WavesClientOptions {
@@ -19,6 +20,8 @@ export interface WavesClientOptions {
    * HTTPS_PROXY, HTTP_PROXY and NO_PROXY).
    */
   agent?: Agent;
+  /** How sockets are opened: the `ws` transport unless told otherwise (a seam for another transport). */
+  transport?: Transport;
   /** Delays between reconnect attempts after a drop; its length is the attempt count. */
   reconnectDelaysMs?: number[];
   /** How often one job may be cut by a drop before it fails. */

@@ -67,6 +67,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
       apiKey: this.apiKey,
       connectTimeoutMs: options.connectTimeoutMs,
       agent: options.agent,
+      transport: options.transport,
       reconnectDelaysMs: options.reconnectDelaysMs,
       currentModel: () => this.currentSettings.model,
       onConnected: (info) => {
