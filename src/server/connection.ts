@@ -1,6 +1,6 @@
 // One socket of the local server: ids, idle clock, frame dispatch (one-shot, contexts, flush buffer), serial runs, slots.
 import type { WebSocket } from 'ws';
-import type { SpeechEngine } from './engine.js';
+import type { SpeechEngine } from './engines/engine.js';
 import { clientIds, errorFrame, frameIds, newSessionId, newTaskId } from './frames.js';
 import { IdleClock } from './idle-clock.js';
 import { Outbox, type BackpressureStats } from './outbox.js';

@@ -1,7 +1,7 @@
 // What the local server accepts in a request frame: the documented fields, their types and per-model ranges.
 import { modelSpec } from '../core/models.js';
 import { validateSettings, type SettingKey, type Settings } from '../core/settings.js';
-import type { SynthesisParams } from './engine.js';
+import type { SynthesisParams } from './engines/engine.js';
 import { WIRE_FORMATS, isWireFormat, type WireFormat } from './output-format.js';
 import { RETIRED_BODY, isRetired, type Route } from './routes.js';
 

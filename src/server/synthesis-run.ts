@@ -1,6 +1,6 @@
 // One run of audio (a one-shot request or a released segment): engine pieces → word_timestamp and chunk frames → complete, with faults.
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import type { SpeechEngine, SynthesisParams } from './engine.js';
+import type { SpeechEngine, SynthesisParams } from './engines/engine.js';
 import { errorFrame, newTaskId, type FrameIds } from './frames.js';
 import type { Outbox } from './outbox.js';
 import { chunkEncoder, type WireFormat } from './output-format.js';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SmallestTtsError } from '../core/errors.js';
-import { ToneEngine } from './engine.js';
+import { ToneEngine } from './engines/tone-engine.js';
 import { Slots, serveConnection, type ServerShared } from './connection.js';
 import { refuseUpgrade, resolveRoute } from './routes.js';
 import type { RequestRecord, ServerStats, WavesServer, WavesServerOptions } from './server-options.js';
