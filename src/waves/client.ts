@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } f
 import { textFragments, type TextInput } from '../text/fragments.js';
 import { INPUT_PAUSE_CLOSE_MS, Job, type JobMode } from './utterance/job.js';
 import { decodeFrame } from '../protocol/messages.js';
+import { isIdleTimeoutNotice } from '../protocol/idle-timeout.js';
 import { backoffDelay, describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
 import { sentFrame } from './trace.js';
@@ -15,8 +16,6 @@ import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from '.
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from '../protocol/routes.js';
 
 export type { SynthesizeOptions, WavesClientEvents, WavesClientOptions };
-
-const IDLE_TIMEOUT_MESSAGE = /timed out after .* inactivity/i;
 
 export class WavesClient extends EventEmitter<WavesClientEvents> {
   readonly baseUrl: string;
@@ -255,7 +254,7 @@ export class WavesClient extends EventEmitter<WavesClientEvents> {
     const frame = decodeFrame(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
     if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
     const job = this.inFlight;
-    if (frame.type === 'error' && IDLE_TIMEOUT_MESSAGE.test(frame.message)) {
+    if (isIdleTimeoutNotice(frame)) {
       this.idleNotice = true; // the server is about to close an idle socket: a normal end, not an error
       return;
     }
