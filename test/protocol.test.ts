@@ -5,6 +5,7 @@ import { CLOSE_CODES } from '../src/protocol/close-codes.js';
 import { chunkFrame, clientIds, completeFrame, errorFrame, frameIds, newSessionId, newTaskId, wordTimestampFrame } from '../src/protocol/frames.js';
 import { idleTimeoutMessage, isIdleTimeoutNotice } from '../src/protocol/idle-timeout.js';
 import { buildRequest, decodeFrame } from '../src/protocol/messages.js';
+import { decodeRequest } from '../src/protocol/request-fields.js';
 
 test('a live-route request names its model and carries no lightning-v2 fields and no unset ones', () => {
   const request = buildRequest('Hi.', { ...DEFAULT_SETTINGS, consistency: 0.5, similarity: 0.2, enhancement: 2 });
@@ -84,4 +85,11 @@ test('close codes both ends use', () => {
   assert.equal(CLOSE_CODES.NORMAL, 1000);
   assert.equal(CLOSE_CODES.POLICY_VIOLATION, 1008);
   assert.equal(CLOSE_CODES.CLIENT_DROPPED, 4000);
+});
+
+test('the server reads a request frame without throwing: JSON text, else nothing', () => {
+  assert.deepEqual(decodeRequest('{"text":"Hi.","voice_id":"sophia"}'), { text: 'Hi.', voice_id: 'sophia' });
+  assert.equal(decodeRequest('null'), null, 'JSON that is not an object is left to the request check');
+  assert.equal(decodeRequest('{"text":'), undefined);
+  assert.equal(decodeRequest(undefined), undefined, 'a binary frame');
 });

@@ -2,9 +2,7 @@
 // echoed, chunk / word_timestamp / complete, and errors in both documented shapes. decodeFrame
 // (messages.ts) reads them back on the client's side.
 import { randomBytes } from 'node:crypto';
-
-/** The pattern of the client's correlation ids (`request_id`, `session_id`, `context_id`). */
-export const CLIENT_ID_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
+import { CLIENT_ID_PATTERN } from './request-fields.js';
 
 export const newSessionId = (): string => `ws_${randomBytes(8).toString('hex')}`;
 export const newTaskId = (): string => `task_${randomBytes(8).toString('hex')}`;

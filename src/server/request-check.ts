@@ -1,23 +1,14 @@
 // What the local server accepts in a request frame: the documented fields, their types and per-model ranges.
 import { modelSpec } from '../core/models.js';
-import { validateSettings, type SettingKey, type Settings } from '../core/settings.js';
+import { validateSettings, type Settings } from '../core/settings.js';
 import type { SynthesisParams } from './engines/engine.js';
 import { WIRE_FORMATS, isWireFormat, type WireFormat } from './output-format.js';
-import { CLIENT_ID_PATTERN } from '../protocol/frames.js';
+import { CLIENT_ID_PATTERN, REQUEST_FIELD_TYPES, SETTING_FIELDS } from '../protocol/request-fields.js';
 import { RETIRED_MODEL_BODY, perModelPath } from '../protocol/routes.js';
 import { isRetired, type Route } from './routes.js';
 
 /** The longest text one frame (or one context's buffer) may carry. */
 export const MAX_TEXT_CHARS = 100_000;
-const WIRE_NAMES: Record<SettingKey, string> = {
-  model: 'model', voice: 'voice_id', language: 'language', sampleRate: 'sample_rate',
-  speed: 'speed', consistency: 'consistency', similarity: 'similarity', enhancement: 'enhancement',
-  numberLanguage: 'number_pronunciation_language', math: 'math_notation', wordTimestamps: 'word_timestamps',
-};
-const NUMERIC_FIELDS = ['sample_rate', 'speed', 'consistency', 'similarity', 'enhancement', 'complete_backoff_ms', 'max_buffer_flush_ms', 'max_buffer_delay_ms'];
-const BOOLEAN_FIELDS = ['continue', 'flush', 'context_close', 'cancel_request', 'word_timestamps', 'math_notation'];
-const STRING_FIELDS = ['text', 'voice_id', 'model', 'language', 'number_pronunciation_language', 'output_format'];
-const ID_FIELDS = ['request_id', 'session_id', 'context_id'];
 
 /** One request frame, checked. `params` is absent on frames that carry no voice (closing and control frames). */
 export interface RequestFrame {
@@ -75,16 +66,16 @@ function checkWaitsAndFormat(r: Record<string, unknown>): { backoff: number; del
 
 /** The documented fields' types: numbers, booleans, strings and client ids; undefined when all are right. */
 function checkFieldTypes(r: Record<string, unknown>): string | undefined {
-  for (const field of NUMERIC_FIELDS) {
+  for (const field of REQUEST_FIELD_TYPES.number) {
     if (r[field] !== undefined && (typeof r[field] !== 'number' || !Number.isFinite(r[field]))) return `${field} must be a number`;
   }
-  for (const field of BOOLEAN_FIELDS) {
+  for (const field of REQUEST_FIELD_TYPES.boolean) {
     if (r[field] !== undefined && typeof r[field] !== 'boolean') return `${field} must be true or false`;
   }
-  for (const field of STRING_FIELDS) {
+  for (const field of REQUEST_FIELD_TYPES.string) {
     if (r[field] !== undefined && typeof r[field] !== 'string') return `${field} must be a string`;
   }
-  for (const field of ID_FIELDS) {
+  for (const field of REQUEST_FIELD_TYPES.id) {
     if (r[field] !== undefined && (typeof r[field] !== 'string' || !CLIENT_ID_PATTERN.test(r[field] as string))) return `${field} must match ${CLIENT_ID_PATTERN.source}`;
   }
   return undefined;
@@ -147,7 +138,7 @@ export function checkRequest(body: unknown, route: Route, options: { retiredMode
   if (textOrVoice) return fail(textOrVoice.code, textOrVoice.message);
   const settings = settingsOf(r, model.model, voice, live);
   const issues = validateSettings(settings);
-  if (issues.length > 0) return fail('INVALID_PARAMETER', issues.map((i) => `${WIRE_NAMES[i.key]} ${i.message}`).join('; '));
+  if (issues.length > 0) return fail('INVALID_PARAMETER', issues.map((i) => `${SETTING_FIELDS[i.key]} ${i.message}`).join('; '));
   if (voice && !options.hasVoice(voice)) return fail('VOICE_NOT_FOUND', `voice ${JSON.stringify(voice).slice(0, 140)} was not found on model ${model.model}`);
   const timing = checkWaitsAndFormat(r);
   if ('code' in timing) return fail(timing.code, timing.message);
