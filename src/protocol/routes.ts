@@ -1,17 +1,47 @@
-// The service's routes, the one place they are spelled: the client's URLs (live and per-model, for
-// bare-host and with-path bases, REST), the server's reading of a request path, the retired route's
-// answer, and the base-URL checks.
+// Waves URLs: the live route and the per-model routes for bare-host and with-path bases, REST bases, the loopback test.
 import { UsageError } from '../core/errors.js';
 import { modelSpec } from '../core/models.js';
 
 export const DEFAULT_BASE_URL = 'wss://api.smallest.ai';
-/** The seed's host: its per-model routes live under LEGACY_PREFIX. */
-export const LEGACY_HOST = 'waves-api.smallest.ai';
-/** The current generation's prefix, and the seed's host's. */
+/** The older API host: its per-model routes live under /api/v1. */
+const LEGACY_HOST = 'waves-api.smallest.ai';
+const LIVE_PATH = '/waves/v1/tts/live';
+
+/** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the older routes). */
+export type Route = 'live' | 'per-model';
+
+export function parseRoute(raw: string): Route {
+  const value = String(raw).trim().toLowerCase();
+  if (value === 'live' || value === 'per-model') return value;
+  throw new UsageError(`--route must be live or per-model (got ${JSON.stringify(raw)})`);
+}
+
+function parseBase(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--base-url is not a URL: ${JSON.stringify(baseUrl)}`, `Example: ${DEFAULT_BASE_URL}`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new UsageError(`--base-url must start with wss:// or ws:// (got ${url.protocol}//)`);
+  }
+  if (url.username || url.password) throw new UsageError('--base-url must not carry credentials; use SMALLEST_API_KEY');
+  if (url.hash) throw new UsageError(`--base-url must not have a #fragment (got ${JSON.stringify(url.hash)})`);
+  return url;
+}
+
+function basePath(url: URL): string {
+  return url.pathname.replace(/\/+$/, '');
+}
+
+// Every path of the service is spelled in this file, for the client's URLs and for the server's
+// reading of a request path (parseServicePath) alike.
+
+/** The current generation's prefix, and the older host's. */
 const WAVES_PREFIX = '/waves/v1';
 const LEGACY_PREFIX = '/api/v1';
 const LIVE_TAIL = '/tts/live';
-export const LIVE_PATH = `${WAVES_PREFIX}${LIVE_TAIL}`;
 /** What a per-model route serves: the speech socket or the voice list. */
 export type Resource = 'stream' | 'voices';
 const RESOURCE_TAIL: Record<Resource, string> = { stream: 'get_speech/stream', voices: 'get_voices' };
@@ -50,34 +80,6 @@ export function parseServicePath(pathname: string): ServicePath | undefined {
   return { kind: 'per-model', segment, resource: match[2] === RESOURCE_TAIL.voices ? 'voices' : 'stream' };
 }
 
-/** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the seed's routes). */
-export type Route = 'live' | 'per-model';
-
-export function parseRoute(raw: string): Route {
-  const value = String(raw).trim().toLowerCase();
-  if (value === 'live' || value === 'per-model') return value;
-  throw new UsageError(`--route must be live or per-model (got ${JSON.stringify(raw)})`);
-}
-
-function parseBase(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new UsageError(`--base-url is not a URL: ${JSON.stringify(baseUrl)}`, `Example: ${DEFAULT_BASE_URL}`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new UsageError(`--base-url must start with wss:// or ws:// (got ${url.protocol}//)`);
-  }
-  if (url.username || url.password) throw new UsageError('--base-url must not carry credentials; use SMALLEST_API_KEY');
-  if (url.hash) throw new UsageError(`--base-url must not have a #fragment (got ${JSON.stringify(url.hash)})`);
-  return url;
-}
-
-function basePath(url: URL): string {
-  return url.pathname.replace(/\/+$/, '');
-}
-
 /** The path prefix under which per-model routes and REST calls live for this base. */
 function versionPrefix(url: URL): string {
   const path = basePath(url);
@@ -95,7 +97,7 @@ export function routeFor(model: string, preferred: Route = 'live'): Route {
  * The socket URL for a model. Live: a bare base gets `/waves/v1/tts/live`; a base whose path ends in
  * `/tts/live` is used as is; another path gets `/tts/live` appended. Per-model:
  * `{prefix}/{model path name}/get_speech/stream`, the prefix being the base's path, else `/waves/v1`
- * (`/api/v1` on the seed's host). `timeoutSeconds` becomes `?timeout=` (the server's idle limit).
+ * (`/api/v1` on the older API host). `timeoutSeconds` becomes `?timeout=` (the server's idle limit).
  */
 export function streamUrl(baseUrl: string, model: string, options: { route?: Route; timeoutSeconds?: number } = {}): string {
   const base = parseBase(baseUrl);
