@@ -1,5 +1,5 @@
 // The request body's documented fields as they travel: each field's type, the pattern of the
-// client's ids, the setting each field carries, and the server's reading of a text frame.
+// client's ids, the output formats, the setting each field carries, and the server's reading of a text frame.
 import type { SettingKey } from '../core/settings.js';
 
 /** The pattern of the client's correlation ids (`request_id`, `session_id`, `context_id`). */
@@ -12,6 +12,12 @@ export const REQUEST_FIELD_TYPES = {
   string: ['text', 'voice_id', 'model', 'language', 'number_pronunciation_language', 'output_format'],
   id: ['request_id', 'session_id', 'context_id'],
 } as const;
+
+/** The values of `output_format`: what each chunk frame's audio holds. */
+export const WIRE_FORMATS = ['pcm', 'wav', 'mp3', 'ulaw', 'alaw'] as const;
+export type WireFormat = (typeof WIRE_FORMATS)[number];
+
+export const isWireFormat = (name: string): name is WireFormat => (WIRE_FORMATS as readonly string[]).includes(name);
 
 /** The request field that carries each setting. */
 export const SETTING_FIELDS: Record<SettingKey, string> = {

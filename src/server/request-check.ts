@@ -2,8 +2,7 @@
 import { modelSpec } from '../core/models.js';
 import { validateSettings, type Settings } from '../core/settings.js';
 import type { SynthesisParams } from './engines/engine.js';
-import { WIRE_FORMATS, isWireFormat, type WireFormat } from './output-format.js';
-import { CLIENT_ID_PATTERN, REQUEST_FIELD_TYPES, SETTING_FIELDS } from '../protocol/request-fields.js';
+import { CLIENT_ID_PATTERN, REQUEST_FIELD_TYPES, SETTING_FIELDS, WIRE_FORMATS, isWireFormat, type WireFormat } from '../protocol/request-fields.js';
 import { RETIRED_MODEL_BODY, perModelPath } from '../protocol/routes.js';
 import { isRetired, type Route } from './routes.js';
 

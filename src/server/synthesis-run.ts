@@ -4,7 +4,8 @@ import type { SpeechEngine, SynthesisParams } from './engines/engine.js';
 import { CLOSE_CODES } from '../protocol/close-codes.js';
 import { chunkFrame, completeFrame, errorFrame, newTaskId, wordTimestampFrame, type FrameIds } from '../protocol/frames.js';
 import type { Outbox } from './outbox.js';
-import { chunkEncoder, type WireFormat } from './output-format.js';
+import type { WireFormat } from '../protocol/request-fields.js';
+import { chunkEncoder } from './output-format.js';
 import { MAX_SEGMENT_CHARS, splitText } from './segmenter.js';
 import type { RequestRecord, WavesServerOptions } from './server-options.js';
 
