@@ -26,8 +26,9 @@ export function isRetired(model: string, retired: readonly string[]): boolean {
 export function resolveRoute(req: IncomingMessage, kind: Resource, options: { apiKey?: string; retiredModels: readonly string[] }): Resolved {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = parseServicePath(url.pathname);
-  const live = kind === 'stream' && path?.kind === 'live';
-  if (!live && (path?.kind !== 'per-model' || path.resource !== kind)) return { ok: false, status: 404, body: { status: 'error', message: `No route ${url.pathname}` } };
+  // The live route serves speech only; a model's route serves what its path names.
+  const served = path?.kind === 'live' ? kind === 'stream' : path?.resource === kind;
+  if (!path || !served) return { ok: false, status: 404, body: { status: 'error', message: `No route ${url.pathname}` } };
   if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
     return { ok: false, status: 401, body: { status: 'error', message: 'Invalid or missing API key' } };
   }
