@@ -6,7 +6,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AudioSink } from '../src/audio/sink.js';
-import { ToneEngine } from '../src/server/engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { startWavesServer, type WavesServerOptions } from '../src/server/waves-server.js';
 import { synthesizeToSink } from '../src/pipeline/synthesize.js';
 import { WavesClient } from '../src/pipeline/client.js';

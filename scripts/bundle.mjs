@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 
 await build({
   // The Flite worker runs as its own process; flite-engine finds it beside itself (./flite-worker.js).
-  entryPoints: { main: 'dist/src/cli/main.js', 'flite-worker': 'dist/src/server/flite/flite-worker.js' },
+  entryPoints: { main: 'dist/src/cli/main.js', 'flite-worker': 'dist/src/server/engines/flite/flite-worker.js' },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,

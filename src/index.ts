@@ -30,7 +30,8 @@ export { manifestFormatFromPath, MANIFEST_FORMATS, type ManifestFormat } from '.
 export { ITEM_FORMATS, type ItemFormat } from './pipeline/batch/item-sink.js';
 export { parseShard, inShard, type Shard } from './pipeline/batch/shard.js';
 export { startWavesServer, type WavesServer, type WavesServerOptions, type Faults, type RequestRecord, type ServerStats } from './server/waves-server.js';
-export { ToneEngine, type SpeechEngine, type SynthesisParams, type VoiceInfo, type EnginePiece, type WordTiming } from './server/engine.js';
+export { ToneEngine } from './server/engines/tone-engine.js';
+export type { SpeechEngine, SynthesisParams, VoiceInfo, EnginePiece, WordTiming } from './server/engines/engine.js';
 export { startOfflineServer, type OfflineServer } from './server/offline.js';
 export { UtteranceQueue, type DeferredUtterance, type QueueAction, type UtteranceQueueOptions } from './pipeline/utterance-queue.js';
 export { fetchVoices, filterVoices, parseVoices, type Voice, type VoiceFilter } from './waves/voices.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { WORD_TIMESTAMP_VOICES } from '../src/core/models.js';
-import { FLITE_VOICES } from '../src/server/flite-voices.js';
+import { FLITE_VOICES } from '../src/server/engines/flite-voices.js';
 import { BIN, ROOT, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 
 const WORD_VOICES = [...WORD_TIMESTAMP_VOICES].sort();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { formatClock } from '../src/cli/progress.js';
-import { ToneEngine } from '../src/server/engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { moduleTrace, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 import { hasScript, inTerminal } from './terminal.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ToneEngine } from '../src/server/tone-engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import type { WavesServer } from '../src/server/waves-server.js';
 import { parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 

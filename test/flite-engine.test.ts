@@ -6,9 +6,9 @@ import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 
 import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import type { EnginePiece } from '../src/server/engine.js';
-import { FliteEngine, UnknownVoiceError } from '../src/server/flite-engine.js';
-import { removeStaleFliteDirs } from '../src/server/flite/stale-dirs.js';
+import type { EnginePiece } from '../src/server/engines/engine.js';
+import { FliteEngine, UnknownVoiceError } from '../src/server/engines/flite-engine.js';
+import { removeStaleFliteDirs } from '../src/server/engines/flite/stale-dirs.js';
 import { startOfflineServer } from '../src/server/offline.js';
 import { parseWav, ROOT, tempDir, runCli } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // The worker's stdio frames: whole frames out of arbitrary chunks, and a garbled stream refused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeFrame, FrameDecoder } from '../src/server/flite/frames.js';
+import { encodeFrame, FrameDecoder } from '../src/server/engines/flite/frames.js';
 
 test('frames split at every byte boundary come out whole and in order', () => {
   const pcm = new Uint8Array(Int16Array.from([0, 1, -1, 32767, -32768]).buffer);

@@ -1,7 +1,7 @@
 // Word timings from Flite's segments: input words lined up with the phones they become; pure.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alignWords, parsePhoneLines, parseSegments } from '../src/server/flite/word-align.js';
+import { alignWords, parsePhoneLines, parseSegments } from '../src/server/engines/flite/word-align.js';
 
 // Output in the form Flite prints it for "Dr. Who paid $100 -- twice." (-psdur; times rounded), and
 // the one-word-per-utterance run (-ps) that says which phones each word becomes alone.

@@ -7,7 +7,7 @@ import { FLAC_STREAMINFO_OFFSET } from '../src/audio/encoders.js';
 import { formatFromPath, parseFormat } from '../src/audio/formats.js';
 import { openFileSink, openStreamSink } from '../src/audio/output.js';
 import type { AudioSink } from '../src/audio/sink.js';
-import { ToneEngine } from '../src/server/engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { UsageError } from '../src/core/errors.js';
 import { parseWav, tempDir } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { addSecret, redact } from '../src/cli/secrets.js';
 import { safeLine } from '../src/cli/sanitize.js';
-import { FliteWorker } from '../src/server/flite/worker-client.js';
+import { FliteWorker } from '../src/server/engines/flite/worker-client.js';
 import { runCli, tempDir, type TestContextLike } from './helpers.js';
 
 const KEY = 'sk-live-7f3a9c21e4b8d6f0';

@@ -1,7 +1,8 @@
 // The local server's live route (model in the body), ids, word timestamps, voices, languages, engine failures.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ToneEngine, type SpeechEngine } from '../src/server/engine.js';
+import type { SpeechEngine } from '../src/server/engines/engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { startServer } from './helpers.js';
 import { encodeG711 } from '../src/audio/g711.js';
 import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, readRun, refusedUpgrade, request, type Json } from './raw-ws.js';

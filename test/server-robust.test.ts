@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
-import { ToneEngine } from '../src/server/engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { startServer, waitFor } from './helpers.js';
 import { LIVE, PROSE, rawSocket, readRun } from './raw-ws.js';
 

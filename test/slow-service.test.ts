@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ToneEngine } from '../src/server/engine.js';
+import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import type { WavesServerOptions } from '../src/server/waves-server.js';
 import { parseWav, runCli, sentPcm, serverArgs, startServer, tempDir } from './helpers.js';
 

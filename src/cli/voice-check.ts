@@ -1,6 +1,6 @@
 // Voice ids checked before any request: against the cached catalogue (or the offline voices), with the nearest ids suggested.
 import { UsageError } from '../core/errors.js';
-import { FLITE_VOICES } from '../server/flite-voices.js';
+import { FLITE_VOICES } from '../server/engines/flite-voices.js';
 import { DEFAULT_BASE_URL } from '../protocol/routes.js';
 import { didYouMean } from './suggest.js';
 import { readVoiceCache } from './voice-cache.js';

@@ -1,5 +1,5 @@
 // Voice names the CLI can offer without a request: the cached catalog, the documented ones, the offline voices.
-import { FLITE_VOICES } from '../server/flite-voices.js';
+import { FLITE_VOICES } from '../server/engines/flite-voices.js';
 import { DEFAULT_BASE_URL } from '../protocol/routes.js';
 import { loadConfig } from './config-file.js';
 import { readVoiceCache } from './voice-cache.js';

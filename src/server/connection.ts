@@ -1,7 +1,10 @@
 // One socket of the local server: ids, idle clock, frame dispatch (one-shot, contexts, flush buffer), serial runs, slots.
 import type { WebSocket } from 'ws';
-import type { SpeechEngine } from './engine.js';
-import { clientIds, errorFrame, frameIds, newSessionId, newTaskId } from './frames.js';
+import type { SpeechEngine } from './engines/engine.js';
+import { CLOSE_CODES } from '../protocol/close-codes.js';
+import { clientIds, errorFrame, frameIds, newSessionId, newTaskId } from '../protocol/frames.js';
+import { idleTimeoutMessage } from '../protocol/idle-timeout.js';
+import { decodeRequest } from '../protocol/request-fields.js';
 import { IdleClock } from './idle-clock.js';
 import { Outbox, type BackpressureStats } from './outbox.js';
 import { MAX_TEXT_CHARS, checkRequest, type RequestFrame } from './request-check.js';
@@ -83,9 +86,8 @@ class Connection {
   }
 
   private timedOut(seconds: number): void {
-    const message = `Connection timed out after ${seconds} seconds of inactivity`;
-    this.outbox.send(errorFrame({}, 'IDLE_TIMEOUT', message));
-    this.ws.close(1000, 'idle timeout');
+    this.outbox.send(errorFrame({}, 'IDLE_TIMEOUT', idleTimeoutMessage(seconds)));
+    this.ws.close(CLOSE_CODES.NORMAL, 'idle timeout');
     this.shared.log(`#${this.id} idle timeout after ${seconds}s`);
   }
 
@@ -103,12 +105,7 @@ class Connection {
   /** Every client message restarts the idle clock, whatever it holds; nothing the server sends does. */
   private onMessage(text: string | undefined): void {
     this.idle.restart();
-    let body: unknown;
-    try {
-      body = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const body = decodeRequest(text);
     if (body === undefined) return this.refuse({}, 'INVALID_REQUEST', 'the message is not JSON text');
     const checked = checkRequest(body, this.route, { retiredModels: this.shared.retiredModels, hasVoice: this.shared.hasVoice });
     if (!checked.ok) return this.refuse(body, checked.code, checked.message);

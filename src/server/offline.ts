@@ -11,7 +11,7 @@ export interface OfflineServer {
 
 /** Loads the engine only when called: importing the library must not load WASI. */
 export async function startOfflineServer(options: WavesServerOptions = {}): Promise<OfflineServer> {
-  const { FliteEngine } = await import('./flite-engine.js');
+  const { FliteEngine } = await import('./engines/flite-engine.js');
   const engine = new FliteEngine();
   const apiKey = randomBytes(16).toString('hex');
   const server = await startWavesServer({ ...options, engine, apiKey, host: '127.0.0.1', port: 0 });

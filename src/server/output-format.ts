@@ -1,11 +1,7 @@
 // A run's `output_format`: the PCM the engine makes turned into the bytes each chunk frame carries (pcm, wav, mp3, ulaw, alaw).
 import { encodeG711 } from '../audio/g711.js';
 import { wavHeader } from '../audio/wav.js';
-
-export const WIRE_FORMATS = ['pcm', 'wav', 'mp3', 'ulaw', 'alaw'] as const;
-export type WireFormat = (typeof WIRE_FORMATS)[number];
-
-export const isWireFormat = (name: string): name is WireFormat => (WIRE_FORMATS as readonly string[]).includes(name);
+import type { WireFormat } from '../protocol/request-fields.js';
 
 /** Takes s16le PCM in any cut (a piece may end mid-sample) and gives the format's bytes for it, possibly none yet. */
 export interface ChunkEncoder {

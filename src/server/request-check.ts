@@ -1,22 +1,13 @@
 // What the local server accepts in a request frame: the documented fields, their types and per-model ranges.
 import { modelSpec } from '../core/models.js';
-import { validateSettings, type SettingKey, type Settings } from '../core/settings.js';
-import type { SynthesisParams } from './engine.js';
-import { WIRE_FORMATS, isWireFormat, type WireFormat } from './output-format.js';
-import { RETIRED_BODY, isRetired, type Route } from './routes.js';
+import { validateSettings, type Settings } from '../core/settings.js';
+import type { SynthesisParams } from './engines/engine.js';
+import { CLIENT_ID_PATTERN, REQUEST_FIELD_TYPES, SETTING_FIELDS, WIRE_FORMATS, isWireFormat, type WireFormat } from '../protocol/request-fields.js';
+import { RETIRED_MODEL_BODY, perModelPath } from '../protocol/routes.js';
+import { isRetired, type Route } from './routes.js';
 
 /** The longest text one frame (or one context's buffer) may carry. */
 export const MAX_TEXT_CHARS = 100_000;
-const ID_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
-const WIRE_NAMES: Record<SettingKey, string> = {
-  model: 'model', voice: 'voice_id', language: 'language', sampleRate: 'sample_rate',
-  speed: 'speed', consistency: 'consistency', similarity: 'similarity', enhancement: 'enhancement',
-  numberLanguage: 'number_pronunciation_language', math: 'math_notation', wordTimestamps: 'word_timestamps',
-};
-const NUMERIC_FIELDS = ['sample_rate', 'speed', 'consistency', 'similarity', 'enhancement', 'complete_backoff_ms', 'max_buffer_flush_ms', 'max_buffer_delay_ms'];
-const BOOLEAN_FIELDS = ['continue', 'flush', 'context_close', 'cancel_request', 'word_timestamps', 'math_notation'];
-const STRING_FIELDS = ['text', 'voice_id', 'model', 'language', 'number_pronunciation_language', 'output_format'];
-const ID_FIELDS = ['request_id', 'session_id', 'context_id'];
 
 /** One request frame, checked. `params` is absent on frames that carry no voice (closing and control frames). */
 export interface RequestFrame {
@@ -47,10 +38,10 @@ const fail = (code: string, message: string): CheckedFrame => ({ ok: false, code
 function modelFor(r: Record<string, unknown>, route: Route, retired: readonly string[]): { model: string } | { code: string; message: string } {
   if (route.kind === 'per-model') return { model: route.model };
   const name = (r.model as string | undefined) ?? 'lightning_v3.1';
-  if (isRetired(name, retired) || name === 'lightning-large') return { code: 'MODEL_DEPRECATED', message: RETIRED_BODY.message };
+  if (isRetired(name, retired) || name === 'lightning-large') return { code: 'MODEL_DEPRECATED', message: RETIRED_MODEL_BODY.message };
   const spec = modelSpec(name);
   if (spec && !spec.live) {
-    return { code: 'MODEL_NOT_SUPPORTED', message: `model ${name} is served only on its own route, /waves/v1/${spec.pathName}/get_speech/stream` };
+    return { code: 'MODEL_NOT_SUPPORTED', message: `model ${name} is served only on its own route, ${perModelPath(spec.pathName, 'stream')}` };
   }
   if (!spec || spec.id !== name) {
     return { code: 'INVALID_MODEL', message: `model must be lightning_v3.1 or lightning_v3.1_pro (got ${JSON.stringify(name).slice(0, 80)})` };
@@ -72,41 +63,52 @@ function checkWaitsAndFormat(r: Record<string, unknown>): { backoff: number; del
   return { backoff, delay, flushMs, format };
 }
 
-/** Checks one parsed frame against the route's rules; `hasVoice` says whether the engine has a voice. */
-export function checkRequest(body: unknown, route: Route, options: { retiredModels: readonly string[]; hasVoice: (voice: string) => boolean }): CheckedFrame {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail('INVALID_REQUEST', 'the request must be a JSON object');
-  const r = body as Record<string, unknown>;
-  for (const field of NUMERIC_FIELDS) {
-    if (r[field] !== undefined && (typeof r[field] !== 'number' || !Number.isFinite(r[field]))) return fail('INVALID_REQUEST', `${field} must be a number`);
+/** The documented fields' types: numbers, booleans, strings and client ids; undefined when all are right. */
+function checkFieldTypes(r: Record<string, unknown>): string | undefined {
+  for (const field of REQUEST_FIELD_TYPES.number) {
+    if (r[field] !== undefined && (typeof r[field] !== 'number' || !Number.isFinite(r[field]))) return `${field} must be a number`;
   }
-  for (const field of BOOLEAN_FIELDS) {
-    if (r[field] !== undefined && typeof r[field] !== 'boolean') return fail('INVALID_REQUEST', `${field} must be true or false`);
+  for (const field of REQUEST_FIELD_TYPES.boolean) {
+    if (r[field] !== undefined && typeof r[field] !== 'boolean') return `${field} must be true or false`;
   }
-  for (const field of STRING_FIELDS) {
-    if (r[field] !== undefined && typeof r[field] !== 'string') return fail('INVALID_REQUEST', `${field} must be a string`);
+  for (const field of REQUEST_FIELD_TYPES.string) {
+    if (r[field] !== undefined && typeof r[field] !== 'string') return `${field} must be a string`;
   }
-  for (const field of ID_FIELDS) {
-    if (r[field] !== undefined && (typeof r[field] !== 'string' || !ID_PATTERN.test(r[field] as string))) {
-      return fail('INVALID_REQUEST', `${field} must match ^[a-zA-Z0-9_.-]{1,128}$`);
-    }
+  for (const field of REQUEST_FIELD_TYPES.id) {
+    if (r[field] !== undefined && (typeof r[field] !== 'string' || !CLIENT_ID_PATTERN.test(r[field] as string))) return `${field} must match ${CLIENT_ID_PATTERN.source}`;
   }
-  const model = modelFor(r, route, options.retiredModels);
-  if ('code' in model) return fail(model.code, model.message);
-  const live = route.kind === 'live';
-  const contextId = live ? (r.context_id as string | undefined) : undefined;
-  if (contextId !== undefined && r.flush !== undefined) return fail('INVALID_REQUEST', 'flush cannot be used with context_id; close a context with continue: false');
-  const close = live && r.context_close === true;
-  const cancel = r.cancel_request === true;
-  const flush = r.flush === true;
-  const closing = (contextId !== undefined && r.continue === false) || flush || close || cancel;
-  const text = (r.text as string | undefined) ?? '';
-  if (text.length > MAX_TEXT_CHARS) return fail('TEXT_TOO_LONG', `text must be at most ${MAX_TEXT_CHARS} characters (got ${text.length})`);
-  if (text.length === 0 && !closing) return fail('INVALID_REQUEST', 'text is required');
-  const voice = r.voice_id as string | undefined;
-  if ((voice === undefined || voice === '') && text.length > 0) return fail('INVALID_REQUEST', 'voice_id is required');
-  const spec = modelSpec(model.model)!;
-  const settings: Settings = {
-    model: model.model,
+  return undefined;
+}
+
+/** What a frame asks of the buffers: a context's id, and whether it closes, cancels or flushes. */
+type Control = Pick<RequestFrame, 'contextId' | 'close' | 'cancel' | 'flush'>;
+
+function controlOf(r: Record<string, unknown>, live: boolean): Control {
+  return {
+    contextId: live ? (r.context_id as string | undefined) : undefined,
+    close: live && r.context_close === true,
+    cancel: r.cancel_request === true,
+    flush: r.flush === true,
+  };
+}
+
+/** A frame that closes a context, flushes, or cancels may come without text. */
+function isClosing(control: Control, r: Record<string, unknown>): boolean {
+  return (control.contextId !== undefined && r.continue === false) || control.flush || control.close || control.cancel;
+}
+
+/** The text and the voice: text required unless the frame closes something, a voice for any text. */
+function checkTextAndVoice(text: string, voice: string | undefined, closing: boolean): { code: string; message: string } | undefined {
+  if (text.length > MAX_TEXT_CHARS) return { code: 'TEXT_TOO_LONG', message: `text must be at most ${MAX_TEXT_CHARS} characters (got ${text.length})` };
+  if (text.length === 0 && !closing) return { code: 'INVALID_REQUEST', message: 'text is required' };
+  if ((voice === undefined || voice === '') && text.length > 0) return { code: 'INVALID_REQUEST', message: 'voice_id is required' };
+  return undefined;
+}
+
+/** The frame's voice settings; the sample rate's default is the route's (44100 live, 24000 per model). */
+function settingsOf(r: Record<string, unknown>, model: string, voice: string | undefined, live: boolean): Settings {
+  return {
+    model,
     voice: voice || 'placeholder',
     language: (r.language as string | undefined) ?? 'en',
     sampleRate: (r.sample_rate as number | undefined) ?? (live ? 44100 : 24000),
@@ -116,9 +118,27 @@ export function checkRequest(body: unknown, route: Route, options: { retiredMode
     enhancement: r.enhancement as number | undefined,
     numberLanguage: r.number_pronunciation_language as string | undefined,
   };
+}
+
+/** Checks one parsed frame against the route's rules; `hasVoice` says whether the engine has a voice. */
+export function checkRequest(body: unknown, route: Route, options: { retiredModels: readonly string[]; hasVoice: (voice: string) => boolean }): CheckedFrame {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail('INVALID_REQUEST', 'the request must be a JSON object');
+  const r = body as Record<string, unknown>;
+  const badType = checkFieldTypes(r);
+  if (badType !== undefined) return fail('INVALID_REQUEST', badType);
+  const model = modelFor(r, route, options.retiredModels);
+  if ('code' in model) return fail(model.code, model.message);
+  const live = route.kind === 'live';
+  const control = controlOf(r, live);
+  if (control.contextId !== undefined && r.flush !== undefined) return fail('INVALID_REQUEST', 'flush cannot be used with context_id; close a context with continue: false');
+  const text = (r.text as string | undefined) ?? '';
+  const voice = r.voice_id as string | undefined;
+  const textOrVoice = checkTextAndVoice(text, voice, isClosing(control, r));
+  if (textOrVoice) return fail(textOrVoice.code, textOrVoice.message);
+  const settings = settingsOf(r, model.model, voice, live);
   const issues = validateSettings(settings);
-  if (issues.length > 0) return fail('INVALID_PARAMETER', issues.map((i) => `${WIRE_NAMES[i.key]} ${i.message}`).join('; '));
-  if (voice && !options.hasVoice(voice)) return fail('VOICE_NOT_FOUND', `voice ${JSON.stringify(voice).slice(0, 140)} was not found on model ${spec.id}`);
+  if (issues.length > 0) return fail('INVALID_PARAMETER', issues.map((i) => `${SETTING_FIELDS[i.key]} ${i.message}`).join('; '));
+  if (voice && !options.hasVoice(voice)) return fail('VOICE_NOT_FOUND', `voice ${JSON.stringify(voice).slice(0, 140)} was not found on model ${model.model}`);
   const timing = checkWaitsAndFormat(r);
   if ('code' in timing) return fail(timing.code, timing.message);
   return {
@@ -130,11 +150,8 @@ export function checkRequest(body: unknown, route: Route, options: { retiredMode
       params: voice ? { text, voice, language: settings.language, sampleRate: settings.sampleRate, speed: settings.speed } : undefined,
       wordTimestamps: r.word_timestamps === true,
       completeBackoffMs: timing.backoff,
-      contextId,
+      ...control,
       continue: r.continue === true,
-      flush,
-      cancel,
-      close,
       maxBufferDelayMs: timing.delay,
       maxBufferFlushMs: timing.flushMs,
       outputFormat: timing.format,

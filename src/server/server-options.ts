@@ -1,5 +1,5 @@
 // The local server's options (faults and limits), its request log entries, and its public handle.
-import type { SpeechEngine } from './engine.js';
+import type { SpeechEngine } from './engines/engine.js';
 import type { ReleaseMode } from './text-buffers.js';
 
 /** The longest delay a Node timer holds (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */

@@ -1,11 +1,12 @@
 // A local Waves-compatible server: HTTP routes, auth, upgrades, connection and handshake limits, start and stop.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { SmallestTtsError } from '../core/errors.js';
-import { ToneEngine } from './engine.js';
+import type { SpeechEngine, VoiceInfo } from './engines/engine.js';
+import { ToneEngine } from './engines/tone-engine.js';
 import { Slots, serveConnection, type ServerShared } from './connection.js';
-import { refuseUpgrade, resolveRoute } from './routes.js';
+import { refuseUpgrade, resolveRoute, type Route } from './routes.js';
 import type { RequestRecord, ServerStats, WavesServer, WavesServerOptions } from './server-options.js';
 
 export type { Faults, RequestRecord, ServerStats, WavesServer, WavesServerOptions } from './server-options.js';
@@ -32,41 +33,41 @@ function startError(error: NodeJS.ErrnoException, host: string, port: number): S
   return new SmallestTtsError(`Could not listen on ${host}:${port}: ${error.message}`, { cause: error });
 }
 
-export async function startWavesServer(options: WavesServerOptions = {}): Promise<WavesServer> {
-  const engine = options.engine ?? new ToneEngine();
-  const log = options.log ?? (() => {});
-  const keepAll = options.record === true;
-  const requests: RequestRecord[] = [];
-  const upgrades: { path: string; authorization?: string }[] = [];
-  const httpRequests: { path: string; authorization?: string }[] = [];
-  const voices = engine.voices();
+/** The logs a server keeps, readable from its handle. */
+interface ServerLogs {
+  requests: RequestRecord[];
+  upgrades: { path: string; authorization?: string }[];
+  httpRequests: { path: string; authorization?: string }[];
+}
+
+/** What every connection shares: the engine, its voices, the slots, the stats and the request log. */
+function sharedState(options: WavesServerOptions, engine: SpeechEngine, voices: VoiceInfo[], stats: ServerStats, logs: ServerLogs): ServerShared {
   const refused = new Set(options.refuseVoices ?? []);
-  const stats: ServerStats = { pausedConnections: 0, backpressurePauses: 0, maxBufferedBytes: 0, handshakeTimeouts: 0, activeRequests: 0 };
-  const retiredModels = options.retiredModels ?? ['lightning-v2'];
-  const slots = new Slots(options.maxActiveRequests ?? Infinity);
-  const shared: ServerShared = {
-    options, engine, slots, stats, retiredModels, log,
+  return {
+    options, engine, stats,
+    slots: new Slots(options.maxActiveRequests ?? Infinity),
+    retiredModels: options.retiredModels ?? ['lightning-v2'],
+    log: options.log ?? (() => {}),
     hasVoice: (voice) => !refused.has(voice) && voices.some((v) => v.voiceId === voice),
     wordVoice: (voice) => voices.some((v) => v.voiceId === voice && v.wordTimestamps === true),
-    addRecord: bounded(requests, keepAll),
+    addRecord: bounded(logs.requests, options.record === true),
   };
-  const addUpgrade = bounded(upgrades, keepAll);
-  const addHttp = bounded(httpRequests, keepAll);
-  const handshakeMs = options.handshakeTimeoutMs ?? 10_000;
-  let connectionCount = 0;
-  let open = 0;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
+}
 
-  const http = createServer({ headersTimeout: handshakeMs, requestTimeout: handshakeMs * 3 }, (req: IncomingMessage, res: ServerResponse) => {
+/** The HTTP routes: the voice list, or the route's refusal. */
+function answerHttp(shared: ServerShared, voices: VoiceInfo[], addHttp: (entry: ServerLogs['httpRequests'][number]) => void) {
+  const { options, retiredModels, log } = shared;
+  return (req: IncomingMessage, res: ServerResponse): void => {
     addHttp({ path: req.url ?? '', authorization: req.headers.authorization });
     const route = resolveRoute(req, 'voices', { apiKey: options.apiKey, retiredModels });
     if (!route.ok) res.writeHead(route.status, { 'content-type': 'application/json' }).end(JSON.stringify(route.body));
     else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ voices: options.voiceCatalog ?? voices }));
     log(`GET ${req.url} ${res.statusCode}`);
-  });
-  http.keepAliveTimeout = Math.min(5000, handshakeMs);
+  };
+}
 
-  // A raw socket must send a whole request (or upgrade) in time: slow-loris sockets are closed.
+/** A raw socket must send a whole request (or upgrade) in time: slow-loris sockets are closed. */
+function guardHandshakes(http: Server, handshakeMs: number, stats: ServerStats): { handshakes: Map<Socket, NodeJS.Timeout>; settled: (socket: Socket) => void } {
   const handshakes = new Map<Socket, NodeJS.Timeout>();
   const settled = (socket: Socket) => {
     clearTimeout(handshakes.get(socket));
@@ -81,10 +82,22 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
     socket.once('close', () => settled(socket));
   });
   http.on('request', (req: IncomingMessage) => settled(req.socket));
+  return { handshakes, settled };
+}
 
+/** Upgrades to a speech socket: the route's refusal, the open-socket limit, else a served connection. */
+function acceptUpgrades(http: Server, wss: WebSocketServer, shared: ServerShared, hooks: { settled: (socket: Socket) => void; addUpgrade: (entry: ServerLogs['upgrades'][number]) => void }): () => number {
+  const { options, retiredModels, log } = shared;
+  let connectionCount = 0;
+  let open = 0;
+  const serve = (ws: WebSocket, route: Route, timeoutMs: number | undefined) => {
+    open++;
+    ws.once('close', () => open--);
+    serveConnection(ws, ++connectionCount, route, timeoutMs ?? options.idleTimeoutMs ?? 60_000, shared);
+  };
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    settled(socket);
-    addUpgrade({ path: req.url ?? '', authorization: req.headers.authorization });
+    hooks.settled(socket);
+    hooks.addUpgrade({ path: req.url ?? '', authorization: req.headers.authorization });
     socket.on('error', () => {});
     const resolved = resolveRoute(req, 'stream', { apiKey: options.apiKey, retiredModels });
     if (!resolved.ok) {
@@ -95,32 +108,43 @@ export async function startWavesServer(options: WavesServerOptions = {}): Promis
       log(`upgrade ${req.url} refused 429: ${open} connections open`);
       return refuseUpgrade(socket, 429, { status: 'error', error_code: 'TOO_MANY_CONNECTIONS', message: `Too many open connections: at most ${options.maxConnections} per account` });
     }
-    const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
-      open++;
-      ws.once('close', () => open--);
-      serveConnection(ws, ++connectionCount, resolved.route, resolved.timeoutMs ?? options.idleTimeoutMs ?? 60_000, shared);
-    });
+    const accept = () => wss.handleUpgrade(req, socket, head, (ws) => serve(ws, resolved.route, resolved.timeoutMs));
     // A slow handshake (a distant service, TLS): the upgrade is answered this much later.
     if (options.upgradeDelayMs) setTimeout(() => socket.destroyed || accept(), options.upgradeDelayMs);
     else accept();
   });
+  return () => connectionCount;
+}
 
-  const host = options.host ?? '127.0.0.1';
-  const wantedPort = options.port ?? 0;
+async function listen(http: Server, host: string, port: number): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
-    http.once('error', (error: NodeJS.ErrnoException) => reject(startError(error, host, wantedPort)));
-    http.listen(wantedPort, host, () => resolve());
+    http.once('error', (error: NodeJS.ErrnoException) => reject(startError(error, host, port)));
+    http.listen(port, host, () => resolve());
   });
-  const { port, address } = http.address() as AddressInfo;
+  return http.address() as AddressInfo;
+}
+
+export async function startWavesServer(options: WavesServerOptions = {}): Promise<WavesServer> {
+  const keepAll = options.record === true;
+  const logs: ServerLogs = { requests: [], upgrades: [], httpRequests: [] };
+  const engine = options.engine ?? new ToneEngine();
+  const voices = engine.voices();
+  const stats: ServerStats = { pausedConnections: 0, backpressurePauses: 0, maxBufferedBytes: 0, handshakeTimeouts: 0, activeRequests: 0 };
+  const shared = sharedState(options, engine, voices, stats, logs);
+  const handshakeMs = options.handshakeTimeoutMs ?? 10_000;
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
+  const http = createServer({ headersTimeout: handshakeMs, requestTimeout: handshakeMs * 3 }, answerHttp(shared, voices, bounded(logs.httpRequests, keepAll)));
+  http.keepAliveTimeout = Math.min(5000, handshakeMs);
+  const { handshakes, settled } = guardHandshakes(http, handshakeMs, stats);
+  const connections = acceptUpgrades(http, wss, shared, { settled, addUpgrade: bounded(logs.upgrades, keepAll) });
+  const { port, address } = await listen(http, options.host ?? '127.0.0.1', options.port ?? 0);
   const shown = address.includes(':') ? `[${address}]` : address;
   return {
     url: `ws://${shown}:${port}`,
     port,
-    requests,
-    upgrades,
-    httpRequests,
-    connections: () => connectionCount,
-    stats: () => ({ ...stats, activeRequests: slots.active }),
+    ...logs,
+    connections,
+    stats: () => ({ ...stats, activeRequests: shared.slots.active }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

@@ -6,6 +6,8 @@ import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core
 import { DEFAULT_SETTINGS, assertValidSettings, mergeSettings, type Settings } from '../core/settings.js';
 import { INPUT_PAUSE_CLOSE_MS, Utterance, type UtteranceMode } from './utterance/utterance.js';
 import { decodeFrame } from '../protocol/messages.js';
+import { CLOSE_CODES } from '../protocol/close-codes.js';
+import { isIdleTimeoutNotice } from '../protocol/idle-timeout.js';
 import { describeClose, isRecoverableClose } from './reconnect-policy.js';
 import { resendDelayMs } from './retry.js';
 import { SocketSlot, SupersededError } from './socket-slot.js';
@@ -27,8 +29,6 @@ export type FragmentSource = readonly string[] | AsyncIterable<string>;
 async function* fromList(fragments: readonly string[]): AsyncGenerator<string> {
   yield* fragments;
 }
-
-const IDLE_TIMEOUT_MESSAGE = /timed out after .* inactivity/i;
 
 export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   readonly baseUrl: string;
@@ -146,7 +146,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     const urlChanged = this.socketUrl(next.model) !== this.socketUrl(this.currentSettings.model);
     this.currentSettings = next;
     if (urlChanged && this.slot.isOpen && !this.inFlight && this.queue.length === 0) {
-      this.dropSocket(1000, 'model change');
+      this.dropSocket(CLOSE_CODES.NORMAL, 'model change');
       void this.connect().catch(() => {});
     }
     return next;
@@ -155,7 +155,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   /** Ends the utterance in flight and everything queued; drops the socket so no more of their audio arrives. Reconnects when next needed. */
   interrupt(): void {
     this.endAll();
-    this.dropSocket(4000, 'interrupted');
+    this.dropSocket(CLOSE_CODES.CLIENT_DROPPED, 'interrupted');
   }
 
   async close(): Promise<void> {
@@ -184,7 +184,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     utterance.end(); // a parked utterance leaves `parked` through its done hook (see park)
     if (this.inFlight === utterance) {
       this.inFlight = null;
-      this.dropSocket(4000, 'request cancelled');
+      this.dropSocket(CLOSE_CODES.CLIENT_DROPPED, 'request cancelled');
       void this.pump();
     } else {
       this.queue = this.queue.filter((j) => j !== utterance);
@@ -244,7 +244,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
         if (reason === 'timeout') utterance.end(new ConnectionError(`No answer from the server for ${seconds} s (request timeout).`));
         else utterance.end();
         this.inFlight = null;
-        this.dropSocket(4000, reason === 'timeout' ? 'request timed out' : 'request abandoned');
+        this.dropSocket(CLOSE_CODES.CLIENT_DROPPED, reason === 'timeout' ? 'request timed out' : 'request abandoned');
         void this.pump();
       },
       fail: (error) => {
@@ -265,7 +265,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
     const frame = decodeFrame(data);
     if (frame.type === 'other' || frame.type === 'invalid') return; // unknown statuses may appear: ignore them
     const utterance = this.inFlight;
-    if (frame.type === 'error' && IDLE_TIMEOUT_MESSAGE.test(frame.message)) {
+    if (isIdleTimeoutNotice(frame)) {
       this.idleNotice = true; // the server is about to close an idle socket: a normal end, not an error
       return;
     }
@@ -289,7 +289,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
         this.inFlight = null;
         if (!this.retryOverLimit(utterance, error)) utterance.end(error);
         // The server's state of a continuation after an error is unknown: start clean.
-        if (utterance.mode === 'context') this.dropSocket(4000, 'request failed');
+        if (utterance.mode === 'context') this.dropSocket(CLOSE_CODES.CLIENT_DROPPED, 'request failed');
         void this.pump();
       }
     }
@@ -372,7 +372,7 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
   /** The open socket for `url`; one open for another URL (another route) is dropped first. */
   private socketFor(url: string, retry: boolean): Promise<TransportSocket> {
     const open = this.slot.openUrl;
-    if (open !== undefined && open !== url) this.dropSocket(1000, 'model change');
+    if (open !== undefined && open !== url) this.dropSocket(CLOSE_CODES.NORMAL, 'model change');
     return this.slot.socketFor(url, retry);
   }
 

@@ -1,5 +1,5 @@
 // Whether a lost socket is worth reopening, and a close in words. How long to wait is retry.ts's.
-// (Close-code numbers stay here until src/protocol names them.)
+import { CLOSE_CODES } from '../protocol/close-codes.js';
 
 /**
  * Whether a close code means "try again": a normal or going-away close (idle timeout, server
@@ -7,12 +7,18 @@
  * codes (1008, 4xxx such as 4401) and protocol errors mean the same request would be refused again.
  */
 export function isRecoverableClose(code: number): boolean {
-  return [1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014].includes(code);
+  const c = CLOSE_CODES;
+  return ([c.NORMAL, c.GOING_AWAY, c.NO_STATUS, c.ABNORMAL, c.SERVER_ERROR, c.SERVICE_RESTART, c.TRY_AGAIN_LATER, c.BAD_GATEWAY] as number[]).includes(code);
 }
 
 /** A close reason fit for a message: the code's meaning where it has one. */
 export function describeClose(code: number, reason: string): string {
-  const known: Record<number, string> = { 1008: 'policy violation', 1009: 'message too big', 1011: 'server error', 1013: 'try again later' };
+  const known: Record<number, string> = {
+    [CLOSE_CODES.POLICY_VIOLATION]: 'policy violation',
+    [CLOSE_CODES.MESSAGE_TOO_BIG]: 'message too big',
+    [CLOSE_CODES.SERVER_ERROR]: 'server error',
+    [CLOSE_CODES.TRY_AGAIN_LATER]: 'try again later',
+  };
   const what = reason || known[code] || '';
   return `code ${code}${what ? `: ${what}` : ''}`;
 }

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { SmallestTtsError, UsageError } from '../../core/errors.js';
-import { ToneEngine, type SpeechEngine } from '../../server/engine.js';
+import type { SpeechEngine } from '../../server/engines/engine.js';
+import { ToneEngine } from '../../server/engines/tone-engine.js';
 import { MAX_TIMER_MS } from '../../server/server-options.js';
 import { startWavesServer, type ReleaseMode, type WavesServerOptions } from '../../server/waves-server.js';
 
@@ -38,7 +39,7 @@ export interface ServeFlags {
 
 async function engineNamed(name: string): Promise<SpeechEngine> {
   if (name === 'tone') return new ToneEngine();
-  if (name === 'flite') return new (await import('../../server/flite-engine.js')).FliteEngine();
+  if (name === 'flite') return new (await import('../../server/engines/flite-engine.js')).FliteEngine();
   throw new UsageError(`--engine must be flite or tone (got ${JSON.stringify(name)})`);
 }
 

@@ -2,6 +2,7 @@
 // room allows, takes its frames, ends by the end-of-stream rule, and after a dropped socket resends
 // without delivering any audio twice. Its phase is one value; time comes from an injected clock.
 import type { Settings } from '../../core/settings.js';
+import { CLOSE_CODES } from '../../protocol/close-codes.js';
 import { buildRequest, type WavesRequest, type WordTimestamp } from '../../protocol/messages.js';
 import { OVER_LIMIT_BACKOFF, backoffDelay } from '../retry.js';
 import { realClock, delay, type Clock } from './clock.js';
@@ -486,7 +487,7 @@ export class Utterance {
     const cut = this.waitingForAudio;
     // A clean close right after a `complete`, the continuation unfinished: this service ends its work at
     // each `complete` (the one-shot model of its spec). The rest goes as requests, each ended by its own.
-    if (this.currentMode === 'context' && close?.code === 1000 && this.track.released && this.fragments.length > 0) this.currentMode = 'sequence';
+    if (this.currentMode === 'context' && close?.code === CLOSE_CODES.NORMAL && this.track.released && this.fragments.length > 0) this.currentMode = 'sequence';
     const bytes = this.delivery.bytes;
     if (cut) this.drops = bytes > this.bytesAtLastDrop ? 1 : this.drops + 1;
     this.bytesAtLastDrop = Math.max(this.bytesAtLastDrop, bytes);

@@ -1,5 +1,5 @@
 // A deterministic speech engine for tests and benchmarks: one tone per word, with exact word timings.
-import { WORD_TIMESTAMP_VOICES } from '../core/models.js';
+import { WORD_TIMESTAMP_VOICES } from '../../core/models.js';
 import type { EnginePiece, SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
 import { FLITE_VOICES } from './flite-voices.js';
 

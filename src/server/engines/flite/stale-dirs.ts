@@ -2,7 +2,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../../core/files/process-alive.js';
+import { processAlive } from '../../../core/files/process-alive.js';
 
 export const STALE_PREFIX = 'smallest-tts-flite-';
 /** A legacy folder (no pid in its name) untouched for this long belongs to no live process. */

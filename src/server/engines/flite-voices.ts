@@ -1,5 +1,5 @@
 // Waves voice ids mapped onto Flite's English voices (data only, cheap to import).
-import { sendsWordTimestamps } from '../core/models.js';
+import { sendsWordTimestamps } from '../../core/models.js';
 
 export interface FliteVoice {
   flite: 'slt' | 'rms' | 'awb' | 'kal16';

@@ -1,5 +1,5 @@
 // The offline voice: CMU Flite (WASI build, BSD-style licence) in a worker process, a sentence at a time.
-import { chunkText } from '../text/chunk.js';
+import { chunkText } from '../../text/chunk.js';
 import type { EnginePiece, SpeechEngine, SynthesisParams, VoiceInfo } from './engine.js';
 import { FLITE_VOICES } from './flite-voices.js';
 import { removeStaleFliteDirs } from './flite/stale-dirs.js';

@@ -1,5 +1,4 @@
 // The speech engine interface the local server drives: synthesis params, PCM pieces with word timings, voices.
-export { ToneEngine } from './tone-engine.js';
 
 export interface SynthesisParams {
   text: string;
