@@ -1,6 +1,8 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
-// terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
+// terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code. The words for
+// each error code come from hints.ts.
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
+import { exitCodeFor, hintForCode, isQuietExit, messageFor } from './hints.js';
 import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
 import { safeLine, safeText } from './sanitize.js';
 
@@ -57,7 +59,8 @@ export function actionableHint(error: SmallestTtsError): string | undefined {
     const failure = networkFailure(error.cause);
     if (failure) return NETWORK_HINTS[failure.kind];
   }
-  if (error.hint !== undefined) return error.hint;
+  const hint = hintForCode(error);
+  if (hint !== undefined) return hint;
   const code = fileErrorCode(error.cause) ?? fileProblemCode(error.message);
   return code ? FILE_HINTS[code] : undefined;
 }
@@ -75,7 +78,7 @@ function fileProblemCode(message: string): string | undefined {
 /** Every error ends with a line of what to do: a specific one, else the general next step. */
 function hintFor(error: SmallestTtsError): string | undefined {
   const specific = actionableHint(error);
-  if (specific !== undefined || error.exitCode !== 1) return specific;
+  if (specific !== undefined || exitCodeFor(error) !== 1) return specific;
   if (error instanceof ApiError) return "That is the service's own message: check what it names, or try again later.";
   return 'Run again with --verbose to see what happened before it.';
 }
@@ -88,6 +91,8 @@ export interface ErrorReport {
   quiet: boolean;
   /** A stable name for scripts (`--json`): the error's class, or an errno code. */
   name: string;
+  /** The error's stable code ('bad_base_url', 'model_retired', …), or an errno code; 'unexpected' for a bug. */
+  code: string;
 }
 
 /** System errors that can escape a library (Node's errno errors) and what they mean in words. */
@@ -113,18 +118,20 @@ function messageText(error: unknown, message: string): string {
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof SmallestTtsError) {
     const hint = hintFor(error);
+    const exitCode = exitCodeFor(error);
     return {
-      message: messageText(error, error.message),
+      message: messageText(error, messageFor(error)),
       hint: hint === undefined ? undefined : safeText(hint),
-      exitCode: error.exitCode,
-      quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
+      exitCode,
+      quiet: isQuietExit(exitCode),
       name: error.name,
+      code: error.code,
     };
   }
   const errno = error as NodeJS.ErrnoException | undefined;
   if (errno && typeof errno.code === 'string' && ERRNO[errno.code]) {
     const where = errno.path ? `${errno.path}: ` : '';
-    return { message: safeLine(`${where}${ERRNO[errno.code]} (${errno.code})`, 500), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code };
+    return { message: safeLine(`${where}${ERRNO[errno.code]} (${errno.code})`, 500), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code, code: errno.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {
@@ -133,10 +140,11 @@ export function describeError(error: unknown): ErrorReport {
     exitCode: 1,
     quiet: false,
     name: error instanceof Error ? error.name : 'Error',
+    code: 'unexpected',
   };
 }
 
 /** The JSON object `--json` prints on failure (its strings already made safe and redacted by describeError). */
 export function errorJson(report: ErrorReport): string {
-  return JSON.stringify({ error: { name: report.name, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
+  return JSON.stringify({ error: { name: report.name, code: report.code, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
 }
