@@ -2,6 +2,7 @@
 // step naming flags and environment variables, and a message that names a setting by its flag.
 // The core speaks of settings (`baseUrl`); only here do they become `--base-url` or SMALLEST_API_KEY.
 import { SmallestTtsError, UsageError, type ErrorData } from '../core/errors.js';
+import type { NetworkFailureKind } from '../waves/network-failure.js';
 
 /** Bad input: flags, settings, text. */
 export const USAGE_EXIT = 2;
@@ -58,6 +59,41 @@ const FALLBACK_HINTS: Readonly<Record<string, string>> = {
 export function hintForCode(error: SmallestTtsError): string | undefined {
   return HINTS[error.code]?.(error.data) ?? error.hint ?? FALLBACK_HINTS[error.code];
 }
+
+const PROXY = 'behind a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly)';
+
+/** The next step for each way a connection can fail. */
+export const NETWORK_HINTS: Readonly<Record<NetworkFailureKind, string>> = {
+  dns: `Check the network and the host in --base-url; ${PROXY}; without a network, --offline speaks with the local voice.`,
+  refused: 'Check the host and port in --base-url and that the server runs there (smallest-tts serve listens on 8765), or use --offline.',
+  tls: 'Check the scheme in --base-url: wss:// for a TLS server, ws:// for a plain local one; a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS.',
+  timeout: `Check the network and --base-url; ${PROXY}; or use --offline.`,
+  unreachable: `Check the network and --base-url; ${PROXY}; without a network, --offline speaks with the local voice.`,
+  reset: `Try again; if it keeps happening, check --base-url, or a proxy (HTTPS_PROXY, NO_PROXY).`,
+};
+
+/** A proxy (not the service) failed the connection. */
+export const PROXY_FAILED_HINT = 'Check HTTPS_PROXY / HTTP_PROXY (the proxy it names), or exempt the host with NO_PROXY.';
+
+/** The next step after a file could not be written or read, by the system's code. */
+export const FILE_HINTS: Readonly<Record<string, string>> = {
+  ENOENT: 'Create the folder first (mkdir -p), or name a path in a folder that exists.',
+  ENOTDIR: 'A part of the path is a file, not a folder: name a path in a folder that exists.',
+  EACCES: 'Choose a folder you can write to, or check its permissions.',
+  EPERM: 'Choose a folder you can write to, or check its permissions.',
+  EISDIR: 'Name a file, not a folder.',
+  ENOSPC: 'Free some space, or write to another disk.',
+  EROFS: 'Write to a folder on a writable file system.',
+  EMFILE: 'Close other programs or raise the limit (ulimit -n), then try again.',
+  EIO: 'The disk or device reported an error: try another path.',
+};
+
+/** The general next steps, when nothing specific is known. */
+export const GENERAL_HINTS = {
+  serviceMessage: "That is the service's own message: check what it names, or try again later.",
+  runVerbose: 'Run again with --verbose to see what happened before it.',
+  bug: 'This looks like a bug in smallest-tts: run again with SMALLEST_TTS_DEBUG=1 for details and report it.',
+} as const;
 
 /** Errors about a value given by a flag (or its environment variable): their message names the flag. */
 const FLAG_MESSAGES = new Set(['bad_route', 'bad_base_url', 'base_url_credentials', 'unknown_manifest_format', 'bad_shard']);
