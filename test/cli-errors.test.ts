@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { closeSync, existsSync, linkSync, openSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { API_KEY, BIN, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
+import { API_KEY, BIN, ROOT, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
 import { modelArgs } from './model-args.js';
 import { prose } from './prose.js';
 import { BROKEN_PIPE_EXIT, USAGE_EXIT, exitCodeFor } from '../src/cli/hints.js';
@@ -245,6 +245,12 @@ describe('error codes: the core names the problem, the CLI says it in flag words
     assert.deepEqual(['SIGTERM', 'SIGHUP'].map((s) => exitCodeFor(new TerminatedError(s as 'SIGTERM'))), [143, 129]);
     assert.equal(exitCodeFor(new AuthError(403)), 1);
     for (const quiet of [new InterruptedError(), new OutputClosedError(), new TerminatedError('SIGTERM')]) assert.equal(describeError(quiet).quiet, true, quiet.code);
+  });
+
+  test("the README's exit-code table lists every exit code hints.ts gives", () => {
+    const table = readFileSync(join(ROOT, 'README.md'), 'utf8').split('## Exit codes')[1].split('\n## ')[0];
+    const errors = [new UsageError('x'), new InterruptedError(), new OutputClosedError(), new TerminatedError('SIGTERM'), new TerminatedError('SIGHUP'), new AuthError(401)];
+    for (const code of new Set(errors.map(exitCodeFor))) assert.match(table, new RegExp(`^\\| ${code} \\|`, 'm'), `exit ${code}`);
   });
 
   test('an error made by a program keeps working: a message, a default code, a hint given as a string', () => {

@@ -127,7 +127,7 @@ export class ConnectionError extends SmallestTtsError {
 /** Audio cannot be played on this machine. */
 export class PlaybackUnavailableError extends SmallestTtsError {
   constructor(reason: string) {
-    super(`Playback is unavailable: ${reason}`, { code: 'playback_unavailable', data: { reason } });
+    super(`Playback is unavailable: ${reason}`, { code: 'playback_unavailable', data: { reason }, hint: 'Write to a file or a stream instead (see README, Troubleshooting).' });
   }
 }
 
