@@ -11,6 +11,7 @@ import { manifestFormatFromPath } from '../src/pipeline/batch/manifest-entries.j
 import { backoffDelay, isOverLimit } from '../src/pipeline/batch/retry.js';
 import { inShard, parseShard, shardSize } from '../src/pipeline/batch/shard.js';
 import { progressLine } from '../src/cli/batch-progress.js';
+import { hintForCode, messageFor } from '../src/cli/hints.js';
 import { ApiError, UsageError } from '../src/core/errors.js';
 import { DEFAULT_SETTINGS } from '../src/core/settings.js';
 import { tempDir } from './helpers.js';
@@ -103,8 +104,10 @@ test('manifest formats come from the extension, or the override', () => {
   assert.equal(manifestFormatFromPath('x.ndjson'), 'jsonl');
   assert.equal(manifestFormatFromPath('x.csv'), 'csv');
   assert.equal(manifestFormatFromPath('x.data', 'txt'), 'txt');
-  assert.throws(() => manifestFormatFromPath('x.xml'), (e: unknown) => e instanceof UsageError && /--manifest-format/.test(e.hint ?? ''));
-  assert.throws(() => manifestFormatFromPath('x.txt', 'yaml'), UsageError);
+  assert.throws(() => manifestFormatFromPath('x.xml'), (e: unknown) => e instanceof UsageError && e.code === 'unknown_manifest_extension'
+    && !/--/.test(e.hint ?? '') && /--manifest-format txt\|jsonl\|csv/.test(hintForCode(e) ?? ''));
+  assert.throws(() => manifestFormatFromPath('x.txt', 'yaml'), (e: unknown) => e instanceof UsageError && e.code === 'unknown_manifest_format'
+    && /^--manifest-format must be one of txt, jsonl, csv \(got "yaml"\)$/.test(messageFor(e)));
 });
 
 test('txt ids are item numbers, 4 digits until the count needs 5', async (t) => {

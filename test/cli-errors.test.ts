@@ -7,9 +7,20 @@ import type { AddressInfo } from 'node:net';
 import { closeSync, existsSync, linkSync, openSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { API_KEY, BIN, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
+import { API_KEY, BIN, ROOT, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
 import { modelArgs } from './model-args.js';
 import { prose } from './prose.js';
+import { BROKEN_PIPE_EXIT, USAGE_EXIT, exitCodeFor } from '../src/cli/hints.js';
+import { describeError, errorJson } from '../src/cli/report-error.js';
+import { TerminatedError } from '../src/cli/signals.js';
+import { ApiError, AuthError, ConnectionError, InterruptedError, ModelRetiredError, PlaybackUnavailableError, SmallestTtsError, UsageError } from '../src/core/errors.js';
+import { OutputClosedError } from '../src/audio/sink.js';
+import { formatFromPath } from '../src/audio/formats.js';
+import { manifestFormatFromPath } from '../src/pipeline/batch/manifest-entries.js';
+import { parseShard } from '../src/pipeline/batch/shard.js';
+import { checkBaseUrl, parseRoute } from '../src/protocol/routes.js';
+import { textInput } from '../src/text/input.js';
+import { WavesClient } from '../src/waves/client.js';
 
 const MODEL = await modelArgs();
 
@@ -95,7 +106,23 @@ describe('connection settings', () => {
   test('a --base-url with a #fragment is a usage error with one line', async () => {
     const r = await runCli(['say', 'Hello.', '-o', '-', '--base-url', 'wss://api.smallest.ai/#x', '--api-key', API_KEY]);
     assert.equal(r.code, 2);
-    assertOneError(r.stderr, /#fragment/);
+    assertOneError(r.stderr, /^error: --base-url must not have a #fragment \(got "#x"\)$/m);
+  });
+
+  test('a base URL with credentials, or plain ws:// to another host, is refused in flag words, the secret never printed', async () => {
+    const creds = await runCli(['say', 'Hello.', '-o', '-', '--base-url', 'wss://user:hunter2@api.smallest.ai', '--api-key', API_KEY]);
+    assert.equal(creds.code, 2);
+    assertOneError(creds.stderr, /^error: --base-url must not carry credentials\nGive the key with SMALLEST_API_KEY or --api-key instead\.\n$/);
+    assert.ok(!creds.stderr.includes('hunter2'));
+    const plain = await runCli(['say', 'Hello.', '-o', '-', '--api-key', API_KEY], { env: { SMALLEST_BASE_URL: 'ws://waves.example.com' } });
+    assert.equal(plain.code, 2);
+    assertOneError(plain.stderr, /^error: Refusing ws:\/\/waves\.example\.com: .*unencrypted\.\nUse wss:\/\/, or pass --insecure if you really mean it\.\n$/);
+  });
+
+  test('no key: the hint names the variable, the flag and --offline', async () => {
+    const r = await runCli(['say', 'Hello.', '-o', '-']);
+    assert.equal(r.code, 2);
+    assertOneError(r.stderr, /^error: No API key\.\nSet SMALLEST_API_KEY \(or pass --api-key\), or use --offline to try the local voice\.\n$/);
   });
 
   test('-q with --verbose is a usage error', async () => {
@@ -155,9 +182,10 @@ describe('messages', () => {
     const dir = tempDir(t);
     const r = await runCli(['say', 'Hello.', '--voice', 'no such voice', '-o', join(dir, 'x.wav'), '--json', '--offline']);
     assert.equal(r.code, 2);
-    const report = JSON.parse(r.stdout.toString()) as { error: { name: string; message: string; exitCode: number } };
+    const report = JSON.parse(r.stdout.toString()) as { error: { name: string; code: string; message: string; exitCode: number } };
     assert.equal(report.error.exitCode, 2);
     assert.equal(report.error.name, 'UsageError');
+    assert.equal(report.error.code, 'invalid_settings');
     assert.match(report.error.message, /--voice/);
   });
 
@@ -179,3 +207,76 @@ describe('messages', () => {
     for (const word of ['SMALLEST_API_KEY', 'SMALLEST_BASE_URL', 'SMALLEST_PROFILE', 'NO_COLOR', 'config.json', '--offline', 'Examples:', 'doctor']) assert.ok(help.includes(word), word);
   });
 });
+
+describe('error codes: the core names the problem, the CLI says it in flag words', () => {
+  const cliWords = /(^|[^\w-])--[a-z][a-z0-9-]+|SMALLEST_|(^|\s)-[a-zA-Z](\s|$)/;
+  /** Each error as the core makes it, its code, and what the CLI's hint or message must name. */
+  const cases: [string, () => SmallestTtsError | Promise<SmallestTtsError>, string, RegExp][] = [
+    ['a refused key', () => new AuthError(401), 'auth_refused', /SMALLEST_API_KEY or --api-key/],
+    ['a retired model', () => new ModelRetiredError('lightning'), 'model_retired', /--model lightning_v3\.1/],
+    ['no key for the client', () => errorOf(() => new WavesClient({ apiKey: '' })), 'missing_api_key', /SMALLEST_API_KEY.*--api-key.*--offline/],
+    ['a key with a newline', () => errorOf(() => new WavesClient({ apiKey: 'sk-a\nb' })), 'bad_api_key', /SMALLEST_API_KEY for a stray newline/],
+    ['a lost connection', () => new ConnectionError('Could not connect.'), 'connection_failed', /--base-url/],
+    ['no sound device', () => new PlaybackUnavailableError('no device'), 'playback_unavailable', /-o out\.wav/],
+    ['an unknown extension', () => errorOf(() => formatFromPath('a.m4a')), 'unknown_extension', /--format/],
+    ['a manifest without a known extension', () => errorOf(() => manifestFormatFromPath('a.xml')), 'unknown_manifest_extension', /--manifest-format txt\|jsonl\|csv/],
+    ['a bad shard', () => errorOf(() => parseShard('3/2')), 'bad_shard', /^--shard must be K\/N/],
+    ['a bad route', () => errorOf(() => parseRoute('old')), 'bad_route', /^--route must be live or per-model \(got "old"\)$/],
+    ['a base URL that is not one', () => errorOf(() => checkBaseUrl('nope')), 'bad_base_url', /^--base-url is not a URL: "nope"\nExample: wss:\/\/api\.smallest\.ai$/],
+    ['text twice', () => errorOf(() => textInput({ args: ['hi'], file: 'a.txt', stdin: process.stdin, stdinIsTerminal: true })), 'text_twice', /with --file, not both/],
+  ];
+  for (const [name, make, code, cli] of cases) {
+    test(`${name}: code ${code}, library words in the core, flag words from the CLI`, async () => {
+      const error = await make();
+      assert.equal(error.code, code);
+      assert.doesNotMatch(`${error.message}\n${error.hint ?? ''}`, cliWords);
+      const report = describeError(error);
+      assert.match([report.message, report.hint].filter(Boolean).join('\n'), cli);
+      assert.equal(report.code, code);
+    });
+  }
+
+  test('exit codes live in the CLI: usage 2, Ctrl-C 130, a reader that left 141, signals 128 + n, else 1', () => {
+    assert.equal(exitCodeFor(new UsageError('bad')), USAGE_EXIT);
+    assert.equal(exitCodeFor(errorOf(() => checkBaseUrl('nope'))), 2);
+    assert.equal(exitCodeFor(new InterruptedError()), 130);
+    assert.equal(exitCodeFor(new OutputClosedError()), BROKEN_PIPE_EXIT);
+    assert.equal(BROKEN_PIPE_EXIT, 141);
+    assert.deepEqual(['SIGTERM', 'SIGHUP'].map((s) => exitCodeFor(new TerminatedError(s as 'SIGTERM'))), [143, 129]);
+    assert.equal(exitCodeFor(new AuthError(403)), 1);
+    for (const quiet of [new InterruptedError(), new OutputClosedError(), new TerminatedError('SIGTERM')]) assert.equal(describeError(quiet).quiet, true, quiet.code);
+  });
+
+  test("the README's exit-code table lists every exit code hints.ts gives", () => {
+    const table = readFileSync(join(ROOT, 'README.md'), 'utf8').split('## Exit codes')[1].split('\n## ')[0];
+    const errors = [new UsageError('x'), new InterruptedError(), new OutputClosedError(), new TerminatedError('SIGTERM'), new TerminatedError('SIGHUP'), new AuthError(401)];
+    for (const code of new Set(errors.map(exitCodeFor))) assert.match(table, new RegExp(`^\\| ${code} \\|`, 'm'), `exit ${code}`);
+  });
+
+  test('an error made by a program keeps working: a message, a default code, a hint given as a string', () => {
+    const usage = new UsageError('bad', 'Do this.');
+    assert.deepEqual([usage.code, usage.hint, describeError(usage).hint], ['usage', 'Do this.', 'Do this.']);
+    assert.equal(new SmallestTtsError('x').code, 'failed');
+    assert.deepEqual({ ...new ApiError('too many', { status: 429, code: 'RATE' }).data }, { serverMessage: 'too many', serverCode: 'RATE', status: 429 });
+    assert.equal(new ApiError('voice x not found').code, 'unknown_voice');
+    assert.match(errorJson(describeError(new ModelRetiredError('lightning'))), /"code":"model_retired"/);
+  });
+});
+
+/** The error `run` throws (or rejects with); synchronous throws stay synchronous for the sync cases. */
+function errorOf(run: () => unknown): SmallestTtsError;
+function errorOf(run: () => Promise<unknown>): Promise<SmallestTtsError>;
+function errorOf(run: () => unknown): SmallestTtsError | Promise<SmallestTtsError> {
+  let result: unknown;
+  try {
+    result = run();
+    if (result instanceof Promise) return result.then(() => Promise.reject(new Error('nothing was thrown')), (error: unknown) => {
+      if (error instanceof SmallestTtsError) return error;
+      throw error;
+    });
+  } catch (error) {
+    if (error instanceof SmallestTtsError) return error;
+    throw error;
+  }
+  throw new Error('nothing was thrown');
+}

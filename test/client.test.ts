@@ -73,7 +73,7 @@ describe('WavesClient against the local server', () => {
       ['lightning-v2', undefined, 'emily', 1.5, 'de', 0.8],
     ]);
     assert.deepEqual(server.upgrades.map((u) => u.path), ['/waves/v1/tts/live', '/waves/v1/lightning-v2/get_speech/stream']);
-    assert.throws(() => c.updateSettings({ model: 'lightning_v3.1' }), { message: /--consistency works only with model lightning-v2/ });
+    assert.throws(() => c.updateSettings({ model: 'lightning_v3.1' }), { message: /^consistency works only with model lightning-v2/, code: 'invalid_settings' });
     assert.equal(c.settings.model, 'lightning-v2', 'a refused update changes nothing');
   });
 

@@ -9,6 +9,7 @@ import { openFileSink, openStreamSink } from '../src/audio/output.js';
 import type { AudioSink } from '../src/audio/sink.js';
 import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { UsageError } from '../src/core/errors.js';
+import { exitCodeFor, hintForCode } from '../src/cli/hints.js';
 import { parseWav, tempDir } from './helpers.js';
 
 const hasSox = spawnSync('sox', ['--version']).status === 0;
@@ -65,8 +66,10 @@ describe('choosing a format', () => {
     for (const attempt of [() => formatFromPath('speech.m4a'), () => parseFormat('aac')]) {
       assert.throws(attempt, (error: unknown) => {
         assert.ok(error instanceof UsageError);
-        assert.equal(error.exitCode, 2);
+        assert.equal(exitCodeFor(error), 2);
+        assert.match(error.code, /^unknown_(format|extension)$/);
         assert.match(`${error.message} ${error.hint}`, /wav \(\.wav\), mp3 \(\.mp3\), flac \(\.flac\), ogg/);
+        assert.match(`${error.message} ${hintForCode(error)}`, /wav \(\.wav\), mp3 \(\.mp3\), flac \(\.flac\), ogg/);
         return true;
       });
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UsageError } from '../src/core/errors.js';
+import { exitCodeFor } from '../src/cli/hints.js';
 import { DEFAULT_SETTINGS, assertValidSettings, formatIssues, mergeSettings, parseSettingValue, validateSettings, type Settings } from '../src/core/settings.js';
 
 const base: Settings = { ...DEFAULT_SETTINGS };
@@ -39,14 +40,15 @@ describe('validateSettings', () => {
   for (const c of cases) {
     test(c.name, () => {
       const issues = validateSettings({ ...base, ...c.settings });
-      assert.deepEqual(issues.map((i) => formatIssues([i])), c.issues);
+      assert.deepEqual(issues.map((i) => formatIssues([i], '--')), c.issues);
     });
   }
 
   test('assertValidSettings throws a UsageError with exit code 2 and the REPL prefix', () => {
     assert.throws(() => assertValidSettings({ ...base, enhancement: 1 }, '/'), (error: unknown) => {
       assert.ok(error instanceof UsageError);
-      assert.equal(error.exitCode, 2);
+      assert.equal(exitCodeFor(error), 2);
+      assert.equal(error.code, 'invalid_settings');
       assert.match(error.message, /^\/enhancement works only with model lightning-v2/);
       return true;
     });
@@ -73,9 +75,18 @@ describe('parseSettingValue', () => {
     ['math', 'maybe', '--math must be on or off (got "maybe")'],
   ] as const) {
     test(`${key} ${JSON.stringify(raw)} is refused`, () => {
-      assert.throws(() => parseSettingValue(key, raw), { message });
+      assert.throws(() => parseSettingValue(key, raw, '--'), { message });
     });
   }
+
+  test('without a prefix the message names the setting as the library does, with the key and the value as data', () => {
+    assert.throws(() => parseSettingValue('sampleRate', '16000.5'), {
+      message: 'sampleRate must be a whole number (got "16000.5")',
+      code: 'bad_setting_value',
+      data: { setting: 'sampleRate', value: '16000.5', problem: 'must be a whole number (got "16000.5")' },
+    });
+    assert.equal(formatIssues(validateSettings({ ...DEFAULT_SETTINGS, speed: 9 })), 'speed must be between 0.5 and 2 on lightning_v3.1 (got 9)');
+  });
 });
 
 test('mergeSettings clears optional values and restores defaults for required ones', () => {

@@ -8,6 +8,7 @@ import { OutputClosedError, OutputWriteError, StreamSink } from '../src/audio/si
 import { WavFileSink } from '../src/audio/wav.js';
 import { parseWav, tempDir } from './helpers.js';
 import { safeLine, safeText } from '../src/cli/sanitize.js';
+import { exitCodeFor, hintForCode } from '../src/cli/hints.js';
 import { editDistance, suggest } from '../src/cli/suggest.js';
 
 /** A stream that is always full: every write waits for a later tick (a slow stdout). */
@@ -45,8 +46,11 @@ test('StreamSink: EPIPE is the reader leaving, another error a write failure wit
     }, type);
     await assert.rejects(sink.write(Buffer.alloc(16)), type, 'later writes fail the same way');
   }
-  assert.equal(new OutputClosedError().exitCode, 141);
-  assert.match(new OutputWriteError(Object.assign(new Error('x'), { code: 'ENOSPC' })).message, /no space left on device/);
+  assert.equal(exitCodeFor(new OutputClosedError()), 141);
+  const full = new OutputWriteError(Object.assign(new Error('x'), { code: 'ENOSPC' }));
+  assert.match(full.message, /no space left on device/);
+  assert.deepEqual([full.code, full.data.errno], ['output_write_failed', 'ENOSPC']);
+  assert.match(hintForCode(full) ?? '', /another output with -o/);
 });
 
 test('WavFileSink: regression, a second signal during end() left a .part file', async (t) => {

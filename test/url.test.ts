@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../src/core/errors.js';
+import { messageFor } from '../src/cli/hints.js';
 import { checkBaseUrl, isLoopbackHost, parseRoute, streamUrl, voicesUrl } from '../src/protocol/routes.js';
 
 test('the live route: a bare base gets /waves/v1/tts/live, for every current model', () => {
@@ -30,7 +31,9 @@ test('voices URL: one catalogue on the lightning-v3.1 route, ws to http and wss 
 
 test('route names', () => {
   assert.equal(parseRoute(' Per-Model '), 'per-model');
-  assert.throws(() => parseRoute('old'), { message: '--route must be live or per-model (got "old")' });
+  assert.throws(() => parseRoute('old'), { message: 'The route must be live or per-model (got "old")', code: 'bad_route' });
+  assert.throws(() => parseRoute('old'), (e: unknown) => e instanceof UsageError && e.data.setting === 'route' && e.data.value === 'old'
+    && messageFor(e) === '--route must be live or per-model (got "old")');
 });
 
 test('loopback hosts', () => {
@@ -39,15 +42,17 @@ test('loopback hosts', () => {
 });
 
 test('plain ws:// to a host that is not loopback is refused unless --insecure', () => {
-  assert.throws(() => checkBaseUrl('ws://waves.example.com'), (e: unknown) => e instanceof UsageError && /unencrypted/.test(e.message));
+  assert.throws(() => checkBaseUrl('ws://waves.example.com'), (e: unknown) => e instanceof UsageError && /unencrypted/.test(e.message) && e.code === 'insecure_base_url');
   assert.doesNotThrow(() => checkBaseUrl('ws://waves.example.com', { insecure: true }));
   assert.doesNotThrow(() => checkBaseUrl('ws://127.0.0.1:8765'));
   assert.doesNotThrow(() => checkBaseUrl('wss://waves.example.com'));
 });
 
 test('malformed base URLs are usage errors', () => {
-  assert.throws(() => checkBaseUrl('not a url'), { message: /is not a URL/ });
+  assert.throws(() => checkBaseUrl('not a url'), { message: 'The base URL is not a URL: "not a url"', code: 'bad_base_url', data: { setting: 'baseUrl', value: 'not a url', problem: 'is not a URL: "not a url"' } });
+  assert.throws(() => checkBaseUrl('not a url'), (e: unknown) => e instanceof UsageError && messageFor(e) === '--base-url is not a URL: "not a url"');
   assert.throws(() => checkBaseUrl('https://waves-api.smallest.ai'), { message: /must start with wss:\/\/ or ws:\/\// });
-  assert.throws(() => checkBaseUrl('wss://user:secret@waves-api.smallest.ai'), { message: /must not carry credentials/ });
+  assert.throws(() => checkBaseUrl('wss://user:secret@waves-api.smallest.ai'), (e: unknown) => e instanceof UsageError && /must not carry credentials/.test(e.message)
+    && e.code === 'base_url_credentials' && !JSON.stringify(e.data).includes('secret'));
   assert.throws(() => checkBaseUrl('wss://api.smallest.ai/#frag'), { message: /must not have a #fragment/ });
 });

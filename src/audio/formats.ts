@@ -46,7 +46,7 @@ export function parseFormat(name: string): OutputFormat {
   if (lower === 'mulaw' || lower === 'u-law' || lower === 'μ-law' || lower === 'ul' || lower === 'pcmu') return 'ulaw';
   if (lower === 'a-law' || lower === 'al' || lower === 'pcma') return 'alaw';
   if (isOutputFormat(lower)) return lower;
-  throw new UsageError(`Unknown format ${JSON.stringify(name)}.`, `Formats: ${describeFormats()}.`);
+  throw new UsageError(`Unknown format ${JSON.stringify(name)}.`, { code: 'unknown_format', data: { setting: 'format', value: name, formats: describeFormats() }, hint: `Formats: ${describeFormats()}.` });
 }
 
 /**
@@ -59,5 +59,5 @@ export function formatFromPath(path: string, override?: string): OutputFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '' || path.startsWith('/dev/')) return 'wav';
   for (const format of OUTPUT_FORMATS) if (FORMAT_INFO[format].extensions.includes(ext)) return format;
-  throw new UsageError(`Cannot tell the audio format of ${path}: unknown extension ${ext}.`, `Formats: ${describeFormats()}; or name one with --format.`);
+  throw new UsageError(`Cannot tell the audio format of ${path}: unknown extension ${ext}.`, { code: 'unknown_extension', data: { path, extension: ext, formats: describeFormats() }, hint: `Formats: ${describeFormats()}; or name the format.` });
 }

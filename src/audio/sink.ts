@@ -18,7 +18,7 @@ export interface AudioSink {
 /** The reader of a pipe left (EPIPE): not a failure of ours; the CLI ends quietly. */
 export class OutputClosedError extends SmallestTtsError {
   constructor() {
-    super('The output was closed before all audio was written (broken pipe).', { exitCode: 141 });
+    super('The output was closed before all audio was written (broken pipe).', { code: 'output_closed' });
   }
 }
 
@@ -34,11 +34,9 @@ const WRITE_FAILURES: Record<string, string> = {
 
 /** Writing the audio output failed (a full disk, a device error). */
 export class OutputWriteError extends SmallestTtsError {
-  readonly code?: string;
   constructor(cause: NodeJS.ErrnoException) {
     const why = (cause.code && WRITE_FAILURES[cause.code]) ?? cause.message;
-    super(`Cannot write the audio output: ${why}${cause.code ? ` (${cause.code})` : ''}.`, { cause, hint: 'Free some space or choose another output with -o.' });
-    this.code = cause.code;
+    super(`Cannot write the audio output: ${why}${cause.code ? ` (${cause.code})` : ''}.`, { cause, code: 'output_write_failed', data: { errno: cause.code }, hint: 'Free some space or choose another output.' });
   }
 }
 

@@ -102,7 +102,7 @@ export function checkConfigSet(key: ConfigKey, raw: string, profile: Profile): {
     if (key === 'base-url') checkBaseUrl(raw.trim());
     return { value: convert(key, raw), notes: [] };
   }
-  const value = parseSettingValue(setting, raw); // the flag's messages: "--speed must be …"
+  const value = parseSettingValue(setting, raw, '--'); // the flag's messages: "--speed must be …"
   const settings = settingsOf({ ...profile, [key]: value });
   const notes: string[] = [];
   for (const issue of validateSettings(settings)) {

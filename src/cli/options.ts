@@ -7,6 +7,7 @@ import {
 } from '../core/settings.js';
 import { DEFAULT_BASE_URL, checkBaseUrl, parseRoute, type Route } from '../protocol/routes.js';
 import { checkApiKey } from './api-key.js';
+import { problemFor } from './hints.js';
 import { didYouMean } from './suggest.js';
 
 export interface SettingsFlags {
@@ -38,7 +39,7 @@ function parseRouteFlag(raw: string): Route {
   try {
     return parseRoute(raw);
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message.replace(/^--\S+ /, ''));
+    throw new InvalidArgumentError(problemFor(error));
   }
 }
 
@@ -47,7 +48,7 @@ function parserFor(key: SettingKey) {
     try {
       return parseSettingValue(key, raw);
     } catch (error) {
-      throw new InvalidArgumentError((error as Error).message.replace(/^--\S+ /, ''));
+      throw new InvalidArgumentError(problemFor(error));
     }
   };
 }
@@ -92,7 +93,7 @@ export function settingsFromFlags(flags: SettingsFlags): Settings {
     throw new UsageError(issues.map((issue) => {
       const hint = suggestionFor(issue.key, settings);
       return `--${settingFlagName(issue.key)} ${issue.message}${hint ? `.${hint}` : ''}`;
-    }).join('\n'));
+    }).join('\n'), { code: 'invalid_settings', data: { issues } });
   }
   return settings;
 }
@@ -115,7 +116,7 @@ export function connectionFromFlags(flags: ConnectionFlags): Connection {
   checkBaseUrl(baseUrl, { insecure: flags.insecure });
   const apiKey = flags.apiKey?.trim();
   if (!apiKey) {
-    throw new UsageError('No API key.', 'Set SMALLEST_API_KEY (or pass --api-key), or use --offline to try the local voice.');
+    throw new UsageError('No API key.', { code: 'missing_api_key', data: { setting: 'apiKey' } });
   }
   return { apiKey: checkApiKey(apiKey), baseUrl };
 }

@@ -11,6 +11,7 @@ import {
 import type { UtteranceQueue } from '../pipeline/utterance-queue.js';
 import type { WavesClient } from '../pipeline/client.js';
 import { OUTPUT_FORMATS, FORMAT_INFO } from '../audio/formats.js';
+import { exitCodeFor } from './hints.js';
 import { actionableHint } from './report-error.js';
 import { didYouMean } from './suggest.js';
 import { formatColumns, wrapWords } from './wrap.js';
@@ -108,7 +109,7 @@ export class ReplSession {
   }
 
   fail(error: SmallestTtsError | Error): void {
-    const code = error instanceof SmallestTtsError ? error.exitCode : 1;
+    const code = error instanceof SmallestTtsError ? exitCodeFor(error) : 1;
     this.exitCode = Math.max(this.exitCode, code === 130 ? 0 : code);
     this.lastExitCode = code === 130 ? 0 : code;
     const hint = error instanceof SmallestTtsError ? actionableHint(error) : undefined;

@@ -1,33 +1,10 @@
 // How a failure reaches the user: one `error:` line and one line of what to do, made safe for the
-// terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
+// terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code. The words for
+// each error code come from hints.ts.
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
-import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
+import { FILE_HINTS, GENERAL_HINTS, NETWORK_HINTS, PROXY_FAILED_HINT, exitCodeFor, hintForCode, isQuietExit, messageFor } from './hints.js';
+import { networkFailure } from '../waves/network-failure.js';
 import { safeLine, safeText } from './sanitize.js';
-
-const PROXY = 'behind a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly)';
-
-/** The next step for each way a connection can fail. */
-const NETWORK_HINTS: Record<NetworkFailureKind, string> = {
-  dns: `Check the network and the host in --base-url; ${PROXY}; without a network, --offline speaks with the local voice.`,
-  refused: 'Check the host and port in --base-url and that the server runs there (smallest-tts serve listens on 8765), or use --offline.',
-  tls: 'Check the scheme in --base-url: wss:// for a TLS server, ws:// for a plain local one; a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS.',
-  timeout: `Check the network and --base-url; ${PROXY}; or use --offline.`,
-  unreachable: `Check the network and --base-url; ${PROXY}; without a network, --offline speaks with the local voice.`,
-  reset: `Try again; if it keeps happening, check --base-url, or a proxy (HTTPS_PROXY, NO_PROXY).`,
-};
-
-/** The next step after a file could not be written or read, by the system's code. */
-const FILE_HINTS: Record<string, string> = {
-  ENOENT: 'Create the folder first (mkdir -p), or name a path in a folder that exists.',
-  ENOTDIR: 'A part of the path is a file, not a folder: name a path in a folder that exists.',
-  EACCES: 'Choose a folder you can write to, or check its permissions.',
-  EPERM: 'Choose a folder you can write to, or check its permissions.',
-  EISDIR: 'Name a file, not a folder.',
-  ENOSPC: 'Free some space, or write to another disk.',
-  EROFS: 'Write to a folder on a writable file system.',
-  EMFILE: 'Close other programs or raise the limit (ulimit -n), then try again.',
-  EIO: 'The disk or device reported an error: try another path.',
-};
 
 /** Calls on sockets, not files: their EACCES or EADDRINUSE are no file's. */
 const SOCKET_CALLS = new Set(['listen', 'bind', 'connect', 'getaddrinfo', 'accept']);
@@ -41,23 +18,25 @@ function fileErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * The next step for an error: for a network failure the one that fits its kind, else the error's
- * own, else one for a file that could not be written; undefined when nothing specific is known.
- */
 /** Whether a proxy (not the service) failed the connection: the proxy agent names its errors so. */
 function proxyFailed(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) if ((e as Error).name === 'ProxyError') return true;
   return false;
 }
 
+/**
+ * The next step for an error: for a network failure the one that fits its kind, else the one for
+ * its code (hints.ts), else one for a file that could not be written; undefined when nothing
+ * specific is known.
+ */
 export function actionableHint(error: SmallestTtsError): string | undefined {
-  if (error instanceof ConnectionError && proxyFailed(error)) return 'Check HTTPS_PROXY / HTTP_PROXY (the proxy it names), or exempt the host with NO_PROXY.';
+  if (error instanceof ConnectionError && proxyFailed(error)) return PROXY_FAILED_HINT;
   if (error instanceof ConnectionError) {
     const failure = networkFailure(error.cause);
     if (failure) return NETWORK_HINTS[failure.kind];
   }
-  if (error.hint !== undefined) return error.hint;
+  const hint = hintForCode(error);
+  if (hint !== undefined) return hint;
   const code = fileErrorCode(error.cause) ?? fileProblemCode(error.message);
   return code ? FILE_HINTS[code] : undefined;
 }
@@ -75,9 +54,9 @@ function fileProblemCode(message: string): string | undefined {
 /** Every error ends with a line of what to do: a specific one, else the general next step. */
 function hintFor(error: SmallestTtsError): string | undefined {
   const specific = actionableHint(error);
-  if (specific !== undefined || error.exitCode !== 1) return specific;
-  if (error instanceof ApiError) return "That is the service's own message: check what it names, or try again later.";
-  return 'Run again with --verbose to see what happened before it.';
+  if (specific !== undefined || exitCodeFor(error) !== 1) return specific;
+  if (error instanceof ApiError) return GENERAL_HINTS.serviceMessage;
+  return GENERAL_HINTS.runVerbose;
 }
 
 export interface ErrorReport {
@@ -88,6 +67,8 @@ export interface ErrorReport {
   quiet: boolean;
   /** A stable name for scripts (`--json`): the error's class, or an errno code. */
   name: string;
+  /** The error's stable code ('bad_base_url', 'model_retired', …), or an errno code; 'unexpected' for a bug. */
+  code: string;
 }
 
 /** System errors that can escape a library (Node's errno errors) and what they mean in words. */
@@ -113,30 +94,33 @@ function messageText(error: unknown, message: string): string {
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof SmallestTtsError) {
     const hint = hintFor(error);
+    const exitCode = exitCodeFor(error);
     return {
-      message: messageText(error, error.message),
+      message: messageText(error, messageFor(error)),
       hint: hint === undefined ? undefined : safeText(hint),
-      exitCode: error.exitCode,
-      quiet: [129, 130, 141, 143].includes(error.exitCode), // signals and a reader that left
+      exitCode,
+      quiet: isQuietExit(exitCode),
       name: error.name,
+      code: error.code,
     };
   }
   const errno = error as NodeJS.ErrnoException | undefined;
   if (errno && typeof errno.code === 'string' && ERRNO[errno.code]) {
     const where = errno.path ? `${errno.path}: ` : '';
-    return { message: safeLine(`${where}${ERRNO[errno.code]} (${errno.code})`, 500), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code };
+    return { message: safeLine(`${where}${ERRNO[errno.code]} (${errno.code})`, 500), hint: FILE_HINTS[errno.code], exitCode: 1, quiet: false, name: errno.code, code: errno.code };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {
     message: safeLine(message || 'an unknown failure', 500),
-    hint: 'This looks like a bug in smallest-tts: run again with SMALLEST_TTS_DEBUG=1 for details and report it.',
+    hint: GENERAL_HINTS.bug,
     exitCode: 1,
     quiet: false,
     name: error instanceof Error ? error.name : 'Error',
+    code: 'unexpected',
   };
 }
 
 /** The JSON object `--json` prints on failure (its strings already made safe and redacted by describeError). */
 export function errorJson(report: ErrorReport): string {
-  return JSON.stringify({ error: { name: report.name, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
+  return JSON.stringify({ error: { name: report.name, code: report.code, message: report.message, hint: report.hint ?? null, exitCode: report.exitCode } });
 }

@@ -13,7 +13,7 @@ export const SIGNAL_EXIT_CODES: Readonly<Record<TerminationSignal, number>> = { 
 export class TerminatedError extends SmallestTtsError {
   readonly signal: TerminationSignal;
   constructor(signal: TerminationSignal) {
-    super(`Terminated by ${signal}.`, { exitCode: SIGNAL_EXIT_CODES[signal] });
+    super(`Terminated by ${signal}.`, { code: 'terminated', data: { signal, exitCode: SIGNAL_EXIT_CODES[signal] } });
     this.signal = signal;
   }
 }

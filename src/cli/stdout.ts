@@ -2,9 +2,6 @@
 // flushing what is buffered never waits for a stream that can no longer drain.
 import { once } from 'node:events';
 
-/** Exit code of a process whose reader left, as for tools ended by SIGPIPE (128 + 13). */
-export const BROKEN_PIPE_EXIT = 141;
-
 let readerLeft = false;
 
 /** Keeps stdout errors from crashing the process with a stack trace; call once at start-up. */

@@ -1,41 +1,71 @@
-// Typed errors: each carries a message a user can act on and the exit code the CLI should use.
+// Typed errors: each carries a message in the library's own words, a stable machine `code` and the
+// `data` a program needs to act on it (the value that was wrong, the setting it belongs to). What a
+// command-line user should do next, and the exit code, are the CLI's to say (src/cli/hints.ts).
+
+/** Structured facts about a failure: the value that was wrong, the setting's name in the library's terms, … */
+export type ErrorData = Readonly<Record<string, unknown>>;
+
+export interface SmallestTtsErrorOptions {
+  /** A stable name for programs: 'bad_base_url', 'model_retired', … (each class has a default). */
+  code?: string;
+  data?: ErrorData;
+  /** A next step in the library's words (no flags, no environment variables). */
+  hint?: string;
+  cause?: unknown;
+}
 
 export class SmallestTtsError extends Error {
-  readonly exitCode: number;
+  readonly code: string;
+  readonly data: ErrorData;
   readonly hint?: string;
 
-  constructor(message: string, options: { exitCode?: number; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: SmallestTtsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.exitCode = options.exitCode ?? 1;
+    this.code = options.code ?? 'failed';
+    this.data = Object.freeze({ ...options.data });
     this.hint = options.hint;
   }
 }
 
-/** Bad input from the user: flags, settings, text. Exit 2. */
+/**
+ * Bad input from the user: settings, text, paths. A problem with one setting carries
+ * `data: { setting, value, problem }`, `problem` phrased to follow the setting's name, so a caller
+ * can name the setting in its own words ("--base-url …", "/speed …").
+ */
 export class UsageError extends SmallestTtsError {
-  constructor(message: string, hint?: string) {
-    super(message, { exitCode: 2, hint });
+  /** `hint` may be a string (a next step) or the options; the code defaults to 'usage'. */
+  constructor(message: string, hint?: string | SmallestTtsErrorOptions) {
+    const options = typeof hint === 'string' ? { hint } : hint ?? {};
+    super(message, { ...options, code: options.code ?? 'usage' });
   }
+}
+
+/** A UsageError about one setting: "The base URL is not a URL: …", with the setting and the value as data. */
+export function settingError(setting: string, label: string, problem: string, value: unknown, options: SmallestTtsErrorOptions = {}): UsageError {
+  return new UsageError(`${label} ${problem}`, { ...options, code: options.code ?? 'bad_setting', data: { setting, value, problem, ...options.data } });
 }
 
 /** The server refused the API key (HTTP 401/403 on the upgrade). */
 export class AuthError extends SmallestTtsError {
   readonly status: number;
   constructor(status: number) {
-    super(`The API key was refused (HTTP ${status}).`, {
-      hint: 'Check SMALLEST_API_KEY or --api-key.',
-    });
+    super(`The API key was refused (HTTP ${status}).`, { code: 'auth_refused', data: { status }, hint: 'Check the API key.' });
     this.status = status;
   }
 }
+
+/** The model the current routes serve; a retired model's error names it. */
+const CURRENT_MODEL = 'lightning_v3.1';
 
 /** The model's routes answer HTTP 410: it was retired. */
 export class ModelRetiredError extends SmallestTtsError {
   readonly model: string;
   constructor(model: string, serverMessage?: string) {
     super(serverMessage ? `Model ${model} is retired: ${serverMessage}` : `Model ${model} is retired.`, {
-      hint: 'Use --model lightning_v3.1 (the current model).',
+      code: 'model_retired',
+      data: { model, current: CURRENT_MODEL },
+      hint: `Use the model ${CURRENT_MODEL} (the current model).`,
     });
     this.model = model;
   }
@@ -61,38 +91,49 @@ export function refusalKind(refusal: { status?: number; code?: string; message: 
   return 'other';
 }
 
-/** The server answered a request with an error frame or an HTTP error. */
+/** What a refusal's kind is called as an error code. */
+const REFUSAL_CODES: Record<RefusalKind, string> = { 'over-limit': 'over_limit', 'unknown-voice': 'unknown_voice', other: 'api_error' };
+
+/**
+ * The server answered a request with an error frame or an HTTP error. `code` is ours ('over_limit',
+ * 'unknown_voice', 'api_error'); the service's own code, when it sent one, is `serverCode`.
+ */
 export class ApiError extends SmallestTtsError {
-  readonly code?: string;
+  readonly serverCode?: string;
   readonly status?: number;
   readonly kind: RefusalKind;
+  /** `options.code` is the service's own code, as its error frame spells it. */
   constructor(message: string, options: { code?: string; status?: number } = {}) {
-    super(`The Waves API reported an error: ${message}`);
-    this.code = options.code;
+    const kind = refusalKind({ ...options, message });
+    super(`The Waves API reported an error: ${message}`, {
+      code: REFUSAL_CODES[kind],
+      data: { serverMessage: message, serverCode: options.code, status: options.status },
+    });
+    this.serverCode = options.code;
     this.status = options.status;
-    this.kind = refusalKind({ ...options, message });
+    this.kind = kind;
   }
 }
 
-/** The socket could not be opened, or dropped and could not be reopened. */
+/** The socket could not be opened, or dropped and could not be reopened ('connection_failed' unless a caller says more). */
 export class ConnectionError extends SmallestTtsError {
-  constructor(message: string, cause?: unknown, hint = 'Check the network and --base-url.') {
-    super(message, { cause, hint });
+  /** The third argument is a next step (a string), or the options. */
+  constructor(message: string, cause?: unknown, hint?: string | Omit<SmallestTtsErrorOptions, 'cause'>) {
+    const options = typeof hint === 'string' ? { hint } : hint ?? {};
+    super(message, { ...options, cause, code: options.code ?? 'connection_failed' });
   }
 }
 
 /** Audio cannot be played on this machine. */
 export class PlaybackUnavailableError extends SmallestTtsError {
   constructor(reason: string) {
-    super(`Playback is unavailable: ${reason}`, {
-      hint: 'Write a file instead with -o out.wav, or pipe with -o - (see README, Troubleshooting).',
-    });
+    super(`Playback is unavailable: ${reason}`, { code: 'playback_unavailable', data: { reason }, hint: 'Write to a file or a stream instead (see README, Troubleshooting).' });
   }
 }
 
-/** The user interrupted (Ctrl-C). Exit 130. */
+/** The user interrupted (Ctrl-C). */
 export class InterruptedError extends SmallestTtsError {
   constructor() {
-    super('Interrupted.', { exitCode: 130 });
+    super('Interrupted.', { code: 'interrupted' });
   }
 }

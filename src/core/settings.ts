@@ -1,5 +1,5 @@
 // Synthesis settings: defaults, one table of limits per model, parsing of user-typed values, validation as data.
-import { UsageError } from './errors.js';
+import { UsageError, settingError } from './errors.js';
 import { MODEL_SPECS, canonicalModel, languageName, modelSpec, modelsWithLanguage } from './models.js';
 
 export { WORD_TIMESTAMP_VOICES, sendsWordTimestamps, MODELS, MODEL_SPECS, LANGUAGES, LANGUAGE_CODES, canonicalModel, isModel, modelSpec, modelsWithLanguage, type Model, type ModelSpec } from './models.js';
@@ -44,7 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 
 export interface SettingIssue {
   key: SettingKey;
-  /** Phrased to follow the setting's name: `--speed ${message}` or `/speed ${message}`. */
+  /** Phrased to follow the setting's name: `speed ${message}`, `--speed ${message}` or `/speed ${message}`. */
   message: string;
 }
 
@@ -107,37 +107,45 @@ export function settingFlagName(key: SettingKey): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-export function formatIssues(issues: SettingIssue[], prefix = '--'): string {
-  return issues.map((i) => `${prefix}${settingFlagName(i.key)} ${i.message}`).join('\n');
+/** A setting as messages name it: its key (sampleRate), or with a prefix its spelled name (`--` + sample-rate). */
+function settingLabel(key: SettingKey, prefix?: string): string {
+  return prefix === undefined ? key : `${prefix}${settingFlagName(key)}`;
+}
+
+export function formatIssues(issues: SettingIssue[], prefix?: string): string {
+  return issues.map((i) => `${settingLabel(i.key, prefix)} ${i.message}`).join('\n');
 }
 
 /** Throws a UsageError naming every problem. */
-export function assertValidSettings(s: Settings, prefix = '--'): void {
+export function assertValidSettings(s: Settings, prefix?: string): void {
   const issues = validateSettings(s);
-  if (issues.length > 0) throw new UsageError(formatIssues(issues, prefix));
+  if (issues.length > 0) throw new UsageError(formatIssues(issues, prefix), { code: 'invalid_settings', data: { issues } });
 }
+
+/** A value that does not parse: named as the caller spells the setting, with the setting's key as data. */
+const settingValueError = (name: string, key: SettingKey, raw: string, problem: string) => settingError(key, name, problem, raw, { code: 'bad_setting_value' });
 
 const TRUE_WORDS = ['true', 'on', 'yes', '1'];
 const FALSE_WORDS = ['false', 'off', 'no', '0'];
 
 /** Parses a value typed by a user (flag, REPL command, config file) for one setting. */
-export function parseSettingValue(key: SettingKey, raw: string, prefix = '--'): string | number | boolean {
-  const name = `${prefix}${settingFlagName(key)}`;
+export function parseSettingValue(key: SettingKey, raw: string, prefix?: string): string | number | boolean {
+  const name = settingLabel(key, prefix);
   const text = String(raw).trim();
   if (TEXT_KEYS.includes(key)) {
-    if (text === '') throw new UsageError(`${name} needs a value`);
+    if (text === '') throw settingValueError(name, key, raw, 'needs a value');
     return key === 'model' ? canonicalModel(text) : text;
   }
   if (BOOLEAN_KEYS.includes(key)) {
     const word = text.toLowerCase();
     if (TRUE_WORDS.includes(word)) return true;
     if (FALSE_WORDS.includes(word)) return false;
-    throw new UsageError(`${name} must be on or off (got ${JSON.stringify(raw)})`);
+    throw settingValueError(name, key, raw, `must be on or off (got ${JSON.stringify(raw)})`);
   }
   const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) throw new UsageError(`${name} must be a number (got ${JSON.stringify(raw)})`);
+  if (text === '' || !Number.isFinite(value)) throw settingValueError(name, key, raw, `must be a number (got ${JSON.stringify(raw)})`);
   if ((key === 'sampleRate' || key === 'enhancement') && !Number.isInteger(value)) {
-    throw new UsageError(`${name} must be a whole number (got ${JSON.stringify(raw)})`);
+    throw settingValueError(name, key, raw, `must be a whole number (got ${JSON.stringify(raw)})`);
   }
   return value;
 }

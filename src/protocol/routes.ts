@@ -1,5 +1,5 @@
 // Waves URLs: the live route and the per-model routes for bare-host and with-path bases, REST bases, the loopback test.
-import { UsageError } from '../core/errors.js';
+import { UsageError, settingError } from '../core/errors.js';
 import { modelSpec } from '../core/models.js';
 
 export const DEFAULT_BASE_URL = 'wss://api.smallest.ai';
@@ -13,7 +13,7 @@ export type Route = 'live' | 'per-model';
 export function parseRoute(raw: string): Route {
   const value = String(raw).trim().toLowerCase();
   if (value === 'live' || value === 'per-model') return value;
-  throw new UsageError(`--route must be live or per-model (got ${JSON.stringify(raw)})`);
+  throw settingError('route', 'The route', `must be live or per-model (got ${JSON.stringify(raw)})`, raw, { code: 'bad_route' });
 }
 
 function parseBase(baseUrl: string): URL {
@@ -21,13 +21,13 @@ function parseBase(baseUrl: string): URL {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new UsageError(`--base-url is not a URL: ${JSON.stringify(baseUrl)}`, `Example: ${DEFAULT_BASE_URL}`);
+    throw settingError('baseUrl', 'The base URL', `is not a URL: ${JSON.stringify(baseUrl)}`, baseUrl, { code: 'bad_base_url', hint: `Example: ${DEFAULT_BASE_URL}` });
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new UsageError(`--base-url must start with wss:// or ws:// (got ${url.protocol}//)`);
+    throw settingError('baseUrl', 'The base URL', `must start with wss:// or ws:// (got ${url.protocol}//)`, baseUrl, { code: 'bad_base_url' });
   }
-  if (url.username || url.password) throw new UsageError('--base-url must not carry credentials; use SMALLEST_API_KEY');
-  if (url.hash) throw new UsageError(`--base-url must not have a #fragment (got ${JSON.stringify(url.hash)})`);
+  if (url.username || url.password) throw settingError('baseUrl', 'The base URL', 'must not carry credentials', '(redacted)', { code: 'base_url_credentials', hint: 'Give the API key on its own.' });
+  if (url.hash) throw settingError('baseUrl', 'The base URL', `must not have a #fragment (got ${JSON.stringify(url.hash)})`, baseUrl, { code: 'bad_base_url' });
   return url;
 }
 
@@ -138,9 +138,8 @@ export function isLoopbackHost(hostname: string): boolean {
 export function checkBaseUrl(baseUrl: string, options: { insecure?: boolean } = {}): void {
   const url = parseBase(baseUrl);
   if (url.protocol === 'ws:' && !isLoopbackHost(url.hostname) && !options.insecure) {
-    throw new UsageError(
-      `Refusing ws://${url.host}: the API key would cross the network unencrypted.`,
-      'Use wss://, or pass --insecure if you really mean it.',
-    );
+    throw new UsageError(`Refusing ws://${url.host}: the API key would cross the network unencrypted.`, {
+      code: 'insecure_base_url', data: { setting: 'baseUrl', value: baseUrl, host: url.host }, hint: 'Use wss://, or set the insecure option if you really mean it.',
+    });
   }
 }

@@ -77,7 +77,7 @@ async function fileText(path: string, signal?: AbortSignal): Promise<AsyncIterab
 export async function textInput(sources: TextSources): Promise<TextInput> {
   const { args, file, stdin, stdinIsTerminal } = sources;
   if (file !== undefined && args.length > 0) {
-    throw new UsageError('Give the text as arguments or with --file, not both.');
+    throw new UsageError('Give the text as arguments or as a file, not both.', { code: 'text_twice' });
   }
   if (file === '-') return decoded(stdin, sources.signal);
   if (file !== undefined) return fileText(file, sources.signal);
@@ -87,7 +87,7 @@ export async function textInput(sources: TextSources): Promise<TextInput> {
     return text;
   }
   if (!stdinIsTerminal) return decoded(stdin, sources.signal);
-  throw new UsageError('No text to speak.', 'Give it as arguments, with -f FILE, or on stdin: echo hi | smallest-tts say');
+  throw new UsageError('No text to speak.', { code: 'no_text' });
 }
 
 /** Reads all of it (for callers that need the whole text at once). */

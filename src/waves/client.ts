@@ -54,8 +54,8 @@ export class WavesSocketClient extends EventEmitter<WavesClientEvents> {
 
   constructor(options: WavesClientOptions) {
     super();
-    if (!options.apiKey) throw new UsageError('An API key is required.', 'Set SMALLEST_API_KEY.');
-    if (/[\u0000-\u001f\u007f]/.test(options.apiKey)) throw new UsageError('The API key contains a line break or another control character.', 'Check SMALLEST_API_KEY for a stray newline.');
+    if (!options.apiKey) throw new UsageError('An API key is required.', { code: 'missing_api_key', data: { setting: 'apiKey' } });
+    if (/[\u0000-\u001f\u007f]/.test(options.apiKey)) throw new UsageError('The API key contains a line break or another control character.', { code: 'bad_api_key', data: { setting: 'apiKey' }, hint: 'Check the key for a stray newline.' });
     this.apiKey = options.apiKey;
     this.options = options;
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;

@@ -1,6 +1,6 @@
 // Parses a manifest file (.txt, .jsonl, .csv) into raw entries, streaming: one line or record at a time.
 import { extname } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { UsageError, settingError } from '../../core/errors.js';
 import { parseCsv } from './csv.js';
 import { readChunks, splitLines } from './lines.js';
 
@@ -32,12 +32,12 @@ export function isManifestFormat(value: string): value is ManifestFormat {
 export function manifestFormatFromPath(path: string, override?: string): ManifestFormat {
   if (override !== undefined) {
     if (isManifestFormat(override)) return override;
-    throw new UsageError(`--manifest-format must be one of ${MANIFEST_FORMATS.join(', ')} (got ${JSON.stringify(override)})`);
+    throw settingError('manifestFormat', 'The manifest format', `must be one of ${MANIFEST_FORMATS.join(', ')} (got ${JSON.stringify(override)})`, override, { code: 'unknown_manifest_format' });
   }
   const ext = extname(path).slice(1).toLowerCase();
   if (ext === 'ndjson') return 'jsonl';
   if (isManifestFormat(ext)) return ext;
-  throw new UsageError(`Cannot tell the format of the manifest ${JSON.stringify(path)} from its name.`, `Name it .txt, .jsonl or .csv, or pass --manifest-format ${MANIFEST_FORMATS.join('|')}.`);
+  throw new UsageError(`Cannot tell the format of the manifest ${JSON.stringify(path)} from its name.`, { code: 'unknown_manifest_extension', data: { path, formats: MANIFEST_FORMATS }, hint: `Name it .txt, .jsonl or .csv, or name its format (${MANIFEST_FORMATS.join(', ')}).` });
 }
 
 const isKey = (key: string): key is EntryKey => (ENTRY_KEYS as readonly string[]).includes(key);

@@ -69,7 +69,7 @@ function isFatal(error: unknown): boolean {
 
 function failure(error: unknown): { message: string; code?: string } {
   const message = error instanceof Error ? error.message : String(error);
-  return error instanceof ApiError && error.code ? { message, code: error.code } : { message };
+  return error instanceof ApiError && error.serverCode ? { message, code: error.serverCode } : { message };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Shards: `K/N` takes the items whose 0-based index ≡ K−1 (mod N), so N runs cover a manifest exactly once.
-import { UsageError } from '../../core/errors.js';
+import { settingError } from '../../core/errors.js';
 
 export interface Shard {
   /** 1-based: 1 … count. */
@@ -12,7 +12,7 @@ export function parseShard(raw: string): Shard {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--shard must be K/N with 1 ≤ K ≤ N, such as 2/8 (got ${JSON.stringify(raw)})`);
+    throw settingError('shard', 'The shard', `must be K/N with 1 ≤ K ≤ N, such as 2/8 (got ${JSON.stringify(raw)})`, raw, { code: 'bad_shard' });
   }
   return { index, count };
 }
