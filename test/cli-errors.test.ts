@@ -20,7 +20,7 @@ import { manifestFormatFromPath } from '../src/pipeline/batch/manifest-entries.j
 import { parseShard } from '../src/pipeline/batch/shard.js';
 import { checkBaseUrl, parseRoute } from '../src/protocol/routes.js';
 import { textInput } from '../src/text/input.js';
-import { WavesClient } from '../src/waves/client.js';
+import { WavesClient } from '../src/pipeline/client.js';
 
 const MODEL = await modelArgs();
 
