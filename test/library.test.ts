@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { WavFileSink, WavesClient, startOfflineServer, synthesizeToSink } from '../src/index.js';
+import { WavFileSink, WavesClient, synthesizeToSink } from '../src/index.js';
+import { startOfflineServer } from '../src/testing.js';
 import { parseWav, tempDir } from './helpers.js';
 
 test("the README's library example works against the offline server", async (t) => {
@@ -35,4 +36,39 @@ test("the README's library example works against the offline server", async (t) 
   assert.deepEqual(models, ['lightning_v3.1'], 'one socket for both models');
   assert.ok(stats.requests > 1);
   assert.equal(parseWav(readFileSync(path)).data.length, stats.bytes);
+});
+
+/** The package's own entries by name (Node resolves a package's own name through its "exports"). */
+const importEntry = (entry: string): Promise<Record<string, unknown>> => import(entry);
+
+test('"smallest-tts" and "smallest-tts/testing" resolve through the exports map to the built entries', async () => {
+  assert.equal(await importEntry('smallest-tts'), await import('../src/index.js'));
+  assert.equal(await importEntry('smallest-tts/testing'), await import('../src/testing.js'));
+});
+
+test('the test servers are at ./testing, not at the main entry', async () => {
+  const face = await importEntry('smallest-tts');
+  const testing = await importEntry('smallest-tts/testing');
+  for (const name of ['startWavesServer', 'startOfflineServer', 'ToneEngine']) {
+    assert.equal(typeof testing[name], 'function', name);
+    assert.ok(!(name in face), `${name} is not at the main entry`);
+  }
+  for (const name of ['WavesClient', 'SpeechStream', 'synthesizeToSink', 'WavFileSink', 'openFileSink', 'openStreamSink', 'SpeakerSink', 'buildCues', 'formatSubtitles', 'fetchVoices', 'validateSettings', 'DEFAULT_SETTINGS', 'SmallestTtsError', 'UsageError']) {
+    assert.ok(face[name] !== undefined, name);
+  }
+});
+
+test('a tone server from ./testing serves the client from the main entry', async () => {
+  const { startWavesServer, ToneEngine } = await import('../src/testing.js');
+  const server = await startWavesServer({ engine: new ToneEngine(), apiKey: 'test-key' });
+  const client = new WavesClient({ apiKey: 'test-key', baseUrl: server.url, settings: { voice: 'emily' } });
+  try {
+    let bytes = 0;
+    for await (const pcm of client.synthesize('A tone for a test.')) bytes += pcm.length;
+    assert.ok(bytes > 0 && bytes % 2 === 0, `${bytes} bytes`);
+    assert.equal(server.requests.length, 1);
+  } finally {
+    await client.close();
+    await server.close();
+  }
 });
