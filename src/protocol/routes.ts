@@ -3,11 +3,11 @@ import { UsageError } from '../core/errors.js';
 import { modelSpec } from '../core/models.js';
 
 export const DEFAULT_BASE_URL = 'wss://api.smallest.ai';
-/** The seed's host: its per-model routes live under /api/v1. */
+/** The older API host: its per-model routes live under /api/v1. */
 export const LEGACY_HOST = 'waves-api.smallest.ai';
 export const LIVE_PATH = '/waves/v1/tts/live';
 
-/** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the seed's routes). */
+/** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the older routes). */
 export type Route = 'live' | 'per-model';
 
 export function parseRoute(raw: string): Route {
@@ -51,7 +51,7 @@ export function routeFor(model: string, preferred: Route = 'live'): Route {
  * The socket URL for a model. Live: a bare base gets `/waves/v1/tts/live`; a base whose path ends in
  * `/tts/live` is used as is; another path gets `/tts/live` appended. Per-model:
  * `{prefix}/{model path name}/get_speech/stream`, the prefix being the base's path, else `/waves/v1`
- * (`/api/v1` on the seed's host). `timeoutSeconds` becomes `?timeout=` (the server's idle limit).
+ * (`/api/v1` on the older API host). `timeoutSeconds` becomes `?timeout=` (the server's idle limit).
  */
 export function streamUrl(baseUrl: string, model: string, options: { route?: Route; timeoutSeconds?: number } = {}): string {
   const base = parseBase(baseUrl);
