@@ -4,8 +4,8 @@ import { modelSpec } from '../core/models.js';
 
 export const DEFAULT_BASE_URL = 'wss://api.smallest.ai';
 /** The older API host: its per-model routes live under /api/v1. */
-export const LEGACY_HOST = 'waves-api.smallest.ai';
-export const LIVE_PATH = '/waves/v1/tts/live';
+const LEGACY_HOST = 'waves-api.smallest.ai';
+const LIVE_PATH = '/waves/v1/tts/live';
 
 /** `live`: one route, the model in each request (the current API). `per-model`: the model in the URL (the older routes). */
 export type Route = 'live' | 'per-model';

@@ -16,7 +16,7 @@ type SocketState =
 /** A connection attempt overtaken by a drop, close() or a newer attempt. */
 export class SupersededError extends SmallestTtsError {}
 
-export interface SocketSlotOptions {
+interface SocketSlotOptions {
   apiKey: string;
   connectTimeoutMs?: number;
   /** Opens the socket through this agent (a proxy). */

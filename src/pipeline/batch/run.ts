@@ -14,7 +14,7 @@ import { itemWordTimings, writeItemSubtitles } from './item-subtitles.js';
 import { folderWideFailure, OutputFolderError, probeOutputFolder } from './output-check.js';
 import { backoffDelay, isOverLimit, type RetryPolicy } from './retry.js';
 
-export interface BatchOptions {
+interface BatchOptions {
   outDir: string;
   apiKey: string;
   /** Default: the client's default base URL. */

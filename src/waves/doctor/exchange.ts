@@ -3,9 +3,9 @@
 import type { WordTimestamp } from '../../protocol/messages.js';
 import type { ProbeSocket, Seen, SocketEnd } from './probe-socket.js';
 
-export type ExchangeOutcome = 'quiet' | 'error' | 'closed' | 'no-answer' | 'too-long';
+type ExchangeOutcome = 'quiet' | 'error' | 'closed' | 'no-answer' | 'too-long';
 
-export interface Exchange {
+interface Exchange {
   /** When each frame left (performance.now()). */
   sentAt: number[];
   seen: Seen[];
