@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import ts from 'typescript';
 import { WavFileSink, WavesClient, synthesizeToSink } from '../src/index.js';
 import { startOfflineServer } from '../src/testing.js';
-import { parseWav, tempDir } from './helpers.js';
+import { parseWav, ROOT, tempDir } from './helpers.js';
 
 test("the README's library example works against the offline server", async (t) => {
   const server = await startOfflineServer();
@@ -71,4 +72,40 @@ test('a tone server from ./testing serves the client from the main entry', async
     await client.close();
     await server.close();
   }
+});
+
+/** The ```ts blocks of the README's library section. */
+function libraryExamples(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## The library\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+test("the README's library examples type-check against the package's entries, as a user imports them", (t) => {
+  const examples = libraryExamples();
+  assert.ok(examples.length >= 2, 'the library section has its examples');
+  // Inside the package, so 'smallest-tts' resolves to its own built entries through "exports".
+  const dir = join(ROOT, 'dist', 'readme-library');
+  mkdirSync(dir, { recursive: true });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const files = examples.map((code, i) => {
+    // What a block takes from the one before it: the client and the long text.
+    const given = [
+      !/\bconst client\b/.test(code) && /\bclient\b/.test(code) ? "declare const client: import('smallest-tts').WavesClient;" : '',
+      /\blongText\b/.test(code) ? 'declare const longText: string;' : '',
+    ];
+    const file = join(dir, `example-${i + 1}.mts`);
+    writeFileSync(file, `${code}\n${given.join('\n')}\nexport {};\n`);
+    return file;
+  });
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2023.d.ts'], types: ['node'], strict: true, noEmit: true, skipLibCheck: true,
+  });
+  const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file && d.start !== undefined ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} ` : '';
+    return where + ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  });
+  assert.deepEqual(problems, []);
 });
