@@ -1,7 +1,7 @@
 // Splits text into requests of bounded size at sentence boundaries (else at a space, else hard):
 // all at once (chunkText, lazy) or as text streams in (TextChunker). Linear in the text's length.
 
-interface ChunkOptions {
+export interface ChunkOptions {
   /** Upper bound on one request's characters. The vendor recommends at most about 250. */
   maxChars?: number;
   /** BCP 47 code for sentence rules. */

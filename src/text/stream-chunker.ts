@@ -28,7 +28,7 @@ function cutAt(text: string, limit: number): number {
   return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit; // keep a surrogate pair together
 }
 
-interface StreamChunkerOptions {
+export interface StreamChunkerOptions {
   /** Upper bound on a fragment's characters. The vendor recommends at most about 250. */
   maxChars?: number;
 }

@@ -17,7 +17,7 @@ export interface Cue {
   words: TimedWord[];
 }
 
-interface CueOptions {
+export interface CueOptions {
   /** Longest cue text in characters (a single longer word still gets a cue of its own). Default 42. */
   maxChars?: number;
   /** Longest cue in seconds, first word's start to last word's end. Default 7. */
@@ -25,6 +25,7 @@ interface CueOptions {
 }
 
 export type SubtitleFormat = 'srt' | 'vtt';
+export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
 
 export { endsSentence };
 

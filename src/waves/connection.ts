@@ -5,7 +5,7 @@ import { ApiError, AuthError, ConnectionError, ModelRetiredError, SmallestTtsErr
 import { describeNetworkFailure, networkFailure } from './network-failure.js';
 import { socketId, type Tracer } from './trace.js';
 
-interface OpenOptions {
+export interface OpenOptions {
   url: string;
   apiKey: string;
   model: string;
