@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ROOT, tempDir } from './helpers.js';
@@ -16,7 +16,7 @@ function packedFiles(): string[] {
 describe('the npm package', () => {
   test('the tarball holds the bin, the whole CLI bundle, the library, the man page; no sources or tests', () => {
     const files = packedFiles();
-    for (const needed of [pkg.bin['smallest-tts'], 'dist/src/index.js', 'dist/src/index.d.ts', 'smallest-tts.1', 'LICENSE', 'README.md', 'package.json']) {
+    for (const needed of [pkg.bin['smallest-tts'], 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing.js', 'dist/src/testing.d.ts', 'smallest-tts.1', 'LICENSE', 'README.md', 'package.json']) {
       assert.ok(files.includes(needed), needed);
     }
     for (const chunk of readdirSync(join(ROOT, 'dist', 'cli'))) assert.ok(files.includes(`dist/cli/${chunk}`), `dist/cli/${chunk}`);
@@ -28,7 +28,7 @@ describe('the npm package', () => {
     for (const path of pkg.man as string[]) assert.match(path, /\.1$/);
   });
 
-  test('the unpacked tarball alone runs: say --offline -o a.ulaw, and man reads its page', async (t) => {
+  test('the unpacked tarball alone runs: say --offline -o a.ulaw, man reads its page, a program imports both entries by name', async (t) => {
     const dir = tempDir(t);
     const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
     execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
@@ -42,5 +42,19 @@ describe('the npm package', () => {
       const page = execFileSync('man', ['-l', join(dir, 'package', 'smallest-tts.1')], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '100', PAGER: 'cat' } });
       assert.match(page, /^SMALLEST-TTS\(1\)/m);
     }
+    // A program beside it imports the library and the test servers by the package's name.
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(dir, 'package'), join(dir, 'node_modules', pkg.name));
+    writeFileSync(join(dir, 'entries.mjs'), [
+      `const face = await import('${pkg.name}');`,
+      `const testing = await import('${pkg.name}/testing');`,
+      'console.log(JSON.stringify({ face: Object.keys(face), testing: Object.keys(testing) }));',
+    ].join('\n'));
+    const entries = spawnSync(process.execPath, [join(dir, 'entries.mjs')], { encoding: 'utf8', timeout: 30_000, cwd: dir });
+    assert.equal(entries.status, 0, entries.stderr);
+    const { face, testing } = JSON.parse(entries.stdout) as { face: string[]; testing: string[] };
+    for (const name of ['WavesClient', 'synthesizeToSink', 'WavFileSink', 'openFileSink', 'buildCues', 'fetchVoices', 'SmallestTtsError']) assert.ok(face.includes(name), name);
+    assert.deepEqual(testing.sort(), ['ToneEngine', 'startOfflineServer', 'startWavesServer']);
+    assert.deepEqual(face.filter((name) => testing.includes(name)), []);
   });
 });

@@ -1,5 +1,5 @@
 // A hostile segmenting Waves server for tests (not `serve`): it speaks the live route as the service is
-// described (A3–A5 of waves-protocol.md) and varies every plausible segmentation, seeded.
+// described (requests, responses and continuations in waves-protocol.md) and varies every plausible segmentation, seeded.
 //
 // The audio is a pure function of the words of a context's text (each character gives samples from its
 // code and its place in its word, each word is followed by a short gap), so however the text is re-cut,

@@ -13,7 +13,7 @@ test('the live route: a bare base gets /waves/v1/tts/live, for every current mod
   assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1', { timeoutSeconds: 300 }), 'wss://api.smallest.ai/waves/v1/tts/live?timeout=300');
 });
 
-test('per-model routes: chosen, or always for lightning-v2; hyphenated path names; /api/v1 on the seed host', () => {
+test('per-model routes: chosen, or always for lightning-v2; hyphenated path names; /api/v1 on the older API host', () => {
   assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1', { route: 'per-model' }), 'wss://api.smallest.ai/waves/v1/lightning-v3.1/get_speech/stream');
   assert.equal(streamUrl('wss://api.smallest.ai', 'lightning_v3.1_pro', { route: 'per-model' }), 'wss://api.smallest.ai/waves/v1/lightning-v3.1-pro/get_speech/stream');
   assert.equal(streamUrl('wss://api.smallest.ai', 'lightning-v2'), 'wss://api.smallest.ai/waves/v1/lightning-v2/get_speech/stream');

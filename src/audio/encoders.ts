@@ -75,6 +75,28 @@ function loadLibflac(): Promise<Flac> {
  */
 const unfinished = new FinalizationRegistry<() => void>((release) => release());
 
+/** s16le samples widened to the 32-bit integers libFLAC takes. */
+function toInt32(pcm: Buffer) {
+  const out = new Int32Array(pcm.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = pcm.readInt16LE(i * 2);
+  return out;
+}
+
+/**
+ * libFLAC's STREAMINFO as written at the start, with what it reported at the end: frame sizes, total
+ * samples (36 bits; the binding reads only the low 32, so the count kept by the encoder) and the MD5.
+ */
+function flacStreamInfoPatch(header: Buffer, streamInfo: StreamMetadata, samples: number): Patch {
+  const info = Buffer.from(header.subarray(FLAC_STREAMINFO_OFFSET, FLAC_STREAMINFO_OFFSET + 34));
+  // No frames at all (empty audio): libFLAC's "not yet seen" minimum becomes 0, "unknown".
+  info.writeUIntBE(streamInfo.max_framesize === 0 ? 0 : streamInfo.min_framesize, 4, 3);
+  info.writeUIntBE(streamInfo.max_framesize, 7, 3);
+  info[13] = (info[13] & 0xf0) | (Math.floor(samples / 2 ** 32) & 0x0f);
+  info.writeUInt32BE(samples % 2 ** 32, 14);
+  Buffer.from(streamInfo.md5sum, 'hex').copy(info, 18);
+  return { offset: FLAC_STREAMINFO_OFFSET, bytes: info };
+}
+
 async function flacEncoder(sampleRate: number): Promise<StreamEncoder> {
   const Flac = await loadLibflac();
   // Total samples 0: "unknown" in the header written now; no verification pass (it doubles the work).
@@ -108,9 +130,7 @@ async function flacEncoder(sampleRate: number): Promise<StreamEncoder> {
     encode: (pcm) => {
       const n = pcm.length >> 1;
       if (n === 0) return Buffer.alloc(0);
-      const block = new Int32Array(n);
-      for (let i = 0; i < n; i++) block[i] = pcm.readInt16LE(i * 2);
-      if (!Flac.FLAC__stream_encoder_process_interleaved(id, block, n)) {
+      if (!Flac.FLAC__stream_encoder_process_interleaved(id, toInt32(pcm), n)) {
         throw new Error(`libFLAC failed to encode (encoder state ${Flac.FLAC__stream_encoder_get_state(id)})`);
       }
       state.samples += n;
@@ -125,20 +145,7 @@ async function flacEncoder(sampleRate: number): Promise<StreamEncoder> {
       unfinished.unregister(state);
       return take();
     },
-    finalPatch: () => {
-      const { streamInfo, samples } = state;
-      if (!streamInfo) return null;
-      // libFLAC's STREAMINFO as written at the start, with what it reported at the end: frame sizes,
-      // total samples (36 bits; the binding reads only the low 32, so the count kept here) and the MD5.
-      const info = Buffer.from(header.subarray(FLAC_STREAMINFO_OFFSET, FLAC_STREAMINFO_OFFSET + 34));
-      // No frames at all (empty audio): libFLAC's "not yet seen" minimum becomes 0, "unknown".
-      info.writeUIntBE(streamInfo.max_framesize === 0 ? 0 : streamInfo.min_framesize, 4, 3);
-      info.writeUIntBE(streamInfo.max_framesize, 7, 3);
-      info[13] = (info[13] & 0xf0) | (Math.floor(samples / 2 ** 32) & 0x0f);
-      info.writeUInt32BE(samples % 2 ** 32, 14);
-      Buffer.from(streamInfo.md5sum, 'hex').copy(info, 18);
-      return { offset: FLAC_STREAMINFO_OFFSET, bytes: info };
-    },
+    finalPatch: () => (state.streamInfo ? flacStreamInfoPatch(header, state.streamInfo, state.samples) : null),
   };
   unfinished.register(encoder, () => Flac.FLAC__stream_encoder_delete(id), state);
   return encoder;

@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 export const OUTPUT_FORMATS = ['wav', 'mp3', 'flac', 'ogg', 'raw', 'ulaw', 'alaw'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export interface FormatInfo {
+interface FormatInfo {
   extensions: readonly string[];
   description: string;
   /** Loses nothing: decodes to exactly the PCM received. */
@@ -24,13 +24,8 @@ export const FORMAT_INFO: Record<OutputFormat, FormatInfo> = {
   alaw: { extensions: ['.alaw', '.al'], description: 'headerless G.711 A-law, 8 kHz unless a sample rate is given (telephony)', lossless: false, sampleRate: 8000 },
 };
 
-/** The sample rate for `format` when none was asked for: the format's own (8 kHz for G.711), else `fallback`. */
-export function defaultSampleRate(format: OutputFormat | undefined, fallback: number): number {
-  return (format && FORMAT_INFO[format].sampleRate) ?? fallback;
-}
-
 /** "wav (.wav), mp3 (.mp3), …" for error messages and help. */
-export function describeFormats(): string {
+function describeFormats(): string {
   return OUTPUT_FORMATS.map((f) => `${f} (${FORMAT_INFO[f].extensions.join(', ')})`).join(', ');
 }
 

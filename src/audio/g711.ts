@@ -1,7 +1,7 @@
 // G.711 μ-law and A-law (ITU-T G.711), encoded from s16le PCM as sox and the ITU reference code do it.
 import type { StreamEncoder } from './encoders.js';
 
-export type G711Law = 'ulaw' | 'alaw';
+type G711Law = 'ulaw' | 'alaw';
 
 /** The top of each 3-bit segment, for the 14-bit (μ-law) and 13-bit (A-law) magnitudes. */
 const ULAW_SEGMENT_END = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];

@@ -5,7 +5,7 @@ import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync,
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export type OutputTarget =
+type OutputTarget =
   /** A device, FIFO, /dev/stdout or /proc/self/fd/N: renaming over it would replace it, so it is written in place. */
   | { kind: 'in-place'; path: string; fifo: boolean }
   /** A regular file (new or existing) at `path` — a symlink's target, so the link stays a link. */
@@ -50,7 +50,7 @@ function statOrNull(path: string): Stats | null {
  * creates its target), with the folder made canonical. Stops at /dev and /proc, whose links name
  * descriptors.
  */
-export function finalPath(path: string): string {
+function finalPath(path: string): string {
   let current = resolve(path);
   for (let hops = 0; hops < MAX_HOPS && !/^\/(dev|proc)\//.test(current); hops++) {
     const target = readlinkOrNull(current);
@@ -126,7 +126,7 @@ export function outputProblem(path: string): string | null {
  * The file a path writes or reads: device and inode when it exists, else where a write would create
  * it; null for a device or FIFO (two writers may share /dev/null).
  */
-export function fileIdentity(path: string): string | null {
+function fileIdentity(path: string): string | null {
   const existing = statOrNull(path);
   if (existing && !existing.isFile()) return null;
   return existing ? `${existing.dev}:${existing.ino}` : `path:${finalPath(path)}`;

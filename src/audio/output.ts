@@ -6,7 +6,7 @@ import { g711Encoder } from './g711.js';
 import { StreamSink, type AudioSink } from './sink.js';
 import { WavFileSink, WavStreamSink } from './wav.js';
 
-export interface OutputOptions {
+interface OutputOptions {
   format: OutputFormat;
   sampleRate: number;
   /** Ends a wait for a FIFO's reader; after it aborts, a device or FIFO that cannot finish soon is closed. */

@@ -17,7 +17,7 @@ interface SpeakerStream {
 type SpeakerConstructor = new (format: { channels: number; bitDepth: number; sampleRate: number; signed: boolean; device?: string }) => SpeakerStream;
 
 /** A named ALSA device (as `aplay -L` lists them) instead of the default one. */
-export interface PlaybackDevice {
+interface PlaybackDevice {
   device?: string;
   sampleRate?: number;
 }

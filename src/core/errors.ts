@@ -76,7 +76,7 @@ export class ModelRetiredError extends SmallestTtsError {
  * documented, so the words decide. `over-limit`: too many requests at once for the account (retry
  * later); `unknown-voice`: the voice id is not known.
  */
-export type RefusalKind = 'over-limit' | 'unknown-voice' | 'other';
+type RefusalKind = 'over-limit' | 'unknown-voice' | 'other';
 
 const OVER_LIMIT = /concurren|too[ _-]?many|rate[ _-]?limit|throttl|quota|(active|parallel|simultaneous)[ _-]requests?|limit[ _-](reached|exceeded|hit)|over[ _-](the[ _-])?limit/i;
 /** A limit on the text itself is no reason to wait. */

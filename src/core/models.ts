@@ -1,7 +1,7 @@
 // The models: one table of what each accepts (languages, speeds, sample rates, options, route), and their spellings.
 
 export const MODELS = ['lightning_v3.1', 'lightning_v3.1_pro', 'lightning-v2'] as const;
-export type Model = (typeof MODELS)[number];
+type Model = (typeof MODELS)[number];
 
 /** The voices that send word_timestamp frames when asked (the others accept the flag and send none). */
 export const WORD_TIMESTAMP_VOICES = ['meher', 'devansh', 'kartik', 'maithili', 'liam', 'avery'] as const;
@@ -26,7 +26,7 @@ const V31_LANGUAGES = ['auto', 'en', 'hi', 'mr', 'kn', 'ta', 'bn', 'gu', 'te', '
 const PRO_LANGUAGES = [...V31_LANGUAGES, 'el', 'fi', 'no', 'ar', 'zh', 'id', 'ja', 'ko', 'ms', 'tr', 'vi'];
 const V2_LANGUAGES = ['en', 'hi', 'mr', 'kn', 'ta', 'bn', 'gu', 'de', 'fr', 'es', 'it', 'pl', 'nl', 'ru', 'ar', 'he'];
 
-export interface ModelSpec {
+interface ModelSpec {
   /** The name sent in a request body and shown to users. */
   id: Model;
   /** Other spellings a user may type: URL path segments use hyphens. */
@@ -68,10 +68,6 @@ export function canonicalModel(name: string): string {
 export function modelSpec(name: string): ModelSpec | undefined {
   const id = canonicalModel(name);
   return MODEL_SPECS.find((m) => m.id === id);
-}
-
-export function isModel(value: string): value is Model {
-  return (MODELS as readonly string[]).includes(value);
 }
 
 export function languageName(code: string): string | undefined {

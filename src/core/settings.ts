@@ -2,7 +2,7 @@
 import { UsageError, settingError } from './errors.js';
 import { MODEL_SPECS, canonicalModel, languageName, modelSpec, modelsWithLanguage } from './models.js';
 
-export { WORD_TIMESTAMP_VOICES, sendsWordTimestamps, MODELS, MODEL_SPECS, LANGUAGES, LANGUAGE_CODES, canonicalModel, isModel, modelSpec, modelsWithLanguage, type Model, type ModelSpec } from './models.js';
+export { WORD_TIMESTAMP_VOICES, sendsWordTimestamps, MODELS, MODEL_SPECS, LANGUAGES, LANGUAGE_CODES, canonicalModel, modelSpec } from './models.js';
 
 export const SAMPLE_RATES = [8000, 16000, 24000, 44100] as const;
 
@@ -30,7 +30,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   'numberLanguage', 'math', 'wordTimestamps',
 ];
 /** Settings only lightning-v2 accepts; never sent to another model. */
-export type V2OnlyKey = 'consistency' | 'similarity' | 'enhancement';
+type V2OnlyKey = 'consistency' | 'similarity' | 'enhancement';
 export const V2_ONLY_KEYS: readonly V2OnlyKey[] = ['consistency', 'similarity', 'enhancement'];
 const BOOLEAN_KEYS: readonly SettingKey[] = ['math', 'wordTimestamps'];
 const TEXT_KEYS: readonly SettingKey[] = ['model', 'voice', 'language', 'numberLanguage'];

@@ -23,7 +23,7 @@ export interface WavesRequest {
   [field: string]: unknown;
 }
 
-export interface EncodeOptions {
+interface EncodeOptions {
   /**
    * How long the server waits after the last chunk before `complete`. The API's default of
    * 4000 ms would add a 4-second tail to every request, so the client sends 0 unless told.

@@ -1,4 +1,4 @@
-// Text that arrives in pieces: a continuation context (A5 release rules) and the older flush buffer.
+// Text that arrives in pieces: a continuation context (released as the service releases a continuation) and the older flush buffer.
 import type { RequestFrame } from './request-check.js';
 import { releasable, releaseAll } from './segmenter.js';
 

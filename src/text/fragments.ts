@@ -4,7 +4,7 @@ import { StreamChunker } from './stream-chunker.js';
 
 export type TextInput = string | Iterable<string> | AsyncIterable<string>;
 
-export interface FragmentOptions {
+interface FragmentOptions {
   maxChars?: number;
   language?: string;
   /** A pause in the input this long releases pending text that ends a sentence or a line. Default 150 ms. */

@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { isFifo, openFifoForReading } from '../core/files/fifo.js';
 import type { TextInput } from './fragments.js';
 
-export interface TextSources {
+interface TextSources {
   args: string[];
   /** A path, or '-' for stdin. */
   file?: string;
@@ -19,7 +19,7 @@ export interface TextSources {
  * Whether text has anything a voice can say: a letter, a digit or a symbol. Text of nothing but
  * punctuation, spaces and control characters (`...`, `?!`) would buy a request for silence.
  */
-export function hasSpeakable(text: string): boolean {
+function hasSpeakable(text: string): boolean {
   return /[^\p{P}\p{Z}\p{C}\s]/u.test(text);
 }
 
@@ -88,16 +88,6 @@ export async function textInput(sources: TextSources): Promise<TextInput> {
   }
   if (!stdinIsTerminal) return decoded(stdin, sources.signal);
   throw new UsageError('No text to speak.', { code: 'no_text' });
-}
-
-/** Reads all of it (for callers that need the whole text at once). */
-export async function readText(sources: TextSources): Promise<string> {
-  const input = await textInput(sources);
-  let text = '';
-  if (typeof input === 'string') text = input;
-  else for await (const piece of input as AsyncIterable<string>) text += piece;
-  if (!hasSpeakable(text)) throw new UsageError(NOTHING_TO_SPEAK);
-  return text;
 }
 
 /**

@@ -3,7 +3,7 @@
 
 export type NetworkFailureKind = 'dns' | 'refused' | 'tls' | 'timeout' | 'unreachable' | 'reset';
 
-export interface NetworkFailure {
+interface NetworkFailure {
   kind: NetworkFailureKind;
   /** The system's code (ENOTFOUND, ECONNREFUSED, CERT_HAS_EXPIRED…), when there is one. */
   code?: string;

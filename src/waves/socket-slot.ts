@@ -18,7 +18,7 @@ type SocketState =
 /** A connection attempt overtaken by a drop, close() or a newer attempt. */
 export class SupersededError extends SmallestTtsError {}
 
-export interface SocketSlotOptions {
+interface SocketSlotOptions {
   apiKey: string;
   /** What carries the socket. Default: the `ws` package. */
   transport?: Transport;

@@ -2,7 +2,7 @@
 // The core calls a Tracer synchronously; whoever listens stamps the time and writes it somewhere.
 
 /** `out`: from this process; `in`: from the service. */
-export type TraceDirection = 'out' | 'in';
+type TraceDirection = 'out' | 'in';
 
 export type TraceEvent =
   | { dir: 'out'; kind: 'connect'; socket: number; url: string }

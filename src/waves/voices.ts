@@ -33,7 +33,7 @@ function text(value: unknown): string | undefined {
 }
 
 /** Accepts the documented shape and tolerates missing or oddly typed fields. */
-export function parseVoices(body: unknown): Voice[] {
+function parseVoices(body: unknown): Voice[] {
   const list = (body as { voices?: unknown })?.voices;
   if (!Array.isArray(list)) throw new ApiError('the voice list has no "voices" array');
   return list.flatMap((entry): Voice[] => {
@@ -54,7 +54,7 @@ export function parseVoices(body: unknown): Voice[] {
   });
 }
 
-export interface VoiceFilter {
+interface VoiceFilter {
   /** A code (en) or a name (english), as the API tags say it. */
   language?: string;
   gender?: string;
@@ -71,9 +71,9 @@ export function filterVoices(voices: Voice[], filter: VoiceFilter): Voice[] {
 }
 
 /** How long the voice list may take, headers and body together, unless the caller says otherwise. */
-export const VOICES_TIMEOUT_MS = 15_000;
+const VOICES_TIMEOUT_MS = 15_000;
 
-export interface FetchVoicesOptions {
+interface FetchVoicesOptions {
   apiKey: string;
   baseUrl: string;
   model: string;

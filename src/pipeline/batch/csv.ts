@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { UsageError } from '../../core/errors.js';
 
-export interface CsvRecord {
+interface CsvRecord {
   /** The 1-based line the record starts on. */
   line: number;
   fields: string[];

@@ -1,7 +1,7 @@
 // Streams a text source as numbered lines (LF or CRLF), holding one chunk and one line in memory at a time.
 import { createReadStream } from 'node:fs';
 
-export interface NumberedLine {
+interface NumberedLine {
   /** 1-based. */
   line: number;
   text: string;

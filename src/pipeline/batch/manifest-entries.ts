@@ -4,12 +4,12 @@ import { UsageError, settingError } from '../../core/errors.js';
 import { parseCsv } from './csv.js';
 import { readChunks, splitLines } from './lines.js';
 
-export const MANIFEST_FORMATS = ['txt', 'jsonl', 'csv'] as const;
+const MANIFEST_FORMATS = ['txt', 'jsonl', 'csv'] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 
 /** The columns (CSV) and keys (JSONL) an entry may have; `text` is required. */
-export const ENTRY_KEYS = ['text', 'id', 'voice', 'model', 'language', 'speed', 'format'] as const;
-export type EntryKey = (typeof ENTRY_KEYS)[number];
+const ENTRY_KEYS = ['text', 'id', 'voice', 'model', 'language', 'speed', 'format'] as const;
+type EntryKey = (typeof ENTRY_KEYS)[number];
 
 export interface RawEntry {
   /** 1-based line of the manifest where the entry starts. */
@@ -19,12 +19,12 @@ export interface RawEntry {
 }
 
 /** A malformed line: the problem is reported with the others, the entry skipped. */
-export interface EntryIssue {
+interface EntryIssue {
   line: number;
   message: string;
 }
 
-export function isManifestFormat(value: string): value is ManifestFormat {
+function isManifestFormat(value: string): value is ManifestFormat {
   return (MANIFEST_FORMATS as readonly string[]).includes(value);
 }
 

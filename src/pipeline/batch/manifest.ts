@@ -11,7 +11,7 @@ export interface ManifestItem extends BatchItem {
   index: number;
 }
 
-export interface Manifest {
+interface Manifest {
   format: ManifestFormat;
   /** Items in the whole manifest. */
   count: number;

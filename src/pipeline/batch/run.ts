@@ -14,7 +14,7 @@ import { itemWordTimings, writeItemSubtitles } from './item-subtitles.js';
 import { folderWideFailure, OutputFolderError, probeOutputFolder } from './output-check.js';
 import { backoffDelay, isOverLimit, type RetryPolicy } from './retry.js';
 
-export interface BatchOptions {
+interface BatchOptions {
   outDir: string;
   apiKey: string;
   /** Default: the client's default base URL. */
@@ -72,6 +72,18 @@ function failure(error: unknown): { message: string; code?: string } {
   return error instanceof ApiError && error.serverCode ? { message, code: error.serverCode } : { message };
 }
 
+/** The workers' shared state: one cursor over the items, the clients to close, where results and fatal errors go. */
+interface WorkerContext {
+  source: AsyncIterator<BatchItem> | Iterator<BatchItem>;
+  options: BatchOptions;
+  stop: AbortController;
+  /** Resolves once the output folder was found able to keep audio (probed before the first request). */
+  writable: () => Promise<void>;
+  clients: WavesClient[];
+  deliver: (result: BatchResult) => void;
+  fail: (error: unknown) => void;
+}
+
 /**
  * Runs every item and yields one result per item as it finishes (in completion order, not input
  * order). Items are taken from one shared cursor, so `items` may be a lazy stream of any length.
@@ -92,9 +104,6 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
   let probed: Promise<void> | undefined;
   const writable = () => (probed ??= probeOutputFolder(options.outDir));
 
-  const source: AsyncIterator<BatchItem> | Iterator<BatchItem> =
-    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<BatchItem>)[Symbol.iterator]();
-  const clients: WavesClient[] = [];
   const results: BatchResult[] = [];
   let wake: (() => void) | null = null;
   let fatal: unknown;
@@ -103,43 +112,22 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
     wake = null;
     w?.();
   };
-
-  const worker = async (n: number): Promise<void> => {
-    let client: WavesClient | undefined;
-    const clientFor = () => {
-      if (!client) {
-        client = new WavesClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, route: options.route, settings: options.settings, ...options.client });
-        clients.push(client);
-        options.onClient?.(client, n);
-      }
-      return client;
-    };
-    try {
-      while (!stop.signal.aborted) {
-        const next = await source.next(); // a manifest that cannot be read stops the batch too
-        if (next.done || stop.signal.aborted) return;
-        const result = await runItem(next.value, clientFor, options, stop.signal, writable);
-        if (result) results.push(result);
-        notify();
-      }
-    } catch (error) {
-      // The item that found the disk full is reported failed; the batch stops after it.
-      if (error instanceof OutputFolderError && error.item) {
-        results.push(error.item as BatchResult);
-        notify();
-      }
+  const context: WorkerContext = {
+    source: Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<BatchItem>)[Symbol.iterator](),
+    options, stop, writable, clients: [],
+    deliver: (result) => {
+      results.push(result);
+      notify();
+    },
+    fail: (error) => {
       fatal ??= error;
       stop.abort();
-    } finally {
-      // No more items for this worker: its socket goes, so a worker still waiting for one (429, the
-      // account's socket limit) can have it.
-      await client?.close();
-    }
+    },
   };
 
   let running = concurrency;
   const workers = Array.from({ length: concurrency }, (_, n) =>
-    worker(n).finally(() => {
+    runWorker(n, context).finally(() => {
       running--;
       notify();
     }),
@@ -154,9 +142,39 @@ export async function* runBatch(items: AsyncIterable<BatchItem> | Iterable<Batch
     stop.abort(); // the consumer stopped early (or everything ended): interrupt what is in flight
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled(workers);
-    await Promise.allSettled(clients.map((c) => c.close()));
+    await Promise.allSettled(context.clients.map((c) => c.close()));
   }
   if (fatal !== undefined && !options.signal?.aborted) throw fatal;
+}
+
+/** One worker: takes items from the shared cursor until none is left or the batch stops, on its own client. */
+async function runWorker(n: number, context: WorkerContext): Promise<void> {
+  const { options, stop } = context;
+  let client: WavesClient | undefined;
+  const clientFor = () => {
+    if (!client) {
+      client = new WavesClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, route: options.route, settings: options.settings, ...options.client });
+      context.clients.push(client);
+      options.onClient?.(client, n);
+    }
+    return client;
+  };
+  try {
+    while (!stop.signal.aborted) {
+      const next = await context.source.next(); // a manifest that cannot be read stops the batch too
+      if (next.done || stop.signal.aborted) return;
+      const result = await runItem(next.value, clientFor, options, stop.signal, context.writable);
+      if (result) context.deliver(result);
+    }
+  } catch (error) {
+    // The item that found the disk full is reported failed; the batch stops after it.
+    if (error instanceof OutputFolderError && error.item) context.deliver(error.item as BatchResult);
+    context.fail(error);
+  } finally {
+    // No more items for this worker: its socket goes, so a worker still waiting for one (429, the
+    // account's socket limit) can have it.
+    await client?.close();
+  }
 }
 
 /** One item, start to end: checked, skipped when finished, written atomically, retried while over the limit. */

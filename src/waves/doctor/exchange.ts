@@ -3,9 +3,9 @@
 import type { WordTimestamp } from '../../protocol/messages.js';
 import type { ProbeSocket, Seen, SocketEnd } from './probe-socket.js';
 
-export type ExchangeOutcome = 'quiet' | 'error' | 'closed' | 'no-answer' | 'too-long';
+type ExchangeOutcome = 'quiet' | 'error' | 'closed' | 'no-answer' | 'too-long';
 
-export interface Exchange {
+interface Exchange {
   /** When each frame left (performance.now()). */
   sentAt: number[];
   seen: Seen[];
@@ -105,7 +105,19 @@ export function errorShape(raw: unknown): ErrorSeen['shape'] {
 
 const ms = (n: number) => Math.round(n);
 
-export function exchangeFacts(x: Exchange): ExchangeFacts {
+/** What the frames of an exchange say, in one pass: releases, completes per request id, errors, gaps. */
+interface FrameTally {
+  releases: Release[];
+  completesById: Map<string, number>;
+  errors: ErrorSeen[];
+  oddities: string[];
+  gapsMs: number[];
+  lastCompleteAt?: number;
+  chunks: number;
+  firstAudioAt?: number;
+}
+
+function tallyFrames(seen: readonly Seen[]): FrameTally {
   const releases: Release[] = [];
   let current: Release | undefined;
   const completesById = new Map<string, number>();
@@ -116,7 +128,7 @@ export function exchangeFacts(x: Exchange): ExchangeFacts {
   let awaitingAudioAfter: number | undefined;
   let chunks = 0;
   let firstAudioAt: number | undefined;
-  for (const { at, frame, raw } of x.seen) {
+  for (const { at, frame, raw } of seen) {
     if (frame.type === 'chunk' || frame.type === 'word') {
       current ??= { requestIds: [], bytes: 0, words: [] };
       if (frame.requestId !== undefined && !current.requestIds.includes(frame.requestId)) current.requestIds.push(frame.requestId);
@@ -151,6 +163,11 @@ export function exchangeFacts(x: Exchange): ExchangeFacts {
     }
   }
   if (current) releases.push(current);
+  return { releases, completesById, errors, oddities, gapsMs, lastCompleteAt, chunks, firstAudioAt };
+}
+
+export function exchangeFacts(x: Exchange): ExchangeFacts {
+  const { releases, completesById, errors, oddities, gapsMs, lastCompleteAt, chunks, firstAudioAt } = tallyFrames(x.seen);
   const completes = releases.filter((r) => r.completeAt !== undefined).length;
   const last = releases.at(-1);
   const closedAfterComplete = x.end && lastCompleteAt !== undefined && x.end.at >= lastCompleteAt && last?.completeAt !== undefined

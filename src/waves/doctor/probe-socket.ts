@@ -19,7 +19,7 @@ export interface SocketEnd {
   reason: string;
 }
 
-export interface ProbeSocketOptions {
+interface ProbeSocketOptions {
   url: string;
   apiKey: string;
   model: string;

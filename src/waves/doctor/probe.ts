@@ -11,7 +11,7 @@ import { fetchVoices } from '../voices.js';
 import { errorShape, exchange, exchangeFacts, type ErrorSeen, type ExchangeFacts, type ExchangeTimes } from './exchange.js';
 import { ProbeSocket } from './probe-socket.js';
 
-export interface ProbeOptions {
+interface ProbeOptions {
   apiKey: string;
   baseUrl: string;
   model?: string;
@@ -73,7 +73,7 @@ const REFUSED_LANGUAGE = 'he';
 const UNKNOWN_VOICE = 'smallest-tts-doctor-no-such-voice';
 const SAMPLE_RATE = 24_000;
 
-export const PROBE_TEXTS = {
+const PROBE_TEXTS = {
   oneShot: ['This is a quick check.'],
   threeSentences: ['The first sentence is here. The second one follows it. And the third one ends it.'],
   threeFragments: ['Three fragments ', 'make up this ', 'one sentence.'],

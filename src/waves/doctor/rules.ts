@@ -4,7 +4,7 @@ import { DRAIN_CAP_MS } from '../utterance/drain-limits.js';
 import { wordConvention, type ErrorSeen, type ExchangeFacts, type WordConvention } from './exchange.js';
 import type { ProbeReport, RequestStep } from './probe.js';
 
-export interface RuleResult {
+interface RuleResult {
   id: number;
   /** A few words, for the table. */
   name: string;
@@ -15,7 +15,7 @@ export interface RuleResult {
   detail: string;
 }
 
-export interface ServiceSummary {
+interface ServiceSummary {
   /** Releases (completes) for the one fragment of three sentences, and distinct server request_ids. */
   releasesPerFragment?: { completes: number; requestIds: number };
   /** Releases for the continuation of three fragments. */
