@@ -4,7 +4,7 @@ import type { SpeechEngine, SynthesisParams } from './engine.js';
 import { errorFrame, newTaskId, type FrameIds } from './frames.js';
 import type { Outbox } from './outbox.js';
 import { chunkEncoder, type WireFormat } from './output-format.js';
-import { MAX_SEGMENT_CHARS, splitText } from './segmenter.js';
+import { splitText } from '../text/releases.js';
 import type { RequestRecord, WavesServerOptions } from './server-options.js';
 
 export interface Run {
@@ -112,7 +112,7 @@ export async function runSynthesis(run: Run, host: RunHost): Promise<void> {
     let pending = Buffer.alloc(0);
     let producedSamples = 0;
     let wordId = 0;
-    for (const text of splitText(params.text, MAX_SEGMENT_CHARS)) {
+    for (const text of splitText(params.text)) {
       for await (const piece of host.engine.synthesize({ ...params, text }, signal)) {
         if (signal.aborted || !outbox.open) return false;
         const offset = producedSamples / params.sampleRate;

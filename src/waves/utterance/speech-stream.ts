@@ -1,4 +1,5 @@
 // The audio of one request (or one continuation) as an async iterable of whole-sample PCM buffers, with its word timings.
+import type { TimedWord } from '../../core/words.js';
 import type { WordTimestamp } from '../../protocol/messages.js';
 
 export interface RequestTimings {
@@ -9,12 +10,7 @@ export interface RequestTimings {
   completeAt?: number;
 }
 
-/** A word with its time in this stream's audio (seconds from the stream's first sample). */
-export interface TimedWord {
-  word: string;
-  start: number;
-  end: number;
-}
+export type { TimedWord } from '../../core/words.js';
 
 export class SpeechStream implements AsyncIterable<Buffer> {
   /** The text sent so far (all of it, once the input has ended). */
