@@ -18,7 +18,6 @@ export { OUTPUT_FORMATS, FORMAT_INFO, formatFromPath, parseFormat, type OutputFo
 export { SpeakerSink, probePlayback, type PlaybackDevice } from './audio/speaker.js';
 export { PlaybackClock } from './audio/playback-clock.js';
 export { chunkText, TextChunker, type ChunkOptions } from './text/chunk.js';
-export { readText, type TextSources } from './text/input.js';
 export {
   buildCues, formatSrt, formatVtt, formatSubtitles, subtitleFormatFromPath,
   type Cue, type CueOptions, type SubtitleFormat,

@@ -77,7 +77,7 @@ async function fileText(path: string, signal?: AbortSignal): Promise<AsyncIterab
 export async function textInput(sources: TextSources): Promise<TextInput> {
   const { args, file, stdin, stdinIsTerminal } = sources;
   if (file !== undefined && args.length > 0) {
-    throw new UsageError('Give the text as arguments or with --file, not both.');
+    throw new UsageError('Give the text as arguments or from a file, not both.');
   }
   if (file === '-') return decoded(stdin, sources.signal);
   if (file !== undefined) return fileText(file, sources.signal);
@@ -88,16 +88,6 @@ export async function textInput(sources: TextSources): Promise<TextInput> {
   }
   if (!stdinIsTerminal) return decoded(stdin, sources.signal);
   throw new UsageError('No text to speak.', 'Give it as arguments, with -f FILE, or on stdin: echo hi | smallest-tts say');
-}
-
-/** Reads all of it (for callers that need the whole text at once). */
-export async function readText(sources: TextSources): Promise<string> {
-  const input = await textInput(sources);
-  let text = '';
-  if (typeof input === 'string') text = input;
-  else for await (const piece of input as AsyncIterable<string>) text += piece;
-  if (!hasSpeakable(text)) throw new UsageError(NOTHING_TO_SPEAK);
-  return text;
 }
 
 /**

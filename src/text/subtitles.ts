@@ -24,7 +24,6 @@ export interface CueOptions {
 }
 
 export type SubtitleFormat = 'srt' | 'vtt';
-export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
 
 const textOf = (words: readonly TimedWord[]) => words.map((w) => oneLine(w.word)).join(' ');
 
