@@ -78,6 +78,31 @@ test('"etc. 5 apples" is one sentence, wherever the pieces end', () => {
   for (let size = 16; size <= 80; size++) assert.deepEqual(pushedIn(text, size), whole, `pieces of ${size}`);
 });
 
+test('a blank line ends a sentence without a mark, wherever the pieces end', () => {
+  const text = `Chapter One \n\nIt was a dark and stormy night; the rain fell in torrents. ${'They waited for the storm to pass. '.repeat(8)}`;
+  const whole = [...chunkText(text, { maxChars: 100 })];
+  assert.equal(whole[0], 'Chapter One');
+  for (let size = 1; size <= 30; size++) assert.deepEqual(pushedIn(text, size, { maxChars: 100 }), whole, `pieces of ${size}`);
+});
+
+test('text made of sentence marks, quotes, abbreviations, full-width marks and line breaks: the same fragments whatever the split points', () => {
+  const alphabet = ['a', 'b', 'A', 'B', 'Mr', 'e.g', '3', ' ', ' ', '  ', '\n', '\n\n', '\r\n', '.', '.', '?', '!', '…', '"', ')', '。', 'word', 'Word', '\t'];
+  for (let seed = 1; seed <= 400; seed++) {
+    const next = random(seed);
+    let text = '';
+    for (const length = 100 + Math.floor(next() * 500); text.length < length; ) text += alphabet[Math.floor(next() * alphabet.length)];
+    const maxChars = 20 + Math.floor(next() * 60);
+    const whole = [...chunkText(text, { maxChars })];
+    const chunker = new TextChunker({ maxChars });
+    const got: string[] = [];
+    for (let at = 0, step = 1; at < text.length; at += step, step = 1 + Math.floor(next() * 12)) got.push(...chunker.push(text.slice(at, at + step)));
+    got.push(...chunker.end());
+    assert.deepEqual(got, whole, `seed ${seed}`);
+    assert.ok(got.every((piece) => piece.length > 0 && piece.length <= maxChars), `seed ${seed}`);
+    assert.equal(got.join('').replace(/\s+/g, ''), text.replace(/\s+/g, ''), `seed ${seed}: nothing lost`);
+  }
+});
+
 test('TextChunker fed at random split points gives the same pieces as the whole text', () => {
   for (let seed = 11; seed <= 40; seed++) {
     const next = random(seed);

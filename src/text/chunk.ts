@@ -2,7 +2,7 @@
 // else hard): a whole string at once (chunkText, lazy) or as it streams in (TextChunker). Linear in
 // the text's length, whatever the split points.
 import { MAX_FRAGMENT_CHARS, MIN_FRAGMENT_CHARS } from './fragment-size.js';
-import { endsSentence, sentenceEnds } from './sentences.js';
+import { endsSentence, sentenceEnds, undecidedFrom } from './sentences.js';
 
 export interface ChunkOptions {
   /** Upper bound on one fragment's characters: default MAX_FRAGMENT_CHARS, at least MIN_FRAGMENT_CHARS. */
@@ -47,6 +47,9 @@ const SPACE_RUN = /\s{2,}|[^\S ]/g;
  * White space folded to one space; after unwrapping, a run with a line break in it is a paragraph
  * break, which ends a sentence: it becomes one "\n".
  */
+/** How much of a whole text chunkAll takes at a time. */
+const BLOCK_CHARS = 16 * 1024;
+
 const fold = (text: string) => text.replace(SPACE_RUN, (run) => (/[\r\n\u2028\u2029]/.test(run) ? '\n' : ' '));
 
 /**
@@ -69,6 +72,8 @@ export class TextChunker {
   /** Sentences (and pieces of a long one) packed so far into the next fragment. */
   private current = '';
   private first = true;
+  /** Pending text before this offset holds no sentence end or paragraph break: each push scans only what is new. */
+  private scanFrom = 0;
 
   constructor(options: ChunkOptions = {}) {
     this.maxChars = Math.max(MIN_FRAGMENT_CHARS, options.maxChars ?? MAX_FRAGMENT_CHARS);
@@ -120,10 +125,12 @@ export class TextChunker {
     return out;
   }
 
-  /** All of `text` at once, lazily: what chunkText uses. */
+  /** All of `text`, lazily: what chunkText uses. Fed in blocks, which gives the same fragments and keeps every string built small. */
   *chunkAll(text: string): Generator<string> {
-    this.append(text, false);
-    yield* this.cut(false);
+    for (let at = 0; at < text.length; at += BLOCK_CHARS) {
+      this.append(text.slice(at, at + BLOCK_CHARS), false);
+      yield* this.cut(false);
+    }
     yield* this.end();
   }
 
@@ -142,7 +149,9 @@ export class TextChunker {
     }
     const unwrapped = `${this.context}${raw}`.replace(WRAPPED_LINE, '$1 ').slice(this.context.length);
     this.context = raw.at(-1)!;
-    this.pending = fold(this.pending + unwrapped);
+    // Only the last character of folded text can join a run of white space that arrives now.
+    const joins = /\s$/.test(this.pending) ? 1 : 0;
+    this.pending = this.pending.slice(0, this.pending.length - joins) + fold(this.pending.slice(this.pending.length - joins) + unwrapped);
   }
 
   /**
@@ -153,8 +162,8 @@ export class TextChunker {
    */
   private *cut(final: boolean): Generator<string> {
     const text = this.pending;
-    const ends = sentenceEnds(text, 'waits');
-    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) ends.push(at);
+    const ends = sentenceEnds(text, 'waits', this.scanFrom);
+    for (let at = text.indexOf('\n', this.scanFrom); at >= 0; at = text.indexOf('\n', at + 1)) ends.push(at);
     if (final) ends.push(text.length);
     let start = 0;
     for (const end of ends.sort((a, b) => a - b)) {
@@ -169,6 +178,7 @@ export class TextChunker {
       rest = rest.slice(cut).trimStart();
     }
     this.pending = rest;
+    this.scanFrom = undecidedFrom(rest);
   }
 
   /** One whole sentence: packed, cut if longer than the bound; the first sentence goes out alone. */

@@ -13,6 +13,8 @@ const OPENERS = /^["'“‘(\[«]+/u;
 const CLOSERS = /["'”’)\]»」』）]+$/u;
 /** Final marks, then closing quotes or brackets (all in the BMP: no `u` flag, which would slow the scan). */
 const SENTENCE_MARK = /([.!?…。！？]+)["'”’)\]»」』）]*/g;
+const MARKS = '.!?…。！？';
+const CLOSING = '"\'”’)]»」』）';
 /** Full-width marks end a sentence with no space after them (CJK text has none). */
 const FULL_WIDTH_MARK = /[。！？]/u;
 const SPACE = /\s/;
@@ -33,10 +35,21 @@ export function endsSentence(word: string): boolean {
   return !isAbbreviation(bare.slice(0, -1));
 }
 
-/** Whether the `.` at `dot` ends an abbreviation or an initial ("Dr.", "e.g.", "J."). */
+/** Whether a sentence may end just before `at`: after a full-width mark and its closing quotes. */
+function afterFullWidthEnd(text: string, at: number): boolean {
+  let k = at;
+  while (k > 0 && CLOSING.includes(text[k - 1])) k--;
+  return k > 0 && FULL_WIDTH_MARK.test(text[k - 1]);
+}
+
+/**
+ * Whether the `.` at `dot` ends an abbreviation or an initial ("Dr.", "e.g.", "J."). Its word
+ * starts after a space or a full-width sentence end: never before where a sentence may have
+ * ended, so the answer is the same whether or not the text before was cut off already.
+ */
 function abbreviationAt(text: string, dot: number): boolean {
   let start = dot;
-  while (start > 0 && !SPACE.test(text[start - 1])) start--;
+  while (start > 0 && !SPACE.test(text[start - 1]) && !afterFullWidthEnd(text, start)) start--;
   return isAbbreviation(text.slice(start, dot));
 }
 
@@ -48,16 +61,16 @@ function abbreviationAt(text: string, dot: number): boolean {
 export type AtTheTail = 'waits' | 'ends';
 
 /**
- * Offsets just past each sentence end in `text` (after closing quotes). A mark
+ * Offsets just past each sentence end in `text` from `from` on (after closing quotes). A mark
  * counts when white space follows it (a full-width mark needs none) and the next word does not
  * start in lower case; a single dot also must not end an abbreviation or an initial.
  */
-export function sentenceEnds(text: string, tail: AtTheTail = 'ends'): number[] {
+export function sentenceEnds(text: string, tail: AtTheTail = 'ends', from = 0): number[] {
   const ends: number[] = [];
-  SENTENCE_MARK.lastIndex = 0;
+  SENTENCE_MARK.lastIndex = from;
   for (let m = SENTENCE_MARK.exec(text); m; m = SENTENCE_MARK.exec(text)) {
     const end = m.index + m[0].length;
-    if (end < text.length && !SPACE.test(text[end]) && !FULL_WIDTH_MARK.test(m[1])) continue; // 3.14, e.g.x, U.S.A
+    if (end < text.length && !SPACE.test(text[end]) && !FULL_WIDTH_MARK.test(m[1].at(-1)!)) continue; // 3.14, e.g.x, U.S.A
     if (m[1] === '.' && abbreviationAt(text, m.index)) continue;
     let next = end;
     while (next < text.length && SPACE.test(text[next])) next++;
@@ -68,4 +81,20 @@ export function sentenceEnds(text: string, tail: AtTheTail = 'ends'): number[] {
     }
   }
   return ends;
+}
+
+/**
+ * Where a scan of `text` for sentence ends must start again once more text is appended: at a
+ * mark (with its closing quotes) that only white space follows, since the next word decides it;
+ * else at the trailing white space, which may still grow (into a paragraph break, say); else at
+ * the end. Everything before is decided.
+ */
+export function undecidedFrom(text: string): number {
+  let at = text.length;
+  if (at > 0 && SPACE.test(text[at - 1])) at--;
+  const space = at;
+  while (at > 0 && CLOSING.includes(text[at - 1])) at--;
+  const closers = at;
+  while (at > 0 && MARKS.includes(text[at - 1])) at--;
+  return at < closers ? at : space;
 }
