@@ -43,13 +43,12 @@ const WRAPPED_LINE = /([^\n])\r?\n(?=[^\r\n])/g;
 const TRAILING_BREAKS = /[\r\n]+$/;
 /** White space other than one plain space (matching single spaces too would cost a match per word). */
 const SPACE_RUN = /\s{2,}|[^\S ]/g;
+/** How much of a whole text chunkAll takes at a time. */
+const BLOCK_CHARS = 16 * 1024;
 /**
  * White space folded to one space; after unwrapping, a run with a line break in it is a paragraph
  * break, which ends a sentence: it becomes one "\n".
  */
-/** How much of a whole text chunkAll takes at a time. */
-const BLOCK_CHARS = 16 * 1024;
-
 const fold = (text: string) => text.replace(SPACE_RUN, (run) => (/[\r\n\u2028\u2029]/.test(run) ? '\n' : ' '));
 
 /**
