@@ -86,3 +86,12 @@ test('a line ending in a title ("Dr.") is not a sentence end: it waits for what 
   for (let it = textFragments(lines(), { sentencePauseMs: 60_000, anyPauseMs: 60_000 }), r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
   assert.deepEqual(out, ['Please ask Dr. Smith about it.']);
 });
+
+test('regression (double space): white space split across pieces folds to one space', () => {
+  const chunker = new TextChunker({ release: 'sentence' });
+  const got = [...chunker.push('Nobody could say for sure! '), ...chunker.push(' It was late. '), ...chunker.push(' \n'), ...chunker.push(' Then'), ...chunker.end()];
+  assert.deepEqual(got, ['Nobody could say for sure!', 'It was late.', 'Then']);
+  const packed = new TextChunker({ release: 'sentence' });
+  packed.push('First. ');
+  assert.deepEqual([...packed.push('Second one. '), ...packed.push(' Third one. Fourth')], ['First.', 'Second one. Third one.']);
+});
