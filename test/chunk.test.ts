@@ -43,7 +43,7 @@ test('whitespace-only text yields nothing', () => {
   assert.deepEqual([...chunkText(' \n\t ')], []);
 });
 
-// Linear chunking and the incremental chunker: same pieces whatever the window or the split points.
+// The incremental chunker: the same fragments whatever the split points.
 import { TextChunker } from '../src/text/chunk.js';
 import { prose, random } from './prose.js';
 
@@ -53,23 +53,53 @@ const tricky = [
   `${'A very long sentence without any end that goes on and on '.repeat(12)}and stops. Short one.`,
 ];
 
-test('chunkText in a small segmenter window gives the pieces of whole-text segmentation', () => {
+/** The fragments of `text` pushed in pieces of `size` characters. */
+function pushedIn(text: string, size: number, options: { maxChars?: number } = {}): string[] {
+  const chunker = new TextChunker(options);
+  const got: string[] = [];
+  for (let at = 0; at < text.length; at += size) got.push(...chunker.push(text.slice(at, at + size)));
+  return [...got, ...chunker.end()];
+}
+
+test('chunkText gives the fragments of the text pushed in pieces of any size', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     const text = prose(6000, seed) + tricky.join(' ');
-    const whole = [...chunkText(text, { windowChars: Number.POSITIVE_INFINITY })];
-    for (const windowChars of [16, 57, 200, 1000]) {
-      assert.deepEqual([...chunkText(text, { windowChars })], whole, `seed ${seed}, window ${windowChars}`);
-    }
+    const whole = [...chunkText(text)];
+    for (const size of [16, 57, 200, 1000]) assert.deepEqual(pushedIn(text, size), whole, `seed ${seed}, pieces of ${size}`);
     for (const piece of whole) assert.ok(piece.length > 0 && piece.length <= 250);
     assert.equal(whole.join(' '), fold(text.replace(/([^\n])\r?\n(?=[^\r\n])/g, '$1 ')));
   }
 });
 
-test('a boundary the window end could have decided is not trusted ("etc. 5 apples" is one sentence)', () => {
+test('"etc. 5 apples" is one sentence, wherever the pieces end', () => {
   const text = 'Fruit costs more now, etc. 5 apples cost 2 dollars in town. '.repeat(30);
-  const whole = [...chunkText(text, { windowChars: Number.POSITIVE_INFINITY })];
-  for (let windowChars = 16; windowChars <= 80; windowChars++) {
-    assert.deepEqual([...chunkText(text, { windowChars })], whole, `window ${windowChars}`);
+  const whole = [...chunkText(text)];
+  assert.equal(whole[0], 'Fruit costs more now, etc. 5 apples cost 2 dollars in town.');
+  for (let size = 16; size <= 80; size++) assert.deepEqual(pushedIn(text, size), whole, `pieces of ${size}`);
+});
+
+test('a blank line ends a sentence without a mark, wherever the pieces end', () => {
+  const text = `Chapter One \n\nIt was a dark and stormy night; the rain fell in torrents. ${'They waited for the storm to pass. '.repeat(8)}`;
+  const whole = [...chunkText(text, { maxChars: 100 })];
+  assert.equal(whole[0], 'Chapter One');
+  for (let size = 1; size <= 30; size++) assert.deepEqual(pushedIn(text, size, { maxChars: 100 }), whole, `pieces of ${size}`);
+});
+
+test('text made of sentence marks, quotes, abbreviations, full-width marks and line breaks: the same fragments whatever the split points', () => {
+  const alphabet = ['a', 'b', 'A', 'B', 'Mr', 'e.g', '3', ' ', ' ', '  ', '\n', '\n\n', '\r\n', '.', '.', '?', '!', '…', '"', ')', '。', 'word', 'Word', '\t'];
+  for (let seed = 1; seed <= 400; seed++) {
+    const next = random(seed);
+    let text = '';
+    for (const length = 100 + Math.floor(next() * 500); text.length < length; ) text += alphabet[Math.floor(next() * alphabet.length)];
+    const maxChars = 20 + Math.floor(next() * 60);
+    const whole = [...chunkText(text, { maxChars })];
+    const chunker = new TextChunker({ maxChars });
+    const got: string[] = [];
+    for (let at = 0, step = 1; at < text.length; at += step, step = 1 + Math.floor(next() * 12)) got.push(...chunker.push(text.slice(at, at + step)));
+    got.push(...chunker.end());
+    assert.deepEqual(got, whole, `seed ${seed}`);
+    assert.ok(got.every((piece) => piece.length > 0 && piece.length <= maxChars), `seed ${seed}`);
+    assert.equal(got.join('').replace(/\s+/g, ''), text.replace(/\s+/g, ''), `seed ${seed}: nothing lost`);
   }
 });
 
@@ -78,7 +108,7 @@ test('TextChunker fed at random split points gives the same pieces as the whole 
     const next = random(seed);
     const text = prose(3000, seed) + tricky[seed % tricky.length] + (seed % 2 ? '\n' : ' \r\n');
     const expected = [...chunkText(text, { maxChars: 120 })];
-    const chunker = new TextChunker({ maxChars: 120, windowChars: 64 + Math.floor(next() * 200) });
+    const chunker = new TextChunker({ maxChars: 120 });
     const got: string[] = [];
     for (let at = 0; at < text.length; ) {
       const step = next() < 0.3 ? 1 : 1 + Math.floor(next() * 40);
@@ -94,7 +124,7 @@ test('TextChunker fed at random split points gives the same pieces as the whole 
 test('TextChunker one character at a time, through a sentence far longer than the window, gives the same pieces', () => {
   const runOn = `In the U.S. the numbers 3.14 and 2.71 (see p. 12) kept coming ${'and coming 1.5 times e.g. more '.repeat(60)}until it stopped. Then Dr. Lee spoke.`;
   const text = prose(800, 99) + runOn + prose(800, 98);
-  const chunker = new TextChunker({ maxChars: 100, windowChars: 40 });
+  const chunker = new TextChunker({ maxChars: 100 });
   const got = [...text].flatMap((ch) => chunker.push(ch));
   got.push(...chunker.end());
   assert.deepEqual(got, [...chunkText(text, { maxChars: 100 })]);

@@ -1,7 +1,9 @@
 // Continuations (context_id) and the older flush buffer on the local server, and the segmenter's rules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_SEGMENT_CHARS, releasable, releaseAll, sentenceEnds, splitText } from '../src/server/segmenter.js';
+import { MAX_FRAGMENT_CHARS } from '../src/text/fragment-size.js';
+import { releasable, releaseAll, splitText } from '../src/text/releases.js';
+import { sentenceEnds } from '../src/text/sentences.js';
 import { startServer, waitFor } from './helpers.js';
 import { LIVE, PROSE, assertStampsMatchAudio, pcmOf, perModel, rawSocket, readRun, request, type RawSocket, type RunFrames } from './raw-ws.js';
 
@@ -58,7 +60,7 @@ describe('the segmenter', () => {
     assert.deepEqual(releaseAll('  '), []);
     const longSentence = `${'and then the river wound on past the mill, '.repeat(8)}until it reached the sea. Short one here, really short.`;
     const released = releaseAll(longSentence);
-    assert.ok(released.length === 3 && released[0].length <= MAX_SEGMENT_CHARS && released[1].endsWith('the sea.'), JSON.stringify(released));
+    assert.ok(released.length === 3 && released[0].length <= MAX_FRAGMENT_CHARS && released[1].endsWith('the sea.'), JSON.stringify(released));
     assert.equal(released[2], 'Short one here, really short.');
   });
 
@@ -68,7 +70,7 @@ describe('the segmenter', () => {
     assert.deepEqual(releasable('This morning I spoke at length with Dr.').segments, []);
     const long = `${'and then the river wound on past the mill, '.repeat(14)}until`;
     const { segments, rest } = releasable(long);
-    assert.ok(segments.length >= 2 && segments.every((s) => s.length <= MAX_SEGMENT_CHARS && s.length > 150), segments.map((s) => s.length).join());
+    assert.ok(segments.length >= 2 && segments.every((s) => s.length <= MAX_FRAGMENT_CHARS && s.length > 150), segments.map((s) => s.length).join());
     assert.deepEqual(wordsOf(segments.join(' ') + rest), wordsOf(long));
     assert.deepEqual(splitText(PROSE).join(' '), PROSE.trim());
     assert.ok(splitText(PROSE).every((p) => p.length <= 250 && /[.!?]$/.test(p)));

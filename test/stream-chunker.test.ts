@@ -1,9 +1,9 @@
-// StreamChunker: streamed text into sentence fragments, nothing lost or repeated whatever the split points; the sentence-end rule.
+// TextChunker releasing each sentence (live text): streamed text into sentence fragments, nothing lost or repeated whatever the split points; the sentence-end rule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endsSentence } from '../src/text/sentence-end.js';
+import { TextChunker } from '../src/text/chunk.js';
 import { textFragments } from '../src/text/fragments.js';
-import { StreamChunker } from '../src/text/stream-chunker.js';
+import { endsSentence } from '../src/text/sentences.js';
 import { prose, random } from './prose.js';
 
 test('endsSentence: final marks, not titles, initials, dotted acronyms or decimals', () => {
@@ -16,7 +16,7 @@ test('fed at random split points, the fragments rejoin to the folded text, each 
   const next = random(5);
   for (let round = 0; round < 20; round++) {
     const text = prose(3000 + Math.floor(next() * 3000), round + 1);
-    const chunker = new StreamChunker({ maxChars: 120 });
+    const chunker = new TextChunker({ maxChars: 120, release: 'sentence' });
     const out: string[] = [];
     for (let at = 0; at < text.length; ) {
       const step = 1 + Math.floor(next() * 40);
@@ -31,7 +31,7 @@ test('fed at random split points, the fragments rejoin to the folded text, each 
 });
 
 test('a sentence goes out once the next begins; a title does not end it; a pause releases a finished sentence only', () => {
-  const chunker = new StreamChunker();
+  const chunker = new TextChunker({ release: 'sentence' });
   assert.deepEqual(chunker.push('Mr. Smith arrived at 9 a.m. today.'), []);
   assert.deepEqual(chunker.push(' He'), ['Mr. Smith arrived at 9 a.m. today.']);
   assert.deepEqual(chunker.push(' said "hello" to'), []);
@@ -49,13 +49,13 @@ test('a sentence goes out once the next begins; a title does not end it; a pause
 });
 
 test('a long pause mid-word releases the complete words and keeps the word being typed (regression: "wonder ful")', () => {
-  const chunker = new StreamChunker();
+  const chunker = new TextChunker({ release: 'sentence' });
   assert.deepEqual(chunker.push('The weather is wonder'), []);
   assert.deepEqual(chunker.flush('words'), ['The weather is']);
   assert.deepEqual(chunker.flush('words'), [], 'a lone partial word waits');
   assert.deepEqual(chunker.push('ful today.'), []);
   assert.deepEqual(chunker.end(), ['wonderful today.']);
-  const line = new StreamChunker();
+  const line = new TextChunker({ release: 'sentence' });
   line.push('A line without a stop\n');
   assert.deepEqual(line.flush('words'), ['A line without a stop'], 'after a line break every word is complete');
 });
@@ -85,4 +85,13 @@ test('a line ending in a title ("Dr.") is not a sentence end: it waits for what 
   const out: string[] = [];
   for (let it = textFragments(lines(), { sentencePauseMs: 60_000, anyPauseMs: 60_000 }), r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
   assert.deepEqual(out, ['Please ask Dr. Smith about it.']);
+});
+
+test('regression (double space): white space split across pieces folds to one space', () => {
+  const chunker = new TextChunker({ release: 'sentence' });
+  const got = [...chunker.push('Nobody could say for sure! '), ...chunker.push(' It was late. '), ...chunker.push(' \n'), ...chunker.push(' Then'), ...chunker.end()];
+  assert.deepEqual(got, ['Nobody could say for sure!', 'It was late.', 'Then']);
+  const packed = new TextChunker({ release: 'sentence' });
+  packed.push('First. ');
+  assert.deepEqual([...packed.push('Second one. '), ...packed.push(' Third one. Fourth')], ['First.', 'Second one. Third one.']);
 });

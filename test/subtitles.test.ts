@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../src/core/errors.js';
 import {
-  buildCues, endsSentence, formatSrt, formatTimestamp, formatVtt, subtitleFormatFromPath, toMilliseconds,
+  buildCues, formatSrt, formatTimestamp, formatVtt, subtitleFormatFromPath, toMilliseconds,
   type TimedWord,
 } from '../src/text/subtitles.js';
+import { endsSentence } from '../src/text/sentences.js';
 import { writeFileOutput as writeSubtitleFile } from '../src/audio/byte-target.js';
 import { tempDir } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { chunkFrame, completeFrame, errorFrame, newTaskId, wordTimestampFrame, t
 import type { Outbox } from './outbox.js';
 import type { WireFormat } from '../protocol/request-fields.js';
 import { chunkEncoder } from './output-format.js';
-import { MAX_SEGMENT_CHARS, splitText } from './segmenter.js';
+import { splitText } from '../text/releases.js';
 import type { RequestRecord, WavesServerOptions } from './server-options.js';
 
 export interface Run {
@@ -122,7 +122,7 @@ class SynthesisRun {
     const encoder = await chunkEncoder(this.run.format, params.sampleRate);
     let pending = Buffer.alloc(0);
     let producedSamples = 0;
-    for (const text of splitText(params.text, MAX_SEGMENT_CHARS)) {
+    for (const text of splitText(params.text)) {
       for await (const piece of this.host.engine.synthesize({ ...params, text }, this.signal)) {
         if (this.signal.aborted || !this.outbox.open) return false;
         if (this.run.words) this.stampWords(piece.words ?? [], producedSamples / params.sampleRate);

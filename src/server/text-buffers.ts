@@ -1,6 +1,6 @@
 // Text that arrives in pieces: a continuation context (released as the service releases a continuation) and the older flush buffer.
 import type { RequestFrame } from './request-check.js';
-import { releasable, releaseAll } from './segmenter.js';
+import { releasable, releaseAll } from '../text/releases.js';
 
 /** Hands released text on, with the frame whose settings (voice, rate, ids) it is spoken with. */
 export type Release = (segments: string[], frame: RequestFrame) => void;

@@ -1,18 +1,24 @@
-// Splits text into requests of bounded size at sentence boundaries (else at a space, else hard):
-// all at once (chunkText, lazy) or as text streams in (TextChunker). Linear in the text's length.
+// Cuts text into fragments of bounded size at sentence ends (else after a clause mark or at a space,
+// else hard): a whole string at once (chunkText, lazy) or as it streams in (TextChunker). Linear in
+// the text's length, whatever the split points.
+import { MAX_FRAGMENT_CHARS, MIN_FRAGMENT_CHARS } from './fragment-size.js';
+import { endsSentence, sentenceEnds, undecidedFrom } from './sentences.js';
 
 export interface ChunkOptions {
-  /** Upper bound on one request's characters. The vendor recommends at most about 250. */
+  /** Upper bound on one fragment's characters: default MAX_FRAGMENT_CHARS, at least MIN_FRAGMENT_CHARS. */
   maxChars?: number;
-  /** BCP 47 code for sentence rules. */
+  /** BCP 47 code of the text's language. The sentence rules (sentences.ts) are the same for all of them today. */
   language?: string;
   /**
-   * Characters given to the sentence segmenter at a time (default 4096). Segmenting a whole long
-   * text at once is super-linear in V8; a bounded window keeps chunking linear. Tests shrink it.
+   * When a fragment goes out. `full` (the default): once the next sentence would not fit, or at the
+   * end, so the fragments are the same whatever the split points of the input. `sentence`: at each
+   * push, every sentence complete so far (several arriving together are packed), for live text
+   * where waiting for more costs latency.
    */
-  windowChars?: number;
+  release?: 'full' | 'sentence';
 }
 
+/** Where to cut a sentence longer than `limit`: after the last clause mark, else at the last space (past a third of it), else -1. */
 function lastBreak(text: string, limit: number): number {
   const window = text.slice(0, limit + 1);
   for (const pattern of [/[,;:]\s/g, /\s/g]) {
@@ -23,89 +29,108 @@ function lastBreak(text: string, limit: number): number {
   return -1;
 }
 
-/** A sentence longer than the bound, cut after a clause mark, else at a space, else at the bound. */
-function* splitLong(sentence: string, maxChars: number): Generator<string> {
-  let rest = sentence;
-  while (rest.length > maxChars) {
-    let cut = lastBreak(rest, maxChars);
-    if (cut <= 0) {
-      cut = maxChars;
-      const code = rest.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // keep a surrogate pair together
-    }
-    yield rest.slice(0, cut).trim();
-    rest = rest.slice(cut).trim();
-  }
-  if (rest) yield rest;
+/** The first cut of a text longer than `maxChars`: lastBreak, else at the bound (keeping a surrogate pair together). */
+function cutAt(text: string, maxChars: number): number {
+  const cut = lastBreak(text, maxChars);
+  if (cut > 0) return cut;
+  const code = text.charCodeAt(maxChars - 1);
+  return code >= 0xd800 && code <= 0xdbff ? maxChars - 1 : maxChars;
 }
 
 /** A single line break is wrapping, not the end of a sentence; a blank line still is. */
 const WRAPPED_LINE = /([^\n])\r?\n(?=[^\r\n])/g;
 /** Line breaks at the end of what has arrived: whether they wrap depends on what comes next. */
 const TRAILING_BREAKS = /[\r\n]+$/;
+/** White space other than one plain space (matching single spaces too would cost a match per word). */
+const SPACE_RUN = /\s{2,}|[^\S ]/g;
+/** How much of a whole text chunkAll takes at a time. */
+const BLOCK_CHARS = 16 * 1024;
 /**
- * A character that ends the segmenter's look-ahead after a sentence terminator (a letter, a
- * paragraph separator): a boundary followed by one of these inside the window is final, whatever
- * text comes after the window. ("end. 5 apples" has no boundary; "end. 5" cut there would have one.)
+ * White space folded to one space; after unwrapping, a run with a line break in it is a paragraph
+ * break, which ends a sentence: it becomes one "\n".
  */
-const SETTLES_BOUNDARY = /[\p{L}\p{Nl}\r\n\u0085\u2028\u2029]/u;
-/** Index of the last character in text[from, to) after which a boundary is final, or -1. */
-function lastSettling(text: string, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) if (SETTLES_BOUNDARY.test(text[i])) return i;
-  return -1;
-}
-
-/**
- * The segmenter ends a sentence after "Mr." (V8's ICU has no abbreviation list): a segment ending
- * in a title is joined to the next, so "Mr." is never a request of its own.
- */
-const ENDS_WITH_TITLE = /(?:^|[\s("'“‘])(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Hon|Gen|Col|Capt|Lt|Sgt|Fr|St|Mt|Messrs|Mme|Mlle|vs)\.\s*$/;
+const fold = (text: string) => text.replace(SPACE_RUN, (run) => (/[\r\n\u2028\u2029]/.test(run) ? '\n' : ' '));
 
 /**
  * Incremental chunker for streamed text (e.g. tokens from a language model): push text as it
- * arrives and get back the pieces that are complete, then end() for the rest. Pieces are at most
- * `maxChars`, trimmed, whitespace runs folded to one space; the first sentence goes alone so the
- * first audio comes soon, later sentences are packed together. The pieces are the same whatever
- * the split points of the input: a piece is released once no later text could change it.
+ * arrives and get back the fragments that are complete, then end() for the rest. Fragments are at
+ * most `maxChars`, trimmed, white space folded to one space; the first sentence goes alone so the
+ * first audio comes soon, later sentences are packed together. Sentences end where sentences.ts
+ * says, and at a blank line; a sentence longer than the bound is cut after a clause mark, else at
+ * a space. A piece is cut once no later text could change it.
  */
 export class TextChunker {
   private readonly maxChars: number;
-  private readonly windowChars: number;
-  private readonly segmenter: Intl.Segmenter;
-  /** Unwrapped text not yet segmented. */
+  private readonly eager: boolean;
+  /** Unwrapped text not yet cut, its white space folded ("\n" for a paragraph break): the open sentence, or more. */
   private pending = '';
   /** Raw line breaks at the end of the input, held until the next character decides them. */
   private heldBreaks = '';
   /** The last raw character before heldBreaks: the context of the next line break. */
   private context = '';
-  /** Sentences packed so far into the next piece. */
+  /** Sentences (and pieces of a long one) packed so far into the next fragment. */
   private current = '';
-  /** A segment ending in a title ("Mr."), waiting for the rest of its sentence. */
-  private title = '';
   private first = true;
-  /** Pending text up to here is known to hold no sentence boundary (segmenting resumes there). */
-  private freeUpTo = 0;
+  /** Pending text before this offset holds no sentence end or paragraph break: each push scans only what is new. */
+  private scanFrom = 0;
 
   constructor(options: ChunkOptions = {}) {
-    this.maxChars = Math.max(20, options.maxChars ?? 250);
-    this.windowChars = Math.max(16, options.windowChars ?? 4096);
-    this.segmenter = new Intl.Segmenter(options.language ?? 'en', { granularity: 'sentence' });
+    this.maxChars = Math.max(MIN_FRAGMENT_CHARS, options.maxChars ?? MAX_FRAGMENT_CHARS);
+    this.eager = options.release === 'sentence';
   }
 
-  /** Adds text; returns the pieces that can no longer change. */
+  /** Text not yet released. */
+  get buffered(): string {
+    return `${this.current} ${this.pending}`.trim();
+  }
+
+  /** Adds text; returns the fragments that can no longer change. */
   push(text: string): string[] {
     this.append(text, false);
-    return [...this.release(false)];
+    const out = [...this.cut(false)];
+    if (this.eager && this.current) out.push(this.take());
+    return out;
   }
 
-  /** No more text: returns the remaining pieces. The chunker is then empty and can be reused. */
+  /**
+   * After a pause in the input. `sentence`: releases what is buffered if it ends a sentence ("9."
+   * may still become 9.30, so not that). `words`: every complete word, keeping a word still being
+   * typed (after the last space). `all`: everything.
+   */
+  flush(mode: 'sentence' | 'words' | 'all' = 'sentence'): string[] {
+    const text = this.buffered;
+    if (!text) return [];
+    if (mode === 'sentence' && (!endsSentence(text) || /\d\.$/.test(text))) return [];
+    let keep = '';
+    if (mode === 'words' && !this.heldBreaks && /\S$/.test(this.pending)) {
+      const space = text.lastIndexOf(' ');
+      if (space < 0) return [];
+      keep = text.slice(space + 1);
+      this.pending = this.pending.slice(0, this.pending.length - keep.length);
+    }
+    const out = [...this.cut(true)];
+    if (this.current) out.push(this.take());
+    this.pending = keep;
+    return out;
+  }
+
+  /** No more text: returns the remaining fragments. The chunker is then empty and can be reused. */
   end(): string[] {
     this.append('', true);
-    const pieces = [...this.release(true)];
+    const out = [...this.cut(true)];
+    if (this.current) out.push(this.take());
     this.first = true;
     this.context = '';
-    this.freeUpTo = 0;
-    return pieces;
+    return out;
+  }
+
+  /** All of `text`, lazily: what chunkText uses. Fed in blocks, which gives the same fragments and keeps every string built small. */
+  *chunkAll(text: string): Generator<string> {
+    for (let at = 0; at < text.length; at += BLOCK_CHARS) {
+      this.append(text.slice(at, at + BLOCK_CHARS), false);
+      yield* this.cut(false);
+    }
+    yield* this.end();
   }
 
   /** Unwraps single line breaks; trailing ones wait for the next character unless this is the end. */
@@ -123,110 +148,75 @@ export class TextChunker {
     }
     const unwrapped = `${this.context}${raw}`.replace(WRAPPED_LINE, '$1 ').slice(this.context.length);
     this.context = raw.at(-1)!;
-    this.pending += unwrapped;
-  }
-
-  /** Segments pending text in bounded windows and yields the pieces that are final. */
-  private *release(final: boolean): Generator<string> {
-    while (this.pending !== '') {
-      const { sentences, consumed } = this.nextSentences(final);
-      this.pending = this.pending.slice(consumed);
-      for (const segment of sentences) {
-        if (ENDS_WITH_TITLE.test(segment.slice(-12))) {
-          this.title += segment;
-          continue;
-        }
-        const sentence = this.title + segment;
-        this.title = '';
-        yield* this.pack(sentence);
-      }
-      if (consumed === 0) break;
-    }
-    if (final && this.title) {
-      const sentence = this.title;
-      this.title = '';
-      yield* this.pack(sentence);
-    }
-    if (final && this.current) {
-      yield this.current;
-      this.current = '';
-    }
+    // Only the last character of folded text can join a run of white space that arrives now.
+    const joins = /\s$/.test(this.pending) ? 1 : 0;
+    this.pending = this.pending.slice(0, this.pending.length - joins) + fold(this.pending.slice(this.pending.length - joins) + unwrapped);
   }
 
   /**
-   * The sentences at the start of pending text whose ends are certain. The segmenter sees a
-   * bounded window: a boundary counts only when a letter or a paragraph break follows it inside the
-   * window (what the segmenter's look-ahead needs), so no later text can move it. A window without
-   * such a boundary has none before its last letter either, and the next window starts there; so
-   * does the next push (`freeUpTo`), which keeps streamed text and endless sentences linear.
+   * Cuts pending text at each sentence end that is certain (the next word has arrived), and at
+   * each paragraph break; with `final`, the rest is a sentence too. Otherwise the open sentence,
+   * once longer than the bound, gives up its leading pieces: their cuts depend only on what has
+   * arrived, so the open sentence (and each push's work) stays within about the bound.
    */
-  private nextSentences(final: boolean): { sentences: string[]; consumed: number } {
-    const { pending } = this;
-    // No boundary at or before `free`; segmenting starts one character earlier, for context.
-    let free = Math.min(this.freeUpTo, pending.length);
-    for (let size = this.windowChars; ; ) {
-      const base = Math.max(0, free - 1);
-      const end = Math.min(pending.length, base + size);
-      const whole = end === pending.length;
-      const starts: number[] = [];
-      for (const { index } of this.segmenter.segment(pending.slice(base, end))) if (base + index > free) starts.push(base + index);
-      let consumed = 0;
-      if (whole && final) consumed = end;
-      else for (let k = starts.length - 1; k >= 0 && consumed === 0; k--) if (SETTLES_BOUNDARY.test(pending.slice(starts[k], end))) consumed = starts[k];
-      if (consumed > 0) {
-        this.freeUpTo = 0;
-        const cuts = [0, ...starts.filter((at) => at < consumed), consumed];
-        return { sentences: cuts.slice(1).map((at, i) => pending.slice(cuts[i], at)), consumed };
-      }
-      const settled = lastSettling(pending, base, end);
-      if (whole) {
-        this.freeUpTo = Math.max(free, settled);
-        return { sentences: [], consumed: 0 };
-      }
-      if (settled > free) {
-        free = settled;
-        size = this.windowChars;
-      } else {
-        size *= 2; // a long run without letters: look further
-      }
+  private *cut(final: boolean): Generator<string> {
+    const text = this.pending;
+    const ends = sentenceEnds(text, 'waits', this.scanFrom);
+    for (let at = text.indexOf('\n', this.scanFrom); at >= 0; at = text.indexOf('\n', at + 1)) ends.push(at);
+    if (final) ends.push(text.length);
+    let start = 0;
+    for (const end of ends.sort((a, b) => a - b)) {
+      yield* this.sentence(text.slice(start, end));
+      start = end;
     }
+    let rest = text.slice(start).trimStart();
+    // One more character than the bound must have arrived: the last one may still become a paragraph break.
+    while (rest.length > this.maxChars + 1) {
+      const cut = cutAt(rest, this.maxChars);
+      yield* this.pack(rest.slice(0, cut).trim());
+      rest = rest.slice(cut).trimStart();
+    }
+    this.pending = rest;
+    this.scanFrom = undecidedFrom(rest);
   }
 
-  /** Packs one sentence into the current piece; yields the pieces that are full. */
-  private *pack(segment: string): Generator<string> {
-    const sentence = segment.replace(/\s+/g, ' ').trim();
-    if (!sentence) return;
-    for (const piece of splitLong(sentence, this.maxChars)) {
-      if (this.current && this.current.length + 1 + piece.length > this.maxChars) {
-        yield this.current;
-        this.current = piece;
-      } else {
-        this.current = this.current ? `${this.current} ${piece}` : piece;
-      }
+  /** One whole sentence: packed, cut if longer than the bound; the first sentence goes out alone. */
+  private *sentence(segment: string): Generator<string> {
+    let rest = segment.trim();
+    if (!rest) return;
+    while (rest.length > this.maxChars) {
+      const cut = cutAt(rest, this.maxChars);
+      yield* this.pack(rest.slice(0, cut).trim());
+      rest = rest.slice(cut).trim();
     }
+    if (rest) yield* this.pack(rest);
     if (this.first && this.current) {
-      yield this.current;
-      this.current = '';
       this.first = false;
+      yield this.take();
     }
   }
 
-  /** All of `text` at once, lazily: what chunkText uses. */
-  *chunkAll(text: string): Generator<string> {
-    this.append(text, false);
-    yield* this.release(false);
-    yield* this.end();
+  /** Packs one piece of a sentence into the current fragment; yields the fragment it no longer fits in. */
+  private *pack(piece: string): Generator<string> {
+    if (this.current && this.current.length + 1 + piece.length > this.maxChars) yield this.take();
+    this.current = this.current ? `${this.current} ${piece}` : piece;
+  }
+
+  private take(): string {
+    const fragment = this.current;
+    this.current = '';
+    return fragment;
   }
 }
 
 /**
- * Yields trimmed pieces of at most `maxChars`, whitespace runs folded to one space. The first
+ * Yields trimmed fragments of at most `maxChars`, white space folded to one space. The first
  * sentence goes alone so the first audio comes soon; later sentences are packed together.
  */
 export function* chunkText(text: string, options: ChunkOptions = {}): Generator<string> {
-  const maxChars = Math.max(20, options.maxChars ?? 250);
+  const maxChars = Math.max(MIN_FRAGMENT_CHARS, options.maxChars ?? MAX_FRAGMENT_CHARS);
   if (text.length <= maxChars) {
-    // One request either way; building a Segmenter (ICU data) would cost more than the request.
+    // One fragment either way: no need to look for sentences.
     const folded = text.replace(/\s+/g, ' ').trim();
     if (folded) yield folded;
     return;

@@ -1,6 +1,5 @@
 // Any text input — a string, pieces from a pipe, tokens from an LLM — as fragments of complete sentences, released as soon as known.
-import { chunkText } from './chunk.js';
-import { StreamChunker } from './stream-chunker.js';
+import { chunkText, TextChunker } from './chunk.js';
 
 export type TextInput = string | Iterable<string> | AsyncIterable<string>;
 
@@ -18,7 +17,7 @@ function isAsync(input: TextInput): input is AsyncIterable<string> {
 }
 
 async function* fromIterable(pieces: Iterable<string>, maxChars?: number): AsyncGenerator<string> {
-  const chunker = new StreamChunker({ maxChars });
+  const chunker = new TextChunker({ maxChars, release: 'sentence' });
   for (const piece of pieces) yield* chunker.push(piece);
   yield* chunker.end();
 }
@@ -27,7 +26,7 @@ const PAUSE = Symbol('pause');
 
 /** Pieces from an async source; while the source is quiet, pending text is released after a pause. */
 async function* fromAsync(pieces: AsyncIterable<string>, options: FragmentOptions): AsyncGenerator<string> {
-  const chunker = new StreamChunker({ maxChars: options.maxChars });
+  const chunker = new TextChunker({ maxChars: options.maxChars, release: 'sentence' });
   const sentencePause = options.sentencePauseMs ?? 150;
   const anyPause = options.anyPauseMs ?? 1500;
   const source = pieces[Symbol.asyncIterator]();

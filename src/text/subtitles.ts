@@ -1,9 +1,8 @@
 // Subtitles from word timings: cues of consecutive words, SRT and WebVTT text (written by audio/byte-target's writeFileOutput).
 import { extname } from 'node:path';
 import { SmallestTtsError, UsageError } from '../core/errors.js';
-
-import type { TimedWord } from '../waves/utterance/speech-stream.js';
-import { endsSentence } from './sentence-end.js';
+import type { TimedWord } from '../core/words.js';
+import { endsSentence } from './sentences.js';
 
 /** One spoken word, in seconds from the start of the whole output's audio. */
 export type { TimedWord };
@@ -25,9 +24,6 @@ export interface CueOptions {
 }
 
 export type SubtitleFormat = 'srt' | 'vtt';
-export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
-
-export { endsSentence };
 
 const textOf = (words: readonly TimedWord[]) => words.map((w) => oneLine(w.word)).join(' ');
 

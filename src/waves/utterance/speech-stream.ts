@@ -1,5 +1,6 @@
 // The output of one utterance: one tagged event stream (audio, word timings, segment marks) in the
 // order they arrived. Iterating the stream itself gives the audio alone, as whole-sample PCM buffers.
+import type { TimedWord } from '../../core/words.js';
 import type { WordTimestamp } from '../../protocol/messages.js';
 
 export interface RequestTimings {
@@ -10,12 +11,7 @@ export interface RequestTimings {
   completeAt?: number;
 }
 
-/** A word with its time in this stream's audio (seconds from the stream's first sample). */
-export interface TimedWord {
-  word: string;
-  start: number;
-  end: number;
-}
+export type { TimedWord } from '../../core/words.js';
 
 /** `audio`: PCM. `word`: a word timed against the stream's audio. `segment`: a piece of text whose audio begins at `start` seconds. */
 export type SpeechEvent =
