@@ -273,3 +273,46 @@ describe('utterance: refusals for the account limit', () => {
     assert.equal(r.utterance.overLimitRetry(10_000), undefined);
   });
 });
+
+describe('utterance: one tagged event stream', () => {
+  test('audio, words and segment marks come out in the order they arrived', async () => {
+    const clock = new HandClock();
+    const source = (async function* () {
+      yield* ['Hello there.', 'Bye now.'];
+    })();
+    const utterance = new Utterance(source, { ...SETTINGS, wordTimestamps: true }, { mode: 'context', inactivityTimeoutMs: 5000, completeBackoffMs: 0, clock });
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const event of utterance.stream.all({ segments: true })) {
+        seen.push(event.type === 'audio' ? `audio:${event.pcm.length}` : event.type === 'word' ? `word:${event.word.word}@${event.word.start}` : `segment:${event.text}@${event.start}`);
+      }
+    })();
+    utterance.start({ route: 'live', requestId: 'r', contextId: 'c', send() {}, settled() {}, stuck() {}, fail() {} });
+    await clock.advance(1);
+    utterance.onChunk(pcm(48_000)); // one second at 24 kHz
+    utterance.onWord({ word: 'Hello', start: 0, end: 0.5 });
+    utterance.onComplete();
+    await clock.advance(10);
+    utterance.onWord({ word: 'there.', start: 0.5, end: 1 });
+    utterance.onChunk(pcm(48_000));
+    await settle();
+    utterance.end();
+    await reading;
+    // The second release starts at 1 s: its mark names the fragment the speaking rate puts there, and
+    // its first word, at 0.5 s of its own audio, is counted per release (1.5 s in the stream).
+    assert.deepEqual(seen, ['segment:Hello there.@0', 'audio:48000', 'word:Hello@0', 'segment:Bye now.@1', 'word:there.@1.5', 'audio:48000']);
+  });
+
+  test('iterating the stream itself gives the audio alone', async () => {
+    const r = rig(['Hello.'], 'one-shot', { wordTimestamps: true });
+    r.utterance.start(attempt(r));
+    await r.clock.advance(1);
+    r.utterance.onChunk(pcm(4, 3));
+    r.utterance.onWord({ word: 'Hello.', start: 0, end: 0.1 });
+    r.utterance.onChunk(pcm(2, 4));
+    r.utterance.onComplete();
+    assert.equal(await r.read, null);
+    assert.deepEqual(r.audio, [pcm(4, 3), pcm(2, 4)]);
+    assert.deepEqual(r.utterance.stream.words, [{ word: 'Hello.', start: 0, end: 0.1 }]);
+  });
+});
