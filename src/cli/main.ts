@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     const command = program.commands.find((c) => c.name() === program.args[0]);
     if (report.exitCode === 2 && !report.hint) report.hint = `Run smallest-tts ${command ? `${command.name()} ` : ''}--help for usage.`;
     if (!report.quiet) {
-      const { formatError } = await import('./ui.js');
+      const { formatError } = await import('./terminal/ui.js');
       process.stderr.write(`${await formatError(report.message, report.hint)}\n`);
       if (process.env.SMALLEST_TTS_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       jsonTarget(program)?.write(`${errorJson(report)}\n`);

@@ -147,7 +147,7 @@ function port(raw: string): number {
 
 /** Config-file values enter as commander's 'config' source before the command runs. */
 async function withConfig(command: Command) {
-  const { applyConfig } = await import('./config-apply.js');
+  const { applyConfig } = await import('./config/apply-config.js');
   return applyConfig(command);
 }
 
@@ -175,7 +175,7 @@ export function buildProgram(): Command {
   addConnectionOptions(say);
   say.action(async (words: string[], _flags, command: Command) => {
     const origins = await withConfig(command);
-    const { runSay } = await import('./commands/say.js');
+    const { runSay } = await import('./commands/say/run-say.js');
     await runSay(words, command.opts(), origins);
   });
 
@@ -191,7 +191,7 @@ export function buildProgram(): Command {
   addConnectionOptions(repl);
   repl.action(async (_flags, command: Command) => {
     const origins = await withConfig(command);
-    const { runRepl } = await import('./commands/repl.js');
+    const { runRepl } = await import('./commands/repl/run-repl.js');
     process.exitCode = await runRepl(command.opts(), origins);
   });
 
@@ -214,7 +214,7 @@ export function buildProgram(): Command {
   addConnectionOptions(batch);
   batch.action(async (manifest: string, _flags, command: Command) => {
     const origins = await withConfig(command);
-    const { runBatchCommand } = await import('./commands/batch.js');
+    const { runBatchCommand } = await import('./commands/batch/run-batch.js');
     process.exitCode = await runBatchCommand(manifest, command.opts(), origins);
   });
 
@@ -233,7 +233,7 @@ export function buildProgram(): Command {
   addConnectionOptions(voices);
   voices.action(async (_flags, command: Command) => {
     await withConfig(command);
-    const { runVoices } = await import('./commands/voices.js');
+    const { runVoices } = await import('./commands/voices/run-voices.js');
     await runVoices(command.opts());
   });
 
@@ -248,7 +248,7 @@ export function buildProgram(): Command {
   addConnectionOptions(doctor);
   doctor.action(async (_flags, command: Command) => {
     await withConfig(command);
-    const { runDoctor } = await import('./commands/doctor.js');
+    const { runDoctor } = await import('./commands/doctor/run-doctor.js');
     process.exitCode = await runDoctor(command.opts());
   });
 
@@ -259,7 +259,7 @@ export function buildProgram(): Command {
     .option('--json', 'JSON instead of a table')
     .addHelpText('after', '\nExamples:\n  $ smallest-tts languages\n  $ smallest-tts languages --json | jq -r \'.[].code\'')
     .action(async (flags) => {
-      const { runLanguages } = await import('./commands/voices.js');
+      const { runLanguages } = await import('./commands/voices/run-voices.js');
       runLanguages(flags);
     });
 
@@ -271,7 +271,7 @@ export function buildProgram(): Command {
     .option('--profile <name>', 'work on a named profile instead of the defaults')
     .addHelpText('after', CONFIG_EXAMPLES)
     .action(async (action: string, args: string[], flags: { profile?: string }) => {
-      const { runConfigCommand } = await import('./commands/config.js');
+      const { runConfigCommand } = await import('./commands/config/run-config.js');
       runConfigCommand(action, args, flags.profile);
     });
 
@@ -281,7 +281,7 @@ export function buildProgram(): Command {
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText('after', '\nExamples:\n  $ source <(smallest-tts completion bash)\n  $ smallest-tts completion fish > ~/.config/fish/completions/smallest-tts.fish')
     .action(async (shell: string) => {
-      const { completionScript } = await import('./commands/completion.js');
+      const { completionScript } = await import('./commands/completion/completion-script.js');
       process.stdout.write(completionScript(program, shell));
     });
 
@@ -289,7 +289,7 @@ export function buildProgram(): Command {
     .command('__voices', { hidden: true })
     .argument('[model]')
     .action(async (model?: string) => {
-      const { knownVoices } = await import('./voice-names.js');
+      const { knownVoices } = await import('./commands/voices/voice-names.js');
       process.stdout.write(`${knownVoices(model ?? DEFAULT_SETTINGS.model).join('\n')}\n`);
     });
 
@@ -324,7 +324,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no log lines')
     .addHelpText('after', SERVE_EXAMPLES)
     .action(async (flags) => {
-      const { runServe } = await import('./commands/serve.js');
+      const { runServe } = await import('./commands/serve/run-serve.js');
       await runServe(flags);
     });
 

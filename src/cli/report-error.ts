@@ -2,7 +2,7 @@
 // terminal, never a stack trace (unless SMALLEST_TTS_DEBUG is set); and the exit code.
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { networkFailure, type NetworkFailureKind } from '../waves/network-failure.js';
-import { safeLine, safeText } from './sanitize.js';
+import { safeLine, safeText } from './terminal/sanitize.js';
 
 const PROXY = 'behind a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly)';
 

@@ -1,0 +1,124 @@
+// `smallest-tts config set|get|unset|list|path`: defaults and profiles in the config file.
+import { UsageError } from '../../../core/errors.js';
+import { DEFAULT_SETTINGS } from '../../../core/settings.js';
+import { DEFAULT_BASE_URL } from '../../../protocol/routes.js';
+import { didYouMean } from '../../suggest.js';
+import { checkConfigSet } from '../../config/config-checks.js';
+import { CONFIG_KEYS, checkProfileName, configPath, isConfigKey, loadConfig, redactKey, updateConfig, type ConfigData, type ConfigKey, type Profile } from '../../config/config-file.js';
+
+function keyOf(raw: string): ConfigKey {
+  if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.${didYouMean(raw, Object.keys(CONFIG_KEYS))}`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
+  return raw;
+}
+
+function shown(key: ConfigKey, value: string | number | boolean): string {
+  return key === 'api-key' ? redactKey(String(value)) : String(value);
+}
+
+/** Environment variables that come before the config file, by key. */
+const ENV_OF: Partial<Record<ConfigKey, string>> = { 'api-key': 'SMALLEST_API_KEY', 'base-url': 'SMALLEST_BASE_URL', route: 'SMALLEST_ROUTE' };
+
+/** Built-in defaults of the keys that have one. */
+function builtInDefault(key: ConfigKey): string | number | boolean | undefined {
+  if (key === 'base-url') return DEFAULT_BASE_URL;
+  if (key === 'route') return 'live';
+  return (DEFAULT_SETTINGS as Readonly<Record<string, string | number | boolean | undefined>>)[CONFIG_KEYS[key]];
+}
+
+/** For an unset key: the value used instead (environment, the defaults under a profile, built in) and a phrase saying where it comes from. */
+function fallbackValue(key: ConfigKey, fromDefaults: string | number | boolean | undefined): [string | number | boolean | undefined, string] {
+  const variable = ENV_OF[key];
+  const fromEnv = variable ? process.env[variable] : undefined;
+  if (variable && fromEnv) return [fromEnv, `${variable} in the environment is used`];
+  if (fromDefaults !== undefined) return [fromDefaults, 'the value in the defaults is used'];
+  const builtIn = builtInDefault(key);
+  if (builtIn !== undefined) return [builtIn, 'this is the built-in default'];
+  if (key === 'api-key') return [undefined, 'there is no default (set it here, or SMALLEST_API_KEY)'];
+  if (key === 'device') return [undefined, "ALSA's default device is used"];
+  return [undefined, 'the API uses its own default'];
+}
+
+const ARITY = { set: 2, get: 1, unset: 1, list: 0, path: 0 } as const;
+
+export function runConfigCommand(action: string, args: string[], profileName?: string): void {
+  if (!Object.hasOwn(ARITY, action)) throw new UsageError(`Unknown config action ${JSON.stringify(action)}: use set, get, unset, list or path.`);
+  const wanted = ARITY[action as keyof typeof ARITY];
+  if (args.length !== wanted) {
+    const usage = { set: 'config set KEY VALUE', get: 'config get KEY', unset: 'config unset KEY', list: 'config list', path: 'config path' }[action as keyof typeof ARITY];
+    throw new UsageError(`Usage: smallest-tts ${usage}`);
+  }
+  runConfig(action as keyof typeof ARITY, args, profileName);
+}
+
+/** The profile a command works on, as it is in `data` (undefined: not there yet). */
+function profileIn(data: ConfigData, profileName: string | undefined): Profile | undefined {
+  if (!profileName) return data.defaults;
+  return Object.hasOwn(data.profiles, profileName) ? data.profiles[profileName] : undefined;
+}
+
+function runConfig(action: keyof typeof ARITY, args: string[], profileName?: string): void {
+  const path = configPath();
+  if (action === 'path') {
+    process.stdout.write(`${path}\n`);
+    return;
+  }
+  if (profileName !== undefined) checkProfileName(profileName);
+  const where = profileName ? `profile ${profileName}` : 'the defaults';
+  switch (action) {
+    case 'set': {
+      const [rawKey, value] = args;
+      const key = keyOf(rawKey);
+      // Read, changed and written under the config's lock: concurrent sets all keep their value.
+      const { stored, notes } = updateConfig((data) => {
+        const profile = profileIn(data, profileName) ?? {};
+        const checked = checkConfigSet(key, value, profile);
+        profile[key] = checked.value;
+        if (profileName) data.profiles[profileName] = profile;
+        else data.defaults = profile;
+        return { stored: checked.value, notes: checked.notes };
+      }, path);
+      process.stderr.write(`${key} = ${shown(key, stored)} in ${where} (${path})\n`);
+      for (const note of notes) process.stderr.write(`note: ${note}\n`);
+      return;
+    }
+    case 'get': {
+      const key = keyOf(args[0]);
+      const data = loadConfig(path);
+      const value = profileIn(data, profileName)?.[key];
+      if (value !== undefined) {
+        process.stdout.write(`${shown(key, value)}\n`);
+        return;
+      }
+      // Not set here: the value a command would use instead, and where it comes from.
+      const [used, origin] = fallbackValue(key, profileName ? data.defaults[key] : undefined);
+      if (used !== undefined) process.stdout.write(`${shown(key, used)}\n`);
+      process.stderr.write(`${key} is not set in ${where}: ${origin}.\n`);
+      return;
+    }
+    case 'unset': {
+      const key = keyOf(args[0]);
+      updateConfig((data) => {
+        const existing = profileIn(data, profileName);
+        if (existing?.[key] === undefined) throw new UsageError(`${key} is not set in ${where}.`);
+        delete existing[key];
+        if (profileName && Object.keys(existing).length === 0) delete data.profiles[profileName];
+      }, path);
+      process.stderr.write(`${key} unset in ${where}\n`);
+      return;
+    }
+    case 'list': {
+      const data = loadConfig(path);
+      const existing = profileIn(data, profileName);
+      const sections: [string, Profile][] = profileName ? [[`profile ${profileName}`, existing ?? {}]] : [['defaults', data.defaults], ...Object.entries(data.profiles).map(([n, p]) => [`profile ${n}`, p] as [string, Profile])];
+      const lines: string[] = [];
+      for (const [title, profile] of sections) {
+        lines.push(`[${title}]`);
+        const entries = Object.entries(profile) as [ConfigKey, string | number | boolean][];
+        if (entries.length === 0) lines.push('  (nothing set)');
+        const width = Math.max(12, ...entries.map(([key]) => key.length));
+        for (const [key, value] of entries) lines.push(`  ${key.padEnd(width)} ${shown(key, value)}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+  }
+}
