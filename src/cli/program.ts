@@ -259,7 +259,7 @@ export function buildProgram(): Command {
     .option('--json', 'JSON instead of a table')
     .addHelpText('after', '\nExamples:\n  $ smallest-tts languages\n  $ smallest-tts languages --json | jq -r \'.[].code\'')
     .action(async (flags) => {
-      const { runLanguages } = await import('./commands/voices/run-voices.js');
+      const { runLanguages } = await import('./commands/languages/run-languages.js');
       runLanguages(flags);
     });
 

@@ -2,7 +2,7 @@
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { shownProxy } from './proxy.js';
+import { shownProxy } from './shown-proxy.js';
 
 type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
 

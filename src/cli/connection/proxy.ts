@@ -1,21 +1,12 @@
 // The proxy for a URL from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case), as an agent for the core.
 import type { Agent } from 'node:http';
+import { shownProxy } from './shown-proxy.js';
 
 const VARIABLES = ['https_proxy', 'http_proxy', 'all_proxy'];
 
 /** Whether any proxy variable is set: without one, the proxy packages are never loaded. */
 export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return VARIABLES.some((name) => env[name] || env[name.toUpperCase()]);
-}
-
-/** A proxy URL without its user name and password, for messages. */
-export function shownProxy(proxy: string): string {
-  try {
-    const url = new URL(proxy);
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return '(the proxy)';
-  }
 }
 
 export interface ProxyChoice {

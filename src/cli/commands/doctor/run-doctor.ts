@@ -10,7 +10,7 @@ import { openConnection } from '../../connection/connect.js';
 import type { ConnectionFlags } from '../../options.js';
 import { safeLine } from '../../terminal/sanitize.js';
 import { Ui } from '../../terminal/ui.js';
-import { table } from '../voices/run-voices.js';
+import { table } from '../../terminal/table.js';
 
 export interface DoctorFlags extends ConnectionFlags {
   model?: string;
