@@ -56,6 +56,13 @@ function profileIn(data: ConfigData, profileName: string | undefined): Profile |
   return Object.hasOwn(data.profiles, profileName) ? data.profiles[profileName] : undefined;
 }
 
+/** What an action works on: the config file, the profile's name (undefined: the defaults) and how to name it. */
+interface Target {
+  path: string;
+  profileName: string | undefined;
+  where: string;
+}
+
 function runConfig(action: keyof typeof ARITY, args: string[], profileName?: string): void {
   const path = configPath();
   if (action === 'path') {
@@ -63,62 +70,63 @@ function runConfig(action: keyof typeof ARITY, args: string[], profileName?: str
     return;
   }
   if (profileName !== undefined) checkProfileName(profileName);
-  const where = profileName ? `profile ${profileName}` : 'the defaults';
-  switch (action) {
-    case 'set': {
-      const [rawKey, value] = args;
-      const key = keyOf(rawKey);
-      // Read, changed and written under the config's lock: concurrent sets all keep their value.
-      const { stored, notes } = updateConfig((data) => {
-        const profile = profileIn(data, profileName) ?? {};
-        const checked = checkConfigSet(key, value, profile);
-        profile[key] = checked.value;
-        if (profileName) data.profiles[profileName] = profile;
-        else data.defaults = profile;
-        return { stored: checked.value, notes: checked.notes };
-      }, path);
-      process.stderr.write(`${key} = ${shown(key, stored)} in ${where} (${path})\n`);
-      for (const note of notes) process.stderr.write(`note: ${note}\n`);
-      return;
-    }
-    case 'get': {
-      const key = keyOf(args[0]);
-      const data = loadConfig(path);
-      const value = profileIn(data, profileName)?.[key];
-      if (value !== undefined) {
-        process.stdout.write(`${shown(key, value)}\n`);
-        return;
-      }
-      // Not set here: the value a command would use instead, and where it comes from.
-      const [used, origin] = fallbackValue(key, profileName ? data.defaults[key] : undefined);
-      if (used !== undefined) process.stdout.write(`${shown(key, used)}\n`);
-      process.stderr.write(`${key} is not set in ${where}: ${origin}.\n`);
-      return;
-    }
-    case 'unset': {
-      const key = keyOf(args[0]);
-      updateConfig((data) => {
-        const existing = profileIn(data, profileName);
-        if (existing?.[key] === undefined) throw new UsageError(`${key} is not set in ${where}.`);
-        delete existing[key];
-        if (profileName && Object.keys(existing).length === 0) delete data.profiles[profileName];
-      }, path);
-      process.stderr.write(`${key} unset in ${where}\n`);
-      return;
-    }
-    case 'list': {
-      const data = loadConfig(path);
-      const existing = profileIn(data, profileName);
-      const sections: [string, Profile][] = profileName ? [[`profile ${profileName}`, existing ?? {}]] : [['defaults', data.defaults], ...Object.entries(data.profiles).map(([n, p]) => [`profile ${n}`, p] as [string, Profile])];
-      const lines: string[] = [];
-      for (const [title, profile] of sections) {
-        lines.push(`[${title}]`);
-        const entries = Object.entries(profile) as [ConfigKey, string | number | boolean][];
-        if (entries.length === 0) lines.push('  (nothing set)');
-        const width = Math.max(12, ...entries.map(([key]) => key.length));
-        for (const [key, value] of entries) lines.push(`  ${key.padEnd(width)} ${shown(key, value)}`);
-      }
-      process.stdout.write(`${lines.join('\n')}\n`);
-    }
-  }
+  const target = { path, profileName, where: profileName ? `profile ${profileName}` : 'the defaults' };
+  ACTIONS[action](args, target);
 }
+
+/** `config set KEY VALUE`: read, changed and written under the config's lock, so concurrent sets all keep their value. */
+function setKey([rawKey, value]: string[], { path, profileName, where }: Target): void {
+  const key = keyOf(rawKey);
+  const { stored, notes } = updateConfig((data) => {
+    const profile = profileIn(data, profileName) ?? {};
+    const checked = checkConfigSet(key, value, profile);
+    profile[key] = checked.value;
+    if (profileName) data.profiles[profileName] = profile;
+    else data.defaults = profile;
+    return { stored: checked.value, notes: checked.notes };
+  }, path);
+  process.stderr.write(`${key} = ${shown(key, stored)} in ${where} (${path})\n`);
+  for (const note of notes) process.stderr.write(`note: ${note}\n`);
+}
+
+function getKey([rawKey]: string[], { path, profileName, where }: Target): void {
+  const key = keyOf(rawKey);
+  const data = loadConfig(path);
+  const value = profileIn(data, profileName)?.[key];
+  if (value !== undefined) {
+    process.stdout.write(`${shown(key, value)}\n`);
+    return;
+  }
+  // Not set here: the value a command would use instead, and where it comes from.
+  const [used, origin] = fallbackValue(key, profileName ? data.defaults[key] : undefined);
+  if (used !== undefined) process.stdout.write(`${shown(key, used)}\n`);
+  process.stderr.write(`${key} is not set in ${where}: ${origin}.\n`);
+}
+
+function unsetKey([rawKey]: string[], { path, profileName, where }: Target): void {
+  const key = keyOf(rawKey);
+  updateConfig((data) => {
+    const existing = profileIn(data, profileName);
+    if (existing?.[key] === undefined) throw new UsageError(`${key} is not set in ${where}.`);
+    delete existing[key];
+    if (profileName && Object.keys(existing).length === 0) delete data.profiles[profileName];
+  }, path);
+  process.stderr.write(`${key} unset in ${where}\n`);
+}
+
+function listKeys(_args: string[], { path, profileName }: Target): void {
+  const data = loadConfig(path);
+  const existing = profileIn(data, profileName);
+  const sections: [string, Profile][] = profileName ? [[`profile ${profileName}`, existing ?? {}]] : [['defaults', data.defaults], ...Object.entries(data.profiles).map(([n, p]) => [`profile ${n}`, p] as [string, Profile])];
+  const lines: string[] = [];
+  for (const [title, profile] of sections) {
+    lines.push(`[${title}]`);
+    const entries = Object.entries(profile) as [ConfigKey, string | number | boolean][];
+    if (entries.length === 0) lines.push('  (nothing set)');
+    const width = Math.max(12, ...entries.map(([key]) => key.length));
+    for (const [key, value] of entries) lines.push(`  ${key.padEnd(width)} ${shown(key, value)}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const ACTIONS: Record<Exclude<keyof typeof ARITY, 'path'>, (args: string[], target: Target) => void> = { set: setKey, get: getKey, unset: unsetKey, list: listKeys };
