@@ -1,6 +1,6 @@
 // The root help (examples, environment, config file) and commander's own errors in our style.
 import { Help, type Command, type Option } from 'commander';
-import { configPath } from './config/config-file.js';
+import { configPath } from './config/paths.js';
 import { didYouMean, suggestFlag } from './suggest.js';
 
 const ROOT_EXAMPLES = `

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, V2_ONLY_KEYS, modelSpec, validateSettings, type Settings } from '../../core/settings.js';
 import { checkLoadedProfile, profileLabel } from './config-checks.js';
-import { CONFIG_KEYS, configPath, loadConfig, profileOf, redactKey, type ConfigData, type ConfigKey } from './config-file.js';
+import { CONFIG_KEYS, loadConfig, profileOf, redactKey, type ConfigData, type ConfigKey } from './config-file.js';
+import { configPath } from './paths.js';
 import { safeLine } from '../terminal/sanitize.js';
 
 export interface ValueOrigins {

@@ -1,9 +1,9 @@
 // The configuration file: defaults and named profiles in JSON, in the user's config folder, mode 0600.
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { SmallestTtsError, UsageError } from '../../core/errors.js';
 import { processAlive } from '../../core/files/process-alive.js';
-import { configDir } from './paths.js';
+import { configPath } from './paths.js';
 
 /** Config keys as users type them → commander option attribute names. */
 export const CONFIG_KEYS = {
@@ -19,10 +19,6 @@ export interface ConfigData {
   /** The default profile's values. */
   defaults: Profile;
   profiles: Record<string, Profile>;
-}
-
-export function configPath(): string {
-  return process.env.SMALLEST_TTS_CONFIG || join(configDir(), 'config.json');
 }
 
 export function isConfigKey(key: string): key is ConfigKey {

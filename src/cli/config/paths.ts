@@ -14,6 +14,11 @@ export function configDir(): string {
   return join(base('XDG_CONFIG_HOME', '.config', 'Application Support', 'APPDATA'), 'smallest-tts');
 }
 
+/** The config file: SMALLEST_TTS_CONFIG, else config.json in the config folder. */
+export function configPath(): string {
+  return process.env.SMALLEST_TTS_CONFIG || join(configDir(), 'config.json');
+}
+
 export function cacheDir(): string {
   return join(base('XDG_CACHE_HOME', '.cache', 'Caches', 'LOCALAPPDATA'), 'smallest-tts');
 }

@@ -4,7 +4,8 @@ import { DEFAULT_SETTINGS } from '../../../core/settings.js';
 import { DEFAULT_BASE_URL } from '../../../protocol/routes.js';
 import { didYouMean } from '../../suggest.js';
 import { checkConfigSet } from '../../config/config-checks.js';
-import { CONFIG_KEYS, checkProfileName, configPath, isConfigKey, loadConfig, redactKey, updateConfig, type ConfigData, type ConfigKey, type Profile } from '../../config/config-file.js';
+import { CONFIG_KEYS, checkProfileName, isConfigKey, loadConfig, redactKey, updateConfig, type ConfigData, type ConfigKey, type Profile } from '../../config/config-file.js';
+import { configPath } from '../../config/paths.js';
 
 function keyOf(raw: string): ConfigKey {
   if (!isConfigKey(raw)) throw new UsageError(`Unknown config key ${JSON.stringify(raw)}.${didYouMean(raw, Object.keys(CONFIG_KEYS))}`, `Keys: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
