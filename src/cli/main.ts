@@ -39,7 +39,7 @@ function jsonTarget(program: Command): NodeJS.WriteStream | null {
 }
 
 async function main(): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram({ optionsOnDemand: true });
   try {
     await program.parseAsync(process.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0; // a command may set its own

@@ -12,14 +12,31 @@ import { addServeCommand } from './commands/serve/serve-command.js';
 import { addVoicesCommand } from './commands/voices/voices-command.js';
 import { polishProgram } from './help.js';
 import { packageVersion } from './package-version.js';
+import type { WithOptions } from './with-options.js';
 
-export function buildProgram(): Command {
+/**
+ * The whole program. With `optionsOnDemand` (the CLI's start), a command's flags are added only when
+ * commander dispatches to it or shows its help (all of them for `completion`, which prints the
+ * tree); the root help still marks every command that has flags with [options].
+ */
+export function buildProgram({ optionsOnDemand = false } = {}): Command {
   const program = new Command('smallest-tts')
     .description("Speak text with Smallest AI's Waves streaming text-to-speech API.")
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  const pending = new Map<Command, (command: Command) => void>();
+  const withOptions: WithOptions = optionsOnDemand ? (command, addOptions) => void pending.set(command, addOptions) : (command, addOptions) => addOptions(command);
   // In the order --help lists them.
-  for (const add of [addSayCommand, addReplCommand, addBatchCommand, addVoicesCommand, addDoctorCommand, addLanguagesCommand, addConfigCommand, addCompletionCommands, addServeCommand]) add(program);
-  return polishProgram(program);
+  for (const add of [addSayCommand, addReplCommand, addBatchCommand, addVoicesCommand, addDoctorCommand, addLanguagesCommand, addConfigCommand, addCompletionCommands, addServeCommand]) add(program, withOptions);
+  if (optionsOnDemand) {
+    const fill = (command: Command) => {
+      pending.get(command)?.(command);
+      pending.delete(command);
+    };
+    program.hook('preSubcommand', (_root, command) => (command.name() === 'completion' ? [...pending.keys()].forEach(fill) : fill(command)));
+    // `smallest-tts help say` shows say's help without dispatching to it.
+    for (const command of pending.keys()) command.on('beforeHelp', () => fill(command));
+  }
+  return polishProgram(program, (command) => pending.has(command));
 }

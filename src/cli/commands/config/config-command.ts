@@ -1,5 +1,6 @@
 // `config`: its arguments, help and examples; the body is imported only when it runs.
 import type { Command } from 'commander';
+import type { WithOptions } from '../../with-options.js';
 
 const CONFIG_EXAMPLES = `
 Keys: model voice language speed consistency similarity enhancement sample-rate number-language math
@@ -14,16 +15,19 @@ Examples:
   $ smallest-tts config unset voice
 Precedence: flags, then environment, then the config file, then built-in defaults.`;
 
-export function addConfigCommand(program: Command): void {
-  program
+export function addConfigCommand(program: Command, withOptions: WithOptions): void {
+  const command = program
     .command('config')
     .description('set, show or remove defaults in the config file')
     .argument('<action>', 'set KEY VALUE | get KEY | unset KEY | list | path')
     .argument('[args...]')
-    .option('--profile <name>', 'work on a named profile instead of the defaults')
     .addHelpText('after', CONFIG_EXAMPLES)
     .action(async (action: string, args: string[], flags: { profile?: string }) => {
       const { runConfigCommand } = await import('./run-config.js');
       runConfigCommand(action, args, flags.profile);
     });
+  withOptions(command, (c) => {
+    c
+      .option('--profile <name>', 'work on a named profile instead of the defaults');
+  });
 }

@@ -1,5 +1,6 @@
 // `doctor`: its flags, help and examples; the body is imported only when it runs.
 import { Option, type Command } from 'commander';
+import type { WithOptions } from '../../with-options.js';
 import { DEFAULT_SETTINGS } from '../../../core/settings.js';
 import { withConfig } from '../../config/with-config.js';
 import { integer, modelName } from '../../flag-parsers.js';
@@ -18,16 +19,19 @@ Examples:
   $ smallest-tts doctor --offline                     # the local server, as a reference
   $ smallest-tts doctor --base-url ws://127.0.0.1:8765 --api-key x`;
 
-export function addDoctorCommand(program: Command): void {
+export function addDoctorCommand(program: Command, withOptions: WithOptions): void {
   const doctor = program
     .command('doctor')
     .description('check your account and the service: a few seconds of audio, then what the service did against what the client relies on')
-    .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
-    .option('-v, --voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
-    .option('--json', 'the same as data on stdout')
-    .addOption(new Option('--watch-ms <ms>', 'how long to watch for audio after each last complete (default: the drain cap + 500 ms)').argParser(integer('--watch-ms')).hideHelp())
     .addHelpText('after', DOCTOR_EXAMPLES);
-  addConnectionOptions(doctor);
+  withOptions(doctor, (c) => {
+    c
+      .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
+      .option('-v, --voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
+      .option('--json', 'the same as data on stdout')
+      .addOption(new Option('--watch-ms <ms>', 'how long to watch for audio after each last complete (default: the drain cap + 500 ms)').argParser(integer('--watch-ms')).hideHelp());
+    addConnectionOptions(c);
+  });
   doctor.action(async (_flags, command: Command) => {
     await withConfig(command);
     const { runDoctor } = await import('./run-doctor.js');

@@ -1,5 +1,6 @@
 // `say`: its flags, help and examples; the body is imported only when it runs.
 import { Option, type Command } from 'commander';
+import type { WithOptions } from '../../with-options.js';
 import { withConfig } from '../../config/with-config.js';
 import { integer } from '../../flag-parsers.js';
 import { addConnectionOptions, addSettingsOptions } from '../../options.js';
@@ -25,22 +26,25 @@ Examples:
   $ smallest-tts say "Seed routes" --route per-model --base-url wss://waves-api.smallest.ai
   $ smallest-tts say "Stats for scripts" -o x.wav --json | jq .audioSeconds`;
 
-export function addSayCommand(program: Command): void {
+export function addSayCommand(program: Command, withOptions: WithOptions): void {
   const say = program
     .command('say')
     .description('speak text: from arguments, --file, or stdin; to the speakers, a file (WAV, MP3, FLAC, Ogg, raw, μ-law, A-law), or stdout')
     .argument('[text...]', 'the text to speak (or use --file, or pipe it on stdin)')
-    .option('-f, --file <path>', 'read the text from a file (- for stdin)')
-    .option('-o, --output <file>', 'write a file instead of playing (- for stdout); .wav .mp3 .flac .ogg .raw .ulaw .alaw by the extension')
-    .option('--format <name>', 'wav, mp3, flac, ogg, raw, ulaw or alaw, whatever the extension (needed with -o - for non-WAV); ulaw and alaw (G.711) are 8 kHz unless --sample-rate is given')
-    .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
-    .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
-    .option('--subtitles <file>', 'also write subtitles timed against the audio: FILE.srt or FILE.vtt (voices with word timings, e.g. liam)')
-    .addOption(new Option('--idle-timeout <seconds>', 'how long the server keeps an idle connection (?timeout=); it reopens when needed').argParser(integer('--idle-timeout')))
-    .option('--json', 'print one JSON object of settings and timings (stdout with -o FILE, else stderr)')
     .addHelpText('after', SAY_EXAMPLES);
-  addSettingsOptions(say);
-  addConnectionOptions(say);
+  withOptions(say, (c) => {
+    c
+      .option('-f, --file <path>', 'read the text from a file (- for stdin)')
+      .option('-o, --output <file>', 'write a file instead of playing (- for stdout); .wav .mp3 .flac .ogg .raw .ulaw .alaw by the extension')
+      .option('--format <name>', 'wav, mp3, flac, ogg, raw, ulaw or alaw, whatever the extension (needed with -o - for non-WAV); ulaw and alaw (G.711) are 8 kHz unless --sample-rate is given')
+      .option('--raw', 'headerless 16-bit little-endian mono PCM instead of WAV (with -o)')
+      .option('--device <name>', 'play on this ALSA device (names as `aplay -L` lists them)')
+      .option('--subtitles <file>', 'also write subtitles timed against the audio: FILE.srt or FILE.vtt (voices with word timings, e.g. liam)')
+      .addOption(new Option('--idle-timeout <seconds>', 'how long the server keeps an idle connection (?timeout=); it reopens when needed').argParser(integer('--idle-timeout')))
+      .option('--json', 'print one JSON object of settings and timings (stdout with -o FILE, else stderr)');
+    addSettingsOptions(c);
+    addConnectionOptions(c);
+  });
   say.action(async (words: string[], _flags, command: Command) => {
     const origins = await withConfig(command);
     const { runSay } = await import('./run-say.js');
