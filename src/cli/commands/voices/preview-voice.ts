@@ -3,11 +3,15 @@
 import { performSpeech } from '../say/perform-speech.js';
 import { planSpeech } from '../say/speech-plan.js';
 import type { VoicesFlags } from './voice-catalogue.js';
+import { runVoiceQuestion } from './voice-question.js';
 
 export async function previewVoice(flags: VoicesFlags & { preview: string }): Promise<void> {
-  const name = flags.preview.charAt(0).toUpperCase() + flags.preview.slice(1);
-  const sample = `Hello, I'm ${name}. This is how I sound when I read a few sentences aloud: clearly, and at an easy pace.`;
   const { language: _filter, gender: _gender, refresh: _refresh, preview: voice, ...rest } = flags;
-  const plan = await planSpeech({ ...rest, voice, model: flags.model, voiceArgument: '--preview' }, null);
+  const sayFlags = { ...rest, voice, model: flags.model, voiceArgument: '--preview' };
+  // As `say -v '?'`: the voices, one a line.
+  if (voice === '?') return runVoiceQuestion(sayFlags);
+  const name = voice.charAt(0).toUpperCase() + voice.slice(1);
+  const sample = `Hello, I'm ${name}. This is how I sound when I read a few sentences aloud: clearly, and at an easy pace.`;
+  const plan = await planSpeech(sayFlags, null);
   await performSpeech(plan, async () => sample);
 }
