@@ -10,7 +10,7 @@ import { readManifest } from '../src/pipeline/batch/manifest.js';
 import { manifestFormatFromPath } from '../src/pipeline/batch/manifest-entries.js';
 import { backoffDelay, isOverLimit } from '../src/pipeline/batch/retry.js';
 import { inShard, parseShard, shardSize } from '../src/pipeline/batch/shard.js';
-import { progressLine } from '../src/cli/batch-progress.js';
+import { progressLine } from '../src/cli/commands/batch/batch-progress.js';
 import { hintForCode, messageFor } from '../src/cli/hints.js';
 import { ApiError, UsageError } from '../src/core/errors.js';
 import { DEFAULT_SETTINGS } from '../src/core/settings.js';

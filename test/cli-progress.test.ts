@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { formatClock } from '../src/cli/progress.js';
+import { formatClock } from '../src/cli/terminal/progress.js';
 import { ToneEngine } from '../src/server/engines/tone-engine.js';
 import { moduleTrace, parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 import { hasScript, inTerminal } from './terminal.js';

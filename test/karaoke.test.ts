@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { karaokeFrame } from '../src/cli/karaoke.js';
+import { karaokeFrame } from '../src/cli/terminal/karaoke.js';
 import { serverArgs, speakerInstalled, startServer, tempDir, type TestContextLike } from './helpers.js';
 import { hasScript, inTerminal } from './terminal.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LiveLine, ProgressEstimator, estimateRemainingMs, fitWidth, formatClock, formatElapsed, printable, progressText, summaryText, usableWidth } from '../src/cli/progress.js';
+import { LiveLine, ProgressEstimator, estimateRemainingMs, fitWidth, formatClock, formatElapsed, printable, progressText, summaryText, usableWidth } from '../src/cli/terminal/progress.js';
 import { waitFor } from './helpers.js';
 
 describe('formatting', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { addSecret, redact } from '../src/cli/secrets.js';
-import { safeLine } from '../src/cli/sanitize.js';
+import { safeLine } from '../src/cli/terminal/sanitize.js';
 import { FliteWorker } from '../src/server/engines/flite/worker-client.js';
 import { runCli, tempDir, type TestContextLike } from './helpers.js';
 

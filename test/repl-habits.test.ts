@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT_FORMATS, FORMAT_INFO } from '../src/audio/formats.js';
-import { helpText } from '../src/cli/repl-session.js';
+import { helpText } from '../src/cli/commands/repl/repl-session.js';
 import { MODEL_SPECS } from '../src/core/models.js';
 import { BIN, runCli, serverArgs, startServer, tempDir, waitFor, type TestContextLike } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { completeLine } from '../src/cli/repl-session.js';
+import { completeLine } from '../src/cli/commands/repl/repl-session.js';
 import { API_KEY, BIN, alsaCaptureHome, speakerInstalled, parseWav, runCli, sentPcm, serverArgs, serverSettled, startServer, tempDir, waitFor } from './helpers.js';
 
 describe('repl with piped input', () => {

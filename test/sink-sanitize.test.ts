@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { OutputClosedError, OutputWriteError, StreamSink } from '../src/audio/sink.js';
 import { WavFileSink } from '../src/audio/wav.js';
 import { parseWav, tempDir } from './helpers.js';
-import { safeLine, safeText } from '../src/cli/sanitize.js';
+import { safeLine, safeText } from '../src/cli/terminal/sanitize.js';
 import { exitCodeFor, hintForCode } from '../src/cli/hints.js';
 import { editDistance, suggest } from '../src/cli/suggest.js';
 

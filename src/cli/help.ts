@@ -1,6 +1,6 @@
 // The root help (examples, environment, config file) and commander's own errors in our style.
 import { Help, type Command, type Option } from 'commander';
-import { configPath } from './config-file.js';
+import { configPath } from './config/paths.js';
 import { didYouMean, suggestFlag } from './suggest.js';
 
 const ROOT_EXAMPLES = `
@@ -66,13 +66,20 @@ function optionDescription(this: Help, option: Option): string {
     .replace(/\(preset: true, /, '(');
 }
 
-/** Adds the root help text and routes commander's errors through rewordCommanderError, for the whole tree. */
-export function polishProgram(program: Command): Command {
+/**
+ * Adds the root help text and routes commander's errors through rewordCommanderError, for the whole
+ * tree. `optionsToCome`: a command whose flags are added only when it runs, still listed with [options].
+ */
+export function polishProgram(program: Command, optionsToCome: (command: Command) => boolean = () => false): Command {
   program.addHelpText('after', () => rootHelp());
+  function subcommandTerm(this: Help, command: Command): string {
+    const term = Help.prototype.subcommandTerm.call(this, command);
+    return command.options.length === 0 && optionsToCome(command) ? term.replace(/^\S+/, '$& [options]') : term;
+  }
   const apply = (command: Command) => {
     const flags = () => command.options.flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
     command.configureOutput({ outputError: (text, write) => write(rewordCommanderError(text, flags())) });
-    command.configureHelp({ optionDescription });
+    command.configureHelp(command === program ? { optionDescription, subcommandTerm } : { optionDescription });
     command.showHelpAfterError(`Run smallest-tts ${command.parent ? `${command.name()} ` : ''}--help for usage.`);
     command.commands.forEach(apply);
   };

@@ -6,7 +6,7 @@ import {
   type SettingKey, type Settings,
 } from '../core/settings.js';
 import { DEFAULT_BASE_URL, checkBaseUrl, parseRoute, type Route } from '../protocol/routes.js';
-import { checkApiKey } from './api-key.js';
+import { checkApiKey } from './config/api-key.js';
 import { problemFor } from './hints.js';
 import { didYouMean } from './suggest.js';
 

@@ -4,7 +4,7 @@
 import { ApiError, ConnectionError, SmallestTtsError, UsageError } from '../core/errors.js';
 import { FILE_HINTS, GENERAL_HINTS, NETWORK_HINTS, PROXY_FAILED_HINT, exitCodeFor, hintForCode, isQuietExit, messageFor } from './hints.js';
 import { networkFailure } from '../waves/network-failure.js';
-import { safeLine, safeText } from './sanitize.js';
+import { safeLine, safeText } from './terminal/sanitize.js';
 
 /** Calls on sockets, not files: their EACCES or EADDRINUSE are no file's. */
 const SOCKET_CALLS = new Set(['listen', 'bind', 'connect', 'getaddrinfo', 'accept']);

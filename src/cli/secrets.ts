@@ -28,15 +28,39 @@ export function redact(text: string): string {
 
 let guarded = false;
 
+/** Every string written to `stream` passes through `redact`; binary writes (audio) pass untouched. */
+function redactWrites(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
 /**
- * Routes every string written to stdout and stderr through `redact`, once per process. Binary
- * writes (audio) pass untouched. This is the edge: no output channel can forget the redaction.
+ * Routes every string written to stdout and stderr through `redact`, once per process. This is the
+ * edge: no output channel can forget the redaction. Node creates each stream on first use, and
+ * creating stderr as a pipe costs a few milliseconds that a run which never writes there (`--help`)
+ * need not pay: a stream not created yet is wrapped when it is.
  */
 export function redactOutput(): void {
   if (guarded) return;
   guarded = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest)) as typeof stream.write;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const created = Object.getOwnPropertyDescriptor(process, name);
+    const create = created?.get;
+    if (!create || !created.configurable) {
+      redactWrites(process[name]);
+      continue;
+    }
+    let stream: NodeJS.WriteStream | undefined;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: created.enumerable,
+      get() {
+        if (!stream) {
+          stream = create.call(process) as NodeJS.WriteStream;
+          redactWrites(stream);
+        }
+        return stream;
+      },
+    });
   }
 }

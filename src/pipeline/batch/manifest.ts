@@ -11,7 +11,7 @@ export interface ManifestItem extends BatchItem {
   index: number;
 }
 
-interface Manifest {
+export interface Manifest {
   format: ManifestFormat;
   /** Items in the whole manifest. */
   count: number;
