@@ -10,19 +10,8 @@ import { checkApiKey } from './config/api-key.js';
 import { problemFor } from './hints.js';
 import { didYouMean } from './suggest.js';
 
-export interface SettingsFlags {
-  model?: string;
-  voice?: string;
-  language?: string;
-  sampleRate?: number;
-  speed?: number;
-  consistency?: number;
-  similarity?: number;
-  enhancement?: number;
-  numberLanguage?: string;
-  math?: boolean;
-  wordTimestamps?: boolean;
-}
+/** The settings flags: any setting, each as its flag gave it. */
+export type SettingsFlags = Partial<Settings>;
 
 export interface ConnectionFlags {
   profile?: string;
