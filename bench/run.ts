@@ -69,7 +69,7 @@ async function coldStart(runs = 15): Promise<void> {
     cli.push(timeCommand([BIN, '--help']));
   }
   const ratio = median(cli) / median(node);
-  report('cold start (--help)', `${fmt(median(cli))} ms`, `${fmt(median(node))} ms (node -e 0)`, `${fmt(ratio, 2)}×`, '≤ 1.6×');
+  report('cold start (--help)', `${fmt(median(cli))} ms`, `${fmt(median(node))} ms (node -e 0)`, `${fmt(ratio, 2)}×`, '≤ 1.3×');
 }
 
 async function shortText(runs = 15): Promise<void> {
@@ -88,7 +88,7 @@ async function shortText(runs = 15): Promise<void> {
     ours.push(await timeCommandAsync([BIN, 'say', text, '-o', out, '--base-url', s.url, '--api-key', KEY]));
   }
   await s.close();
-  report('short text → WAV', `${fmt(median(ours))} ms`, `${fmt(median(raw))} ms (raw ws script)`, `${fmt(median(ours) / median(raw), 2)}×`, '≤ 1.2×');
+  report('short text → WAV', `${fmt(median(ours))} ms`, `${fmt(median(raw))} ms (raw ws script)`, `${fmt(median(ours) / median(raw), 2)}×`, '≤ 1.1×');
 }
 
 async function clientLatency(): Promise<void> {
