@@ -2,6 +2,7 @@
 // client fed text from outside, no CLI words in the core, each route spelled once, a small public
 // face, short functions and small folders.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -166,4 +167,9 @@ test('no folder holds more than 15 files', () => {
   for (const f of files) counts.set(dirname(f), (counts.get(dirname(f)) ?? 0) + 1);
   const crowded = [...counts].filter(([, n]) => n > 15).map(([d, n]) => `${d} (${n})`);
   assert.deepEqual(crowded, []);
+});
+
+test('no dead exports: every exported name is imported somewhere or is part of a public entry', () => {
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'dead-exports.mjs')], { encoding: 'utf8' });
+  assert.equal(out.trim(), '');
 });

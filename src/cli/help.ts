@@ -44,7 +44,7 @@ function thisConfigPath(): string {
  * Commander's messages, reworded where they repeat themselves: "option '--speed <x>' argument 'abc'
  * is invalid. must be a number (got "abc")" becomes "--speed must be a number (got "abc")".
  */
-export function rewordCommanderError(text: string, knownFlags: string[] = []): string {
+function rewordCommanderError(text: string, knownFlags: string[] = []): string {
   const unknown = /^error: unknown option '([^']+)'\n(?:\(Did you mean[^\n]*\)\n?)?/m.exec(text);
   if (unknown) {
     // Commander offers flags by spelling alone ("--rate": --math, --raw, --route); ours by meaning first.

@@ -8,7 +8,7 @@ import type { NetworkFailureKind } from '../waves/network-failure.js';
 export const USAGE_EXIT = 2;
 /** The reader of a pipe left (128 + SIGPIPE): the CLI ends quietly. */
 export const BROKEN_PIPE_EXIT = 141;
-export const INTERRUPTED_EXIT = 130;
+const INTERRUPTED_EXIT = 130;
 
 const EXIT_CODES: Readonly<Record<string, number>> = {
   interrupted: INTERRUPTED_EXIT,
@@ -29,7 +29,7 @@ export function isQuietExit(exitCode: number): boolean {
 }
 
 /** A setting's flag: baseUrl → --base-url. */
-export function flagFor(setting: string): string {
+function flagFor(setting: string): string {
   return `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 

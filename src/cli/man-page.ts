@@ -46,7 +46,7 @@ function commandSection(help: Help, command: Command): string[] {
   ];
 }
 
-export interface ManPageOptions {
+interface ManPageOptions {
   version: string;
   /** Where the config file is, in words (the build machine's path would be wrong). */
   configFile?: string;

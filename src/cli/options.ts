@@ -94,7 +94,7 @@ function suggestionFor(key: SettingKey, settings: Settings): string {
   return '';
 }
 
-export interface Connection {
+interface Connection {
   apiKey: string;
   baseUrl: string;
 }

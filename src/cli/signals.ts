@@ -4,10 +4,10 @@
 import { InterruptedError, SmallestTtsError } from '../core/errors.js';
 import { removeTempsSync } from '../core/files/temp-files.js';
 
-export type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 /** 128 + the signal's number, as shells report a process ended by it. */
-export const SIGNAL_EXIT_CODES: Readonly<Record<TerminationSignal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const SIGNAL_EXIT_CODES: Readonly<Record<TerminationSignal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** Ended by SIGTERM or SIGHUP (SIGINT is InterruptedError): nothing to print, the signal's exit code. */
 export class TerminatedError extends SmallestTtsError {
@@ -34,7 +34,7 @@ export interface Termination {
 /** How long the process may take to stop after one signal before it exits as after a second. */
 const STOP_WITHIN_MS = 800;
 
-export interface TerminationOptions {
+interface TerminationOptions {
   /** Which signals to handle; default all three. The interactive REPL leaves SIGINT to readline. */
   signals?: readonly TerminationSignal[];
   /** Runs before a forced exit on the second signal: finish files synchronously (finishSync); other temporary files are then removed. */

@@ -5,7 +5,7 @@
 /** Structured facts about a failure: the value that was wrong, the setting's name in the library's terms, … */
 export type ErrorData = Readonly<Record<string, unknown>>;
 
-export interface SmallestTtsErrorOptions {
+interface SmallestTtsErrorOptions {
   /** A stable name for programs: 'bad_base_url', 'model_retired', … (each class has a default). */
   code?: string;
   data?: ErrorData;

@@ -7,7 +7,7 @@ import { WavesSocketClient, type FragmentSource, type SynthesizeOptions, type Wa
 import type { WavesClientOptions as SocketClientOptions } from '../waves/client-options.js';
 import type { SpeechStream } from '../waves/utterance/speech-stream.js';
 
-export type { SynthesizeOptions, WavesClientEvents };
+export type { WavesClientEvents };
 
 export interface WavesClientOptions extends SocketClientOptions {
   /** Longest fragment of text sent at once. Default 250 characters. */

@@ -17,7 +17,7 @@ export interface SynthesisStats {
   words: TimedWord[];
 }
 
-export interface SynthesisProgress {
+interface SynthesisProgress {
   /** Characters of text whose audio has arrived, and of all the text (undefined while it is still arriving). */
   textDone: number;
   textTotal?: number;

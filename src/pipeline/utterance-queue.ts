@@ -3,7 +3,7 @@
 import type { AudioSink } from '../audio/sink.js';
 import type { SpeechStream, TimedWord } from '../waves/utterance/speech-stream.js';
 
-export interface UtteranceQueueOptions {
+interface UtteranceQueueOptions {
   /** Opens the output for a sample rate; called again when the rate changes. */
   openSink: (sampleRate: number) => Promise<AudioSink>;
   /** A failed utterance (an error frame, a lost connection) is reported here; the queue goes on. */
@@ -18,9 +18,9 @@ export interface UtteranceQueueOptions {
 }
 
 /** Something to do at its place in the queue, after the audio before it (e.g. start or stop a recording). */
-export type QueueAction = () => Promise<void> | void;
+type QueueAction = () => Promise<void> | void;
 /** Makes the request when its turn is near; it should carry its settings from when it was queued. */
-export type DeferredUtterance = () => SpeechStream;
+type DeferredUtterance = () => SpeechStream;
 
 type Item = { speech: DeferredUtterance; stream?: SpeechStream } | { action: QueueAction };
 

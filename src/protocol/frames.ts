@@ -16,21 +16,20 @@ export interface FrameIds {
 }
 
 /** One word's timing as it travels: seconds from the start of the run's audio. */
-export interface WireWord {
+interface WireWord {
   id: number;
   word: string;
   start: number;
   end: number;
 }
 
-export type ChunkFrame = FrameIds & { status: 'chunk'; data: { audio: string } };
-export type WordTimestampFrame = FrameIds & { status: 'word_timestamp'; data: WireWord };
-export type CompleteFrame = FrameIds & { status: 'complete' };
+type ChunkFrame = FrameIds & { status: 'chunk'; data: { audio: string } };
+type WordTimestampFrame = FrameIds & { status: 'word_timestamp'; data: WireWord };
+type CompleteFrame = FrameIds & { status: 'complete' };
 /** The flat shape (the idle timeout's, the one the vendor's Python SDK reads). */
-export type FlatErrorFrame = Partial<FrameIds> & { status: 'error'; message: string };
+type FlatErrorFrame = Partial<FrameIds> & { status: 'error'; message: string };
 /** The nested shape, with a code. */
-export type NestedErrorFrame = Partial<FrameIds> & { status: 'error'; error: { message: string; code: string } };
-export type ServerFrame = ChunkFrame | WordTimestampFrame | CompleteFrame | (FlatErrorFrame & NestedErrorFrame);
+type NestedErrorFrame = Partial<FrameIds> & { status: 'error'; error: { message: string; code: string } };
 
 /** Ids for a run: the socket's session, a run's task id, and the client's own ids when it sent them. */
 export function frameIds(sessionId: string, requestId: string, client: { requestId?: string; sessionId?: string } = {}): FrameIds {

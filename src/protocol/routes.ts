@@ -62,7 +62,7 @@ export const RETIRED_MODEL_BODY = {
 } as const;
 
 /** What a request path names: the live route, or a model's route (its path segment, decoded) for a resource. */
-export type ServicePath = { kind: 'live' } | { kind: 'per-model'; segment: string; resource: Resource };
+type ServicePath = { kind: 'live' } | { kind: 'per-model'; segment: string; resource: Resource };
 
 const PER_MODEL_PATH = /^\/(?:api|waves)\/v1\/([^/]+)\/(get_speech\/stream|get_voices)$/;
 

@@ -4,7 +4,7 @@ import { wavHeader } from '../audio/wav.js';
 import type { WireFormat } from '../protocol/request-fields.js';
 
 /** Takes s16le PCM in any cut (a piece may end mid-sample) and gives the format's bytes for it, possibly none yet. */
-export interface ChunkEncoder {
+interface ChunkEncoder {
   encode(pcm: Buffer): Buffer;
   /** The bytes still held, once, after the last piece. */
   finish(): Buffer;

@@ -31,7 +31,7 @@ export interface RequestFrame {
   sessionId?: string;
 }
 
-export type CheckedFrame = { ok: true; frame: RequestFrame } | { ok: false; code: string; message: string };
+type CheckedFrame = { ok: true; frame: RequestFrame } | { ok: false; code: string; message: string };
 
 const fail = (code: string, message: string): CheckedFrame => ({ ok: false, code, message });
 

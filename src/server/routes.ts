@@ -7,7 +7,7 @@ import { RETIRED_MODEL_BODY, parseServicePath, type Resource } from '../protocol
 /** `live`: the model comes in each request body. `per-model`: the model (its id) comes from the path. */
 export type Route = { kind: 'live' } | { kind: 'per-model'; model: string };
 
-export type Resolved =
+type Resolved =
   | { ok: true; route: Route; timeoutMs?: number }
   | { ok: false; status: number; body: object };
 

@@ -9,7 +9,7 @@ import { chunkEncoder } from './output-format.js';
 import { splitText } from '../text/releases.js';
 import type { RequestRecord, WavesServerOptions } from './server-options.js';
 
-export interface Run {
+interface Run {
   ids: FrameIds;
   record: RequestRecord;
   params: SynthesisParams;

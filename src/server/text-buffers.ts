@@ -3,7 +3,7 @@ import type { RequestFrame } from './request-check.js';
 import { releasable, releaseAll } from '../text/releases.js';
 
 /** Hands released text on, with the frame whose settings (voice, rate, ids) it is spoken with. */
-export type Release = (segments: string[], frame: RequestFrame) => void;
+type Release = (segments: string[], frame: RequestFrame) => void;
 
 /** What both buffers hold: the text so far, the latest frame with settings, a release timer. */
 abstract class TextBuffer {

@@ -4,7 +4,7 @@
 import { MAX_FRAGMENT_CHARS, MIN_FRAGMENT_CHARS } from './fragment-size.js';
 import { endsSentence, sentenceEnds, undecidedFrom } from './sentences.js';
 
-export interface ChunkOptions {
+interface ChunkOptions {
   /** Upper bound on one fragment's characters: default MAX_FRAGMENT_CHARS, at least MIN_FRAGMENT_CHARS. */
   maxChars?: number;
   /** BCP 47 code of the text's language. The sentence rules (sentences.ts) are the same for all of them today. */

@@ -4,10 +4,10 @@ import { MAX_FRAGMENT_CHARS } from './fragment-size.js';
 import { sentenceEnds } from './sentences.js';
 
 /** A buffer that ends a sentence is released once it holds at least this many characters (trimmed). */
-export const MIN_SENTENCE_RELEASE_CHARS = 30;
+const MIN_SENTENCE_RELEASE_CHARS = 30;
 
 /** Where to cut a text longer than `max`: after the last sentence end within it, else at the last space, else at `max`. */
-export function cutPoint(text: string, max = MAX_FRAGMENT_CHARS): number {
+function cutPoint(text: string, max = MAX_FRAGMENT_CHARS): number {
   const window = text.slice(0, max + 1);
   const ends = sentenceEnds(window).filter((e) => e <= max && window.slice(0, e).trim() !== '');
   if (ends.length > 0) return ends[ends.length - 1];

@@ -21,7 +21,7 @@ const SPACE = /\s/;
 const LOWER_CASE = /\p{Ll}/u;
 
 /** True for "Dr", "e.g", "U.S", "J" (a word before its final dot): its dot does not end a sentence. */
-export function isAbbreviation(wordBeforeDot: string): boolean {
+function isAbbreviation(wordBeforeDot: string): boolean {
   const word = wordBeforeDot.replace(OPENERS, '').toLowerCase();
   return ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^(\p{L}\.)+\p{L}$/u.test(word);
 }
@@ -58,7 +58,7 @@ function abbreviationAt(text: string, dot: number): boolean {
  * an end yet, the next word decides ('"Really?" she' no, '"Really?" She' yes). `ends`: an end,
  * except a number's dot at the very end ("costs 3." may become 3.14).
  */
-export type AtTheTail = 'waits' | 'ends';
+type AtTheTail = 'waits' | 'ends';
 
 /**
  * Offsets just past each sentence end in `text` from `from` on (after closing quotes). A mark

@@ -16,7 +16,7 @@ export interface Cue {
   words: TimedWord[];
 }
 
-export interface CueOptions {
+interface CueOptions {
   /** Longest cue text in characters (a single longer word still gets a cue of its own). Default 42. */
   maxChars?: number;
   /** Longest cue in seconds, first word's start to last word's end. Default 7. */

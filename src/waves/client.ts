@@ -17,7 +17,7 @@ import type { SpeechStream } from './utterance/speech-stream.js';
 import type { SynthesizeOptions, WavesClientEvents, WavesClientOptions } from './client-options.js';
 import { DEFAULT_BASE_URL, routeFor, streamUrl, type Route } from '../protocol/routes.js';
 
-export type { SynthesizeOptions, WavesClientEvents, WavesClientOptions };
+export type { SynthesizeOptions, WavesClientEvents };
 
 /**
  * Fragments of text to speak, each short enough for one request: a list when the whole text is

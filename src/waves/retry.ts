@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A backoff: a first delay grown by `factor` per attempt up to a ceiling, then drawn within `jitter`. */
-export interface Backoff {
+interface Backoff {
   /** First delay. Default 250 ms. */
   baseMs?: number;
   /** Longest delay before jitter. Default 8000 ms. */

@@ -31,7 +31,7 @@ function settleOnce(ws: WebSocket, options: TransportOpenOptions, resolve: (ws: 
 }
 
 /** Opens one `ws` socket: resolves when it is open, rejects with a typed error when it cannot be. */
-export function openWebSocket(options: TransportOpenOptions): Promise<WebSocket> {
+function openWebSocket(options: TransportOpenOptions): Promise<WebSocket> {
   const { url, signal, trace } = options;
   const host = new URL(url).host;
   return new Promise((resolve, reject) => {
@@ -68,7 +68,7 @@ export function openWebSocket(options: TransportOpenOptions): Promise<WebSocket>
 }
 
 /** What openSocket takes: the key rather than headers, and a default timeout. */
-export type OpenOptions = Omit<TransportOpenOptions, 'headers' | 'connectTimeoutMs'> & { apiKey: string; connectTimeoutMs?: number };
+type OpenOptions = Omit<TransportOpenOptions, 'headers' | 'connectTimeoutMs'> & { apiKey: string; connectTimeoutMs?: number };
 
 /** A raw `ws` socket with the key in the Authorization header (the doctor's probe reads it directly). */
 export function openSocket(options: OpenOptions): Promise<WebSocket> {

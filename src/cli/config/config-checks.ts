@@ -15,7 +15,7 @@ export function profileLabel(name: string | undefined): string {
 }
 
 /** The setting a config key stands for; base-url, api-key and route stand for none. */
-export function settingOf(key: ConfigKey): SettingKey | undefined {
+function settingOf(key: ConfigKey): SettingKey | undefined {
   const attribute: string = CONFIG_KEYS[key];
   return (SETTING_KEYS as readonly string[]).includes(attribute) ? (attribute as SettingKey) : undefined;
 }

@@ -42,7 +42,7 @@ export function loadConfig(path = configPath()): ConfigData {
 }
 
 /** Written to a temporary file and renamed, created 0600 in a 0700 folder: it may hold the key. */
-export function saveConfig(data: ConfigData, path = configPath()): void {
+function saveConfig(data: ConfigData, path = configPath()): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });

@@ -10,7 +10,7 @@ function base(xdgVar: string, linuxDefault: string, macFolder: string, windowsVa
   return join(homedir(), linuxDefault);
 }
 
-export function configDir(): string {
+function configDir(): string {
   return join(base('XDG_CONFIG_HOME', '.config', 'Application Support', 'APPDATA'), 'smallest-tts');
 }
 

@@ -5,11 +5,11 @@ import { shownProxy } from './shown-proxy.js';
 const VARIABLES = ['https_proxy', 'http_proxy', 'all_proxy'];
 
 /** Whether any proxy variable is set: without one, the proxy packages are never loaded. */
-export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return VARIABLES.some((name) => env[name] || env[name.toUpperCase()]);
 }
 
-export interface ProxyChoice {
+interface ProxyChoice {
   agent: Agent;
   /** The proxy's scheme, host and port (never its credentials). */
   shown: string;

@@ -2,7 +2,7 @@
 import type { TimedWord } from '../../waves/utterance/speech-stream.js';
 import { printable, usableWidth, type LineStream } from './progress.js';
 
-export interface KaraokeFrame {
+interface KaraokeFrame {
   before: string;
   current: string;
   after: string;

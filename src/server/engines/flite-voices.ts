@@ -1,7 +1,7 @@
 // Waves voice ids mapped onto Flite's English voices (data only, cheap to import).
 import { sendsWordTimestamps } from '../../core/models.js';
 
-export interface FliteVoice {
+interface FliteVoice {
   flite: 'slt' | 'rms' | 'awb' | 'kal16';
   name: string;
   gender: 'female' | 'male';

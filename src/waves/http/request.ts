@@ -12,7 +12,7 @@ export function bearer(apiKey: string): Record<string, string> {
   return { Authorization: `Bearer ${apiKey}` };
 }
 
-export interface HttpRequestOptions {
+interface HttpRequestOptions {
   url: string;
   method?: string;
   headers?: OutgoingHttpHeaders;
@@ -31,7 +31,7 @@ export interface HttpRequestOptions {
   maxBodyBytes?: number;
 }
 
-export interface HttpAnswer {
+interface HttpAnswer {
   status: number;
   body: string;
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApiError, AuthError, ModelRetiredError, type SmallestTtsError } from '../../core/errors.js';
 
 /** The service's message in an error body: `{error: {message}}`, `{message}`, `{detail}`, or short plain text. */
-export function bodyMessage(body: string): string | undefined {
+function bodyMessage(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
     const nested = parsed.error as Record<string, unknown> | undefined;
@@ -17,7 +17,7 @@ export function bodyMessage(body: string): string | undefined {
   }
 }
 
-export interface StatusContext {
+interface StatusContext {
   /** The model asked for, named when it is retired. */
   model: string;
   /** What failed, said when the service says nothing: "the upgrade was refused", "the voice list request failed". */

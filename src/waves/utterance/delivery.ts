@@ -2,7 +2,7 @@
 // socket delivers nothing twice: whole samples only, and the bytes and words already delivered skipped.
 
 /** The counts a context has received, read when fragments are marked heard. */
-export interface TrackCounts {
+interface TrackCounts {
   bytes: number;
   words: number;
 }

@@ -42,7 +42,7 @@ export function stallGapMs(pace: PaceSeen): number {
 export type FrameKind = 'chunk' | 'word' | 'complete';
 
 /** The state the end rule reads: whether the closing frame went out, and the last frame since. */
-export interface DrainState {
+interface DrainState {
   closeSent: boolean;
   lastFrame: FrameKind | undefined;
   /** performance.now() of the last frame, and of the closing frame. */

@@ -3,7 +3,7 @@
 import type { TimedWord } from '../../core/words.js';
 import type { WordTimestamp } from '../../protocol/messages.js';
 
-export interface RequestTimings {
+interface RequestTimings {
   /** performance.now() values; undefined until the event happened. */
   queuedAt: number;
   sentAt?: number;

@@ -27,7 +27,7 @@ export type UtteranceMode = 'one-shot' | 'context' | 'sequence';
  */
 export const INPUT_PAUSE_CLOSE_MS = 700;
 
-export interface UtteranceOptions {
+interface UtteranceOptions {
   mode: UtteranceMode;
   /** No more text is sent while the consumer has this much audio unread. */
   maxBufferedBytes?: number;
@@ -57,7 +57,7 @@ export interface Attempt {
  * `on-socket`: sending and receiving on one attempt. `parked`: a continuation with nothing unheard
  * whose socket closed while the input was quiet; `wake` asks for a socket when text comes.
  */
-export type UtterancePhase =
+type UtterancePhase =
   | { kind: 'queued' }
   | { kind: 'on-socket'; attempt: Attempt }
   | { kind: 'parked'; wake: () => void }

@@ -19,7 +19,7 @@ import { ReplSession } from './repl-session.js';
 /** How long a line waits, retrying, while the account is over its concurrency limit. */
 const OVER_LIMIT_WAIT_MS = 60_000;
 
-export interface ReplStop {
+interface ReplStop {
   controller: AbortController;
   termination: Termination;
   /** What a signal does now: each phase (before the loops, piped, at the prompt) sets its own. */

@@ -19,12 +19,12 @@ import { sameFile } from '../../../audio/output-target.js';
 import { exitCodeFor } from '../../hints.js';
 
 /** REPL command → setting. */
-export const SETTING_COMMANDS: Record<string, SettingKey> = {
+const SETTING_COMMANDS: Record<string, SettingKey> = {
   voice: 'voice', speed: 'speed', language: 'language', model: 'model', consistency: 'consistency',
   similarity: 'similarity', enhancement: 'enhancement', rate: 'sampleRate', 'number-language': 'numberLanguage', math: 'math',
 };
 
-export const COMMANDS = [...Object.keys(SETTING_COMMANDS), 'settings', 'reset', 'save', 'help', 'quit'].map((c) => `/${c}`);
+const COMMANDS = [...Object.keys(SETTING_COMMANDS), 'settings', 'reset', 'save', 'help', 'quit'].map((c) => `/${c}`);
 
 /** The extensions of every format the REPL can write: ".wav .mp3 .flac .ogg .raw". */
 export function writableExtensions(): string {
@@ -62,7 +62,7 @@ export interface SessionOutput {
   error(message: string): void;
 }
 
-export interface ReplSessionOptions {
+interface ReplSessionOptions {
   client: WavesClient;
   queue: UtteranceQueue;
   out: SessionOutput;

@@ -6,7 +6,7 @@ import { voicesUrl } from '../../../protocol/routes.js';
 import { withWordTimestamps, type Voice } from '../../../waves/voices.js';
 import { cacheDir } from '../../config/paths.js';
 
-export const VOICE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
+const VOICE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Keyed by the catalogue's URL: current models share one catalogue, so they share one cache file. */
 function cacheFile(baseUrl: string, model: string): string {

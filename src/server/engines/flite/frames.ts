@@ -2,7 +2,7 @@
 //
 // Frame: u32 LE header length, u32 LE payload length, header (UTF-8 JSON object), payload.
 
-export interface Frame {
+interface Frame {
   header: Record<string, unknown>;
   payload: Buffer;
 }

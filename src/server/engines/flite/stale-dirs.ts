@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../../../core/files/process-alive.js';
 
-export const STALE_PREFIX = 'smallest-tts-flite-';
+const STALE_PREFIX = 'smallest-tts-flite-';
 /** A legacy folder (no pid in its name) untouched for this long belongs to no live process. */
 const LEGACY_IDLE_MS = 60 * 60 * 1000;
 

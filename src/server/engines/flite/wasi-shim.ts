@@ -12,7 +12,7 @@ const OFLAGS_CREAT = 1;
 export const WASI_DIR = '/work';
 const DIR_FD = 3;
 
-export interface WasiRun {
+interface WasiRun {
   exitCode: number;
   stdout: string;
   stderr: string;

@@ -7,7 +7,7 @@
 // each input word the span of its phones.
 import type { WordTiming } from '../engine.js';
 
-export interface Segment {
+interface Segment {
   phone: string;
   /** End time in seconds; a segment starts where the previous one ends. */
   end: number;

@@ -20,13 +20,13 @@ export const WORKER_SCRIPT = fileURLToPath(new URL('./flite-worker.js', import.m
 const WORKER_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'NODE_V8_COVERAGE'];
 
 /** The worker's environment: an allow-list of the parent's, so secrets there are not inherited. */
-export function workerEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function workerEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of WORKER_ENV) if (from[name] !== undefined) env[name] = from[name];
   return env;
 }
 
-export class FliteWorkerError extends Error {
+class FliteWorkerError extends Error {
   readonly code = 'ENGINE_CRASHED';
 }
 
