@@ -1,7 +1,7 @@
 // The service's paths read back by the server: the live route, per-model routes on either prefix, the retired route's answer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RETIRED_MODEL_BODY, parseServicePath, perModelPath } from '../src/protocol/routes.js';
+import { RETIRED_MODEL_BODY, modelSegmentOf, parseServicePath, perModelPath } from '../src/protocol/routes.js';
 
 test("the server's reading of a path: the live route, a model's speech or voices route on either prefix, else nothing", () => {
   assert.deepEqual(parseServicePath('/waves/v1/tts/live'), { kind: 'live' });
@@ -25,4 +25,10 @@ test("a retired model's 410 body is the API's, verbatim", () => {
     JSON.stringify(RETIRED_MODEL_BODY),
     '{"status":"error","error_code":"MODEL_DEPRECATED","message":"This model is retired. Please migrate to lightning-v3.1 via /waves/v1/lightning-v3.1/get_speech.","recommended_endpoint":"/waves/v1/lightning-v3.1/get_speech"}',
   );
+});
+
+test('modelSegmentOf reads the model of a per-model socket URL under any prefix, and nothing from the live route', () => {
+  assert.equal(modelSegmentOf('wss://waves-api.smallest.ai/api/v1/lightning-v2/get_speech/stream'), 'lightning-v2');
+  assert.equal(modelSegmentOf('ws://127.0.0.1:9/proxy/tts/lightning%20x/get_speech/stream?timeout=5'), 'lightning x');
+  assert.equal(modelSegmentOf('wss://api.smallest.ai/waves/v1/tts/live'), undefined);
 });

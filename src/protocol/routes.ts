@@ -80,6 +80,19 @@ export function parseServicePath(pathname: string): ServicePath | undefined {
   return { kind: 'per-model', segment, resource: match[2] === RESOURCE_TAIL.voices ? 'voices' : 'stream' };
 }
 
+/** The model path segment of a per-model speech socket URL (under any prefix), or undefined for the live route. */
+export function modelSegmentOf(url: string): string | undefined {
+  const path = new URL(url).pathname;
+  const tail = `/${RESOURCE_TAIL.stream}`;
+  if (!path.endsWith(tail)) return undefined;
+  const raw = path.slice(0, -tail.length).split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** The path prefix under which per-model routes and REST calls live for this base. */
 function versionPrefix(url: URL): string {
   const path = basePath(url);

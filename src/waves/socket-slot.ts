@@ -3,6 +3,7 @@
 import type { Agent } from 'node:http';
 import { ConnectionError, SmallestTtsError } from '../core/errors.js';
 import { modelSpec } from '../core/models.js';
+import { modelSegmentOf } from '../protocol/routes.js';
 import { bearer } from './http/request.js';
 import { RECONNECT_DELAYS_MS, cancellableDelay, withJitter } from './retry.js';
 import { receivedFrame, socketId, type Tracer } from './trace.js';
@@ -151,8 +152,8 @@ export class SocketSlot {
 
   /** The model a socket URL serves, for messages: the path's model, or the live route's current model. */
   private modelOf(url: string): string {
-    const match = /\/([^/]+)\/get_speech\/stream$/.exec(new URL(url).pathname);
-    return match ? (modelSpec(decodeURIComponent(match[1]))?.id ?? decodeURIComponent(match[1])) : this.o.currentModel();
+    const segment = modelSegmentOf(url);
+    return segment ? (modelSpec(segment)?.id ?? segment) : this.o.currentModel();
   }
 
   private attach(ws: TransportSocket, url: string): void {
