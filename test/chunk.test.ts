@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { chunkText } from '../src/text/chunk.js';
 
 const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -140,4 +140,28 @@ test('TextChunker releases the first sentence as soon as the next one begins, an
   assert.deepEqual(chunker.push('nothing.\n\nThe end.'), []);
   assert.deepEqual(chunker.end(), ['Dr. Jones was late. He said nothing. The end.']);
   assert.deepEqual(chunker.end(), [], 'nothing is released twice');
+});
+
+// Regression: the one sentence finder knew only Latin and CJK marks, so long Hindi, Urdu, Arabic …
+// text was cut at a space in the middle of a sentence (Intl.Segmenter, before it, knew these marks).
+describe('sentence ends in other scripts: long text is cut only at sentence ends', () => {
+  const rows = [
+    { script: 'Hindi (danda)', sentence: 'यह दूसरा वाक्य है जो थोड़ा लंबा है।', mark: '।' },
+    { script: 'Sanskrit (double danda)', sentence: 'धर्मक्षेत्रे कुरुक्षेत्रे समवेता युयुत्सवः॥', mark: '॥' },
+    { script: 'Urdu (full stop)', sentence: 'یہ دوسرا جملہ ہے جو تھوڑا لمبا ہے۔', mark: '۔' },
+    { script: 'Arabic (question mark)', sentence: 'هل تسمعني جيدا يا صديقي العزيز؟', mark: '؟' },
+    { script: 'Armenian (full stop)', sentence: 'Սա երկրորդ նախադասությունն է, որը մի քիչ երկար է։', mark: '։' },
+    { script: 'Amharic (full stop)', sentence: 'ይህ ሁለተኛው ዓረፍተ ነገር ነው እና ትንሽ ረዘም ያለ ነው።', mark: '።' },
+    { script: 'Japanese (half-width mark)', sentence: '今日は良い天気ですね｡', mark: '｡' },
+    { script: 'Japanese (full-width full stop)', sentence: '円周率は３．１４です．', mark: '．' },
+  ];
+  for (const row of rows) {
+    test(row.script, () => {
+      const text = Array.from({ length: Math.ceil(700 / row.sentence.length) }, () => row.sentence).join(row.mark === '｡' || row.mark === '．' ? '' : ' ');
+      const fragments = [...chunkText(text)];
+      assert.ok(fragments.length > 1, `${fragments.length} fragment(s)`);
+      for (const fragment of fragments) assert.ok(fragment.endsWith(row.mark), `cut mid-sentence: …${fragment.slice(-20)}`);
+      assert.equal(fragments.join('').replace(/\s/g, ''), text.replace(/\s/g, ''), 'no text lost');
+    });
+  }
 });

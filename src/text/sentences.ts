@@ -11,12 +11,17 @@ const ABBREVIATIONS = new Set([
 
 const OPENERS = /^["'“‘(\[«]+/u;
 const CLOSERS = /["'”’)\]»」』）]+$/u;
-/** Final marks, then closing quotes or brackets (all in the BMP: no `u` flag, which would slow the scan). */
-const SENTENCE_MARK = /([.!?…。！？]+)["'”’)\]»」』）]*/g;
-const MARKS = '.!?…。！？';
+/**
+ * Final marks, then closing quotes or brackets (all in the BMP: no `u` flag, which would slow the
+ * scan): Latin . ! ? …, the danda । and double danda ॥ (Hindi, Marathi, Bengali, Punjabi, Odia …),
+ * the Urdu full stop ۔, the Arabic question mark ؟, the Armenian full stop ։, the Ethiopic full stop
+ * ።, the Myanmar section mark ။, and the full-width and half-width CJK marks 。！？｡．
+ */
+const SENTENCE_MARK = /([.!?…।॥۔؟։።။。！？｡．]+)["'”’)\]»」』）]*/g;
+const MARKS = '.!?…।॥۔؟։።။。！？｡．';
 const CLOSING = '"\'”’)]»」』）';
 /** Full-width marks end a sentence with no space after them (CJK text has none). */
-const FULL_WIDTH_MARK = /[。！？]/u;
+const FULL_WIDTH_MARK = /[。！？｡．]/u;
 const SPACE = /\s/;
 const LOWER_CASE = /\p{Ll}/u;
 
@@ -26,11 +31,11 @@ function isAbbreviation(wordBeforeDot: string): boolean {
   return ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^(\p{L}\.)+\p{L}$/u.test(word);
 }
 
-/** True when `word` (or text, by its last word) closes a sentence: it ends in . ! ? … (closing quotes may follow) and is no abbreviation. */
+/** True when `word` (or text, by its last word) closes a sentence: it ends in a final mark (closing quotes may follow) and is no abbreviation. */
 export function endsSentence(word: string): boolean {
   const last = word.trimEnd().split(/\s+/).pop() ?? '';
   const bare = last.replace(CLOSERS, '');
-  if (!/[.!?…。！？]$/u.test(bare)) return false;
+  if (!MARKS.includes(bare.at(-1) ?? '')) return false;
   if (!bare.endsWith('.') || bare.endsWith('..')) return true; // ! ? … and an ellipsis "..." end sentences
   return !isAbbreviation(bare.slice(0, -1));
 }
@@ -71,6 +76,7 @@ export function sentenceEnds(text: string, tail: AtTheTail = 'ends', from = 0): 
   for (let m = SENTENCE_MARK.exec(text); m; m = SENTENCE_MARK.exec(text)) {
     const end = m.index + m[0].length;
     if (end < text.length && !SPACE.test(text[end]) && !FULL_WIDTH_MARK.test(m[1].at(-1)!)) continue; // 3.14, e.g.x, U.S.A
+    if (m[1].endsWith('．') && /[0-9０-９]/.test(text[end] ?? '')) continue; // ３．１４
     if (m[1] === '.' && abbreviationAt(text, m.index)) continue;
     let next = end;
     while (next < text.length && SPACE.test(text[next])) next++;
