@@ -80,6 +80,9 @@ describe('voices', () => {
     const r = await runCli(['say', 'Hi.', '--voice', 'sopia', '-o', join(tempDir(t), 'x.wav'), ...serverArgs(server)], { env });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--voice "sopia" is not a known voice\. Did you mean sophia\?/);
+    // Found by the local check or refused by the service, an unknown voice has one code.
+    const json = await runCli(['say', 'Hi.', '--voice', 'sopia', '-o', join(tempDir(t), 'j.wav'), '--json', ...serverArgs(server)], { env });
+    assert.equal(JSON.parse(String(json.stdout).trim().split('\n').pop()!).error.code, 'unknown_voice');
     await runCli(['config', 'set', 'voice', 'emilly'], { env });
     const fromConfig = await runCli(['say', 'Hi.', '-o', join(tempDir(t), 'y.wav'), ...serverArgs(server)], { env });
     assert.equal(fromConfig.code, 2);

@@ -47,7 +47,8 @@ export function checkVoice(voice: string, catalogue: string[] | null, name = '--
   const suggestion = didYouMean(voice, catalogue);
   // A short list (the offline voices) is named outright: `smallest-tts voices` may need a key the user does not have.
   const hint = catalogue.length <= 15 ? `The voices: ${catalogue.join(', ')}.` : 'smallest-tts voices lists them (--refresh fetches the list again).';
-  throw new UsageError(`${name} ${JSON.stringify(voice)} is not a known voice.${suggestion}`, suggestion ? undefined : hint);
+  // The same code as the service's refusal of a voice: one meaning, whoever found it.
+  throw new UsageError(`${name} ${JSON.stringify(voice)} is not a known voice.${suggestion}`, { code: 'unknown_voice', data: { voice }, hint: suggestion ? undefined : hint });
 }
 
 /** The hint for a server that refused a voice nobody could check beforehand. */
