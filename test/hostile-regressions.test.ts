@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { openFileSink } from '../src/audio/output.js';
 import { parseWav, runCli, serverArgs, startServer, tempDir } from './helpers.js';
 
 describe('outputs that are not plain files', () => {
@@ -34,6 +35,16 @@ describe('outputs that are not plain files', () => {
       const r = await runCli(['say', 'Hi there. Some more.', '-o', '/dev/full', '--format', format, ...serverArgs(server)]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /full|ENOSPC/i);
+    });
+  }
+
+  // Regression (hostile review of the rebuild; the previous release too): audio shorter than one write
+  // buffer failed only after end(), and the raw and WAV stream sinks did not wait for that error: exit 0.
+  for (const format of ['raw', 'wav'] as const) {
+    test(`a short ${format} written to /dev/full and ended at once: the end rejects naming the full disk (regression: resolved)`, async () => {
+      const sink = await openFileSink('/dev/full', { format, sampleRate: 24000 });
+      await sink.write(Buffer.alloc(6720, 1));
+      await assert.rejects(sink.end(), /no space left on device \(ENOSPC\)/);
     });
   }
 });

@@ -74,8 +74,14 @@ export class StreamSink implements AudioSink {
 
   async end(): Promise<void> {
     if (this.failure) throw this.failure;
-    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
-    if (this.ownsStream) await new Promise<void>((resolve) => this.stream.end(() => resolve()));
+    // A failed write (ENOSPC on /dev/full) may surface only in a callback or after end(); a destroyed
+    // stream's callbacks say only that, so its own 'error' event, a tick later, names the cause.
+    const failed = (error?: Error | null) => {
+      if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') this.failure ??= outputFailure(error);
+    };
+    await new Promise<void>((resolve) => this.stream.write('', (error) => (failed(error), resolve())));
+    if (this.ownsStream) await new Promise<void>((resolve) => this.stream.end((error?: Error | null) => (failed(error), resolve())));
+    if (this.ownsStream) await new Promise((resolve) => setImmediate(resolve));
     if (this.failure) throw this.failure;
   }
 
