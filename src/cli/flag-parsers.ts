@@ -1,6 +1,6 @@
 // Parsers for flag values: commander calls them and shows their InvalidArgumentError as a usage error.
-import { InvalidArgumentError } from 'commander';
-import { MODELS, canonicalModel, modelSpec } from '../core/settings.js';
+import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_SETTINGS, MODELS, canonicalModel, modelSpec } from '../core/settings.js';
 
 /** A whole number of 0 or more, in decimal digits. */
 export function integer(name: string) {
@@ -19,6 +19,11 @@ export function modelName(raw: string): string {
   const id = canonicalModel(raw);
   if (!modelSpec(id)) throw new InvalidArgumentError(`must be one of ${MODELS.join(', ')} (got ${JSON.stringify(raw)})`);
   return id;
+}
+
+/** `--model` for the commands that read a model's catalogue (voices, languages, doctor): any spelling, as the id. */
+export function modelOption(): Option {
+  return new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName);
 }
 
 export function port(raw: string): number {

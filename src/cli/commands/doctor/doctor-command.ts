@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
 import { DEFAULT_SETTINGS } from '../../../core/settings.js';
 import { withConfig } from '../../config/with-config.js';
-import { integer, modelName } from '../../flag-parsers.js';
+import { integer, modelOption } from '../../flag-parsers.js';
 import { addConnectionOptions } from '../../options.js';
 
 const DOCTOR_EXAMPLES = `
@@ -26,7 +26,7 @@ export function addDoctorCommand(program: Command, withOptions: WithOptions): vo
     .addHelpText('after', DOCTOR_EXAMPLES);
   withOptions(doctor, (c) => {
     c
-      .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
+      .addOption(modelOption())
       .option('-v, --voice <id>', `voice for the requests (default: ${DEFAULT_SETTINGS.voice}; word timings use liam, or meher on the pro model)`)
       .option('--json', 'the same as data on stdout')
       .addOption(new Option('--watch-ms <ms>', 'how long to watch for audio after each last complete (default: the drain cap + 500 ms)').argParser(integer('--watch-ms')).hideHelp());

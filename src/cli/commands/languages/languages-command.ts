@@ -1,8 +1,7 @@
 // `languages`: its flags and help; the body is imported only when it runs.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
-import { DEFAULT_SETTINGS } from '../../../core/settings.js';
-import { modelName } from '../../flag-parsers.js';
+import { modelOption } from '../../flag-parsers.js';
 
 export function addLanguagesCommand(program: Command, withOptions: WithOptions): void {
   const command = program
@@ -15,7 +14,7 @@ export function addLanguagesCommand(program: Command, withOptions: WithOptions):
     });
   withOptions(command, (c) => {
     c
-      .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
+      .addOption(modelOption())
       .option('--json', 'JSON instead of a table');
   });
 }

@@ -1,9 +1,8 @@
 // `voices`: its flags, help and examples; the body is imported only when it runs.
 import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
-import { DEFAULT_SETTINGS } from '../../../core/settings.js';
 import { withConfig } from '../../config/with-config.js';
-import { integer, modelName } from '../../flag-parsers.js';
+import { integer, modelOption } from '../../flag-parsers.js';
 import { addConnectionOptions } from '../../options.js';
 
 const VOICES_EXAMPLES = `
@@ -22,7 +21,7 @@ export function addVoicesCommand(program: Command, withOptions: WithOptions): vo
     .addHelpText('after', VOICES_EXAMPLES);
   withOptions(voices, (c) => {
     c
-      .addOption(new Option('--model <name>', `model (default: ${DEFAULT_SETTINGS.model})`).argParser(modelName))
+      .addOption(modelOption())
       .option('--language <code>', 'only voices with this language (code or name: en, english)')
       .option('--gender <gender>', 'only voices of this gender')
       .option('--json', 'JSON instead of a table')
