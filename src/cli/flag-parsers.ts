@@ -15,7 +15,7 @@ export function integer(name: string) {
 }
 
 /** A model name in any spelling, as the model's id. */
-export function modelName(raw: string): string {
+function modelName(raw: string): string {
   const id = canonicalModel(raw);
   if (!modelSpec(id)) throw new InvalidArgumentError(`must be one of ${MODELS.join(', ')} (got ${JSON.stringify(raw)})`);
   return id;
