@@ -30,7 +30,7 @@ export class WavesClient extends WavesSocketClient {
    */
   synthesize(input: TextInput, options: SynthesizeOptions | Readonly<Settings> = {}): SpeechStream {
     const opts: SynthesizeOptions = 'voice' in options && 'model' in options ? { settings: options as Settings } : (options as SynthesizeOptions);
-    const settings = { ...(opts.settings ?? this.settings) };
+    const settings = opts.settings ?? this.settings; // the socket client takes its own snapshot
     const cut = { maxChars: this.maxChars, language: settings.language };
     const fragments: FragmentSource =
       typeof input === 'string' ? [...chunkText(input, cut)] : { [Symbol.asyncIterator]: () => textFragments(input, cut) };

@@ -45,6 +45,7 @@ export async function synthesizeToSink(client: WavesClient, input: TextInput, si
   const stats: SynthesisStats = { requests: 0, bytes: 0, audioSeconds: 0, totalMs: 0, interrupted: false, words: [] };
   const textTotal = typeof input === 'string' ? input.replace(/\s+/g, ' ').trim().length : options.textTotal;
   const stream = client.synthesize(input, { settings, signal });
+  const bytesPerSecond = settings.sampleRate * 2;
   const writeAudio = async (pcm: Buffer): Promise<void> => {
     if (stats.firstAudioMs === undefined) {
       stats.firstAudioMs = performance.now() - started;
@@ -52,9 +53,8 @@ export async function synthesizeToSink(client: WavesClient, input: TextInput, si
     }
     await sink.write(pcm);
     stats.bytes += pcm.length;
-    options.onProgress?.({ textDone: stream.textDone, textTotal, audioSeconds: stats.bytes / (settings.sampleRate * 2) });
+    options.onProgress?.({ textDone: stream.textDone, textTotal, audioSeconds: stats.bytes / bytesPerSecond });
   };
-  const bytesPerSecond = settings.sampleRate * 2;
   for await (const event of stream.all({ segments: options.onSegment !== undefined })) {
     if (signal?.aborted) break;
     if (event.type === 'word') options.onWord?.(event.word);

@@ -71,13 +71,7 @@ export function parseServicePath(pathname: string): ServicePath | undefined {
   if (pathname === LIVE_PATH) return { kind: 'live' };
   const match = PER_MODEL_PATH.exec(pathname);
   if (!match) return undefined;
-  let segment: string;
-  try {
-    segment = decodeURIComponent(match[1]);
-  } catch {
-    segment = match[1];
-  }
-  return { kind: 'per-model', segment, resource: match[2] === RESOURCE_TAIL.voices ? 'voices' : 'stream' };
+  return { kind: 'per-model', segment: decodeSegment(match[1]), resource: match[2] === RESOURCE_TAIL.voices ? 'voices' : 'stream' };
 }
 
 /** The model path segment of a per-model speech socket URL (under any prefix), or undefined for the live route. */
@@ -85,7 +79,11 @@ export function modelSegmentOf(url: string): string | undefined {
   const path = new URL(url).pathname;
   const tail = `/${RESOURCE_TAIL.stream}`;
   if (!path.endsWith(tail)) return undefined;
-  const raw = path.slice(0, -tail.length).split('/').pop() ?? '';
+  return decodeSegment(path.slice(0, -tail.length).split('/').pop() ?? '');
+}
+
+/** A path segment decoded; one that is not valid percent-encoding is taken as it is. */
+function decodeSegment(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
