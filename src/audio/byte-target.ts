@@ -5,7 +5,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { SmallestTtsError } from '../core/errors.js';
 import { isFifo, openFifoForWriting } from '../core/files/fifo.js';
 import { trackTemp } from '../core/files/temp-files.js';
-import { OutputClosedError } from './sink.js';
+import { OutputClosedError, flushStream } from './sink.js';
 import { isLink, nameTooLong, outputTarget } from './output-target.js';
 
 export interface Patch {
@@ -205,13 +205,7 @@ class StreamTarget implements ByteTarget {
 
   async commit(tail: Buffer): Promise<void> {
     await this.append(tail);
-    // A failed write (ENOSPC on /dev/full) may surface only here, in a callback or after end().
-    const failed = (error?: Error | null) => {
-      if (error) this.failure ??= code(error) === 'EPIPE' ? new OutputClosedError() : error;
-    };
-    await new Promise<void>((resolve) => this.stream.write('', (error) => (failed(error), resolve())));
-    if (this.owns) await new Promise<void>((resolve) => this.stream.end((error?: Error | null) => (failed(error), resolve())));
-    if (this.owns) await new Promise((resolve) => setImmediate(resolve)); // an 'error' event emitted after end()
+    for (const error of await flushStream(this.stream, this.owns)) this.failure ??= code(error) === 'EPIPE' ? new OutputClosedError() : error;
     if (this.failure) throw this.failure instanceof SmallestTtsError ? this.failure : writeFailure('the output', this.failure);
   }
 

@@ -45,6 +45,20 @@ function outputFailure(error: NodeJS.ErrnoException): SmallestTtsError {
   return error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new OutputClosedError() : new OutputWriteError(error);
 }
 
+/**
+ * Waits until what was written to `stream` has gone out and, when `owns`, the stream has ended, then
+ * a tick more for an 'error' event emitted after end(). Returns the errors the callbacks gave: a
+ * failed write (ENOSPC on /dev/full) may surface only there.
+ */
+export async function flushStream(stream: NodeJS.WritableStream, owns: boolean): Promise<Error[]> {
+  const errors: Error[] = [];
+  const note = (error?: Error | null) => void (error && errors.push(error));
+  await new Promise<void>((resolve) => stream.write('', (error) => (note(error), resolve())));
+  if (owns) await new Promise<void>((resolve) => stream.end((error?: Error | null) => (note(error), resolve())));
+  if (owns) await new Promise((resolve) => setImmediate(resolve));
+  return errors;
+}
+
 /** Writes PCM to a stream such as stdout, optionally after a header, honouring backpressure. */
 export class StreamSink implements AudioSink {
   protected readonly stream: NodeJS.WritableStream;
@@ -74,14 +88,10 @@ export class StreamSink implements AudioSink {
 
   async end(): Promise<void> {
     if (this.failure) throw this.failure;
-    // A failed write (ENOSPC on /dev/full) may surface only in a callback or after end(); a destroyed
-    // stream's callbacks say only that, so its own 'error' event, a tick later, names the cause.
-    const failed = (error?: Error | null) => {
-      if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') this.failure ??= outputFailure(error);
-    };
-    await new Promise<void>((resolve) => this.stream.write('', (error) => (failed(error), resolve())));
-    if (this.ownsStream) await new Promise<void>((resolve) => this.stream.end((error?: Error | null) => (failed(error), resolve())));
-    if (this.ownsStream) await new Promise((resolve) => setImmediate(resolve));
+    // A destroyed stream's callbacks say only that: its own 'error' event names the cause.
+    for (const error of await flushStream(this.stream, this.ownsStream)) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') this.failure ??= outputFailure(error);
+    }
     if (this.failure) throw this.failure;
   }
 
