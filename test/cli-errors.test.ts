@@ -223,7 +223,7 @@ describe('error codes: the core names the problem, the CLI says it in flag words
     ['a bad shard', () => errorOf(() => parseShard('3/2')), 'bad_shard', /^--shard must be K\/N/],
     ['a bad route', () => errorOf(() => parseRoute('old')), 'bad_route', /^--route must be live or per-model \(got "old"\)$/],
     ['a base URL that is not one', () => errorOf(() => checkBaseUrl('nope')), 'bad_base_url', /^--base-url is not a URL: "nope"\nExample: wss:\/\/api\.smallest\.ai$/],
-    ['text twice', () => errorOf(() => textInput({ args: ['hi'], file: 'a.txt', stdin: process.stdin, stdinIsTerminal: true })), 'text_twice', /with --file, not both/],
+    ['text twice', () => errorOf(() => textInput({ args: ['hi'], file: 'a.txt', stdin: () => ({ stream: process.stdin, isTerminal: true }) })), 'text_twice', /with --file, not both/],
   ];
   for (const [name, make, code, cli] of cases) {
     test(`${name}: code ${code}, library words in the core, flag words from the CLI`, async () => {

@@ -9,8 +9,8 @@ interface TextSources {
   args: string[];
   /** A path, or '-' for stdin. */
   file?: string;
-  stdin: NodeJS.ReadableStream;
-  stdinIsTerminal: boolean;
+  /** Asked for only when the text comes from stdin: opening the process's stdin costs a stream (a pipe, a reader). */
+  stdin: () => { stream: NodeJS.ReadableStream; isTerminal: boolean };
   /** Aborting ends every wait for text (a FIFO's writer, a quiet pipe): the stream is destroyed. */
   signal?: AbortSignal;
 }
@@ -75,18 +75,19 @@ async function fileText(path: string, signal?: AbortSignal): Promise<AsyncIterab
  * before a pipe closes). Whether piped text is empty is known only at its end: see `nonEmpty`.
  */
 export async function textInput(sources: TextSources): Promise<TextInput> {
-  const { args, file, stdin, stdinIsTerminal } = sources;
+  const { args, file } = sources;
   if (file !== undefined && args.length > 0) {
     throw new UsageError('Give the text as arguments or as a file, not both.', { code: 'text_twice' });
   }
-  if (file === '-') return decoded(stdin, sources.signal);
+  if (file === '-') return decoded(sources.stdin().stream, sources.signal);
   if (file !== undefined) return fileText(file, sources.signal);
   if (args.length > 0) {
     const text = args.join(' ');
     if (!hasSpeakable(text)) throw new UsageError(NOTHING_TO_SPEAK);
     return text;
   }
-  if (!stdinIsTerminal) return decoded(stdin, sources.signal);
+  const stdin = sources.stdin();
+  if (!stdin.isTerminal) return decoded(stdin.stream, sources.signal);
   throw new UsageError('No text to speak.', { code: 'no_text' });
 }
 

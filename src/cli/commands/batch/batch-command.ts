@@ -42,8 +42,7 @@ export function addBatchCommand(program: Command, withOptions: WithOptions): voi
     addConnectionOptions(c);
   });
   batch.action(async (manifest: string, _flags, command: Command) => {
-    const origins = await withConfig(command);
-    const { runBatchCommand } = await import('./run-batch.js');
-    process.exitCode = await runBatchCommand(manifest, command.opts(), origins);
+    const { origins, body } = await withConfig(command, () => import('./run-batch.js'));
+    process.exitCode = await body.runBatchCommand(manifest, command.opts(), origins);
   });
 }

@@ -33,8 +33,7 @@ export function addDoctorCommand(program: Command, withOptions: WithOptions): vo
     addConnectionOptions(c);
   });
   doctor.action(async (_flags, command: Command) => {
-    await withConfig(command);
-    const { runDoctor } = await import('./run-doctor.js');
-    process.exitCode = await runDoctor(command.opts());
+    const { body } = await withConfig(command, () => import('./run-doctor.js'));
+    process.exitCode = await body.runDoctor(command.opts());
   });
 }

@@ -29,8 +29,7 @@ export function addReplCommand(program: Command, withOptions: WithOptions): void
     addConnectionOptions(c);
   });
   repl.action(async (_flags, command: Command) => {
-    const origins = await withConfig(command);
-    const { runRepl } = await import('./run-repl.js');
-    process.exitCode = await runRepl(command.opts(), origins);
+    const { origins, body } = await withConfig(command, () => import('./run-repl.js'));
+    process.exitCode = await body.runRepl(command.opts(), origins);
   });
 }

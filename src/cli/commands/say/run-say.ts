@@ -20,7 +20,7 @@ export async function runSay(words: string[], flags: SayFlags, origins?: ValueOr
   checkPaths(words, flags, subtitles);
   const plan = await planSpeech(flags, subtitles, origins);
   await performSpeech(plan, (signal) =>
-    textInput({ args: words, file: flags.file, stdin: process.stdin, stdinIsTerminal: process.stdin.isTTY === true, signal }),
+    textInput({ args: words, file: flags.file, stdin: () => ({ stream: process.stdin, isTerminal: process.stdin.isTTY === true }), signal }),
   );
 }
 

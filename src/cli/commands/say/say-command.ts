@@ -46,8 +46,7 @@ export function addSayCommand(program: Command, withOptions: WithOptions): void 
     addConnectionOptions(c);
   });
   say.action(async (words: string[], _flags, command: Command) => {
-    const origins = await withConfig(command);
-    const { runSay } = await import('./run-say.js');
-    await runSay(words, command.opts(), origins);
+    const { origins, body } = await withConfig(command, () => import('./run-say.js'));
+    await body.runSay(words, command.opts(), origins);
   });
 }

@@ -36,10 +36,14 @@ export async function speak(plan: SpeechPlan, run: SpeechRun, text: TextInput, c
   await finishSpoken(plan, run, audio, stats, started);
 }
 
-/** The output and the socket, opened together; a signal meanwhile stops both. */
+/**
+ * The output and the socket, opened together; a signal meanwhile stops both. A file's folder is
+ * probed for room while the socket opens: a full disk costs no request, and no wait either.
+ */
 async function openAudio({ output, settings }: SpeechPlan, run: SpeechRun, client: WavesClient): Promise<AudioSink> {
   const opening = openOutput(output, settings.sampleRate, run.signal);
-  const setup = Promise.allSettled([opening, client.connect()]);
+  const room = output.kind === 'file' ? checkOutputRoom(output.path) : Promise.resolve();
+  const setup = Promise.allSettled([opening, client.connect(), room]);
   const interrupted = new Promise<'interrupted'>((resolve) => run.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
   const ready = await Promise.race([setup, interrupted]);
   if (ready === 'interrupted') {
@@ -47,11 +51,11 @@ async function openAudio({ output, settings }: SpeechPlan, run: SpeechRun, clien
     await opening.then((s) => s.abort(), () => {});
     throw run.termination.error();
   }
-  const [opened, connected] = ready;
+  const [opened, connected, roomy] = ready;
   if (opened.status === 'rejected') throw opened.reason;
   run.sink = opened.value;
+  if (roomy.status === 'rejected') throw roomy.reason;
   if (connected.status === 'rejected') throw connected.reason;
-  if (output.kind === 'file') await checkOutputRoom(output.path); // a full disk costs no request
   return opened.value;
 }
 

@@ -32,8 +32,7 @@ export function addVoicesCommand(program: Command, withOptions: WithOptions): vo
     addConnectionOptions(c);
   });
   voices.action(async (_flags, command: Command) => {
-    await withConfig(command);
-    const { runVoices } = await import('./run-voices.js');
-    await runVoices(command.opts());
+    const { body } = await withConfig(command, () => import('./run-voices.js'));
+    await body.runVoices(command.opts());
   });
 }
