@@ -1,13 +1,15 @@
-// Bundles the CLI (dist/cli/) from the compiled sources: one module graph instead of dozens of ESM
-// resolutions and CommonJS parses at every start. Lazy command imports stay lazy (code splitting).
+// Bundles the CLI (dist/cli/) from the compiled sources: a few module files per command instead of
+// dozens of ESM resolutions and CommonJS parses at every start. Command bodies stay lazy (splitting).
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
-const MAIN = 'dist/src/cli/main.js';
+const MAIN = resolve('dist/src/cli/main.js');
+/** The commands that synthesize through the client: what they share is loaded as one piece. */
+const SPEECH_BODIES = ['say/run-say.js', 'repl/run-repl.js', 'batch/run-batch.js'].map((p) => resolve('dist/src/cli/commands', p));
+
 const options = {
-  // The Flite worker runs as its own process; flite-engine finds it beside itself (./flite-worker.js).
-  entryPoints: { main: MAIN, 'flite-worker': 'dist/src/server/engines/flite/flite-worker.js' },
+  entryPoints: { main: MAIN },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,
@@ -21,26 +23,55 @@ const options = {
   logLevel: 'warning',
 };
 
-// esbuild puts a module in a chunk per set of entries (main and each lazily imported module) that
-// reach it, so the modules `main` loads at start were spread over about ten chunks by which command
-// bodies happen to use them too: ten module loads for `--help` (about 6 ms of its 30). Every lazily
-// imported module is loaded after main's static imports, so telling esbuild so (each one imports
-// them too) costs nothing at run time and puts main's whole start in main and one chunk.
-const graph = await build({ ...options, write: false, metafile: true });
-const inputs = graph.metafile.inputs;
-const startImports = inputs[MAIN].imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => resolve(i.path));
-const lazy = new Set(Object.values(inputs).flatMap((input) => input.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => resolve(i.path))));
+// esbuild puts a module in one chunk per set of entries (main and each lazily imported module) that
+// reach it, and each chunk file costs a module load at start (half a millisecond or more). So main's
+// start was spread over ten chunks by which command bodies happen to use its modules too, and a
+// short `say` loaded 25 files. Both are undone by telling esbuild what is true at run time, with
+// imports (added to the lazy modules as they are bundled) that then cost nothing: every lazy module
+// is loaded after main's static imports; and see below for what `say` loads.
+const { metafile } = await build({ ...options, write: false, metafile: true });
+const edges = new Map(Object.entries(metafile.inputs).map(([path, input]) => [resolve(path), input.imports.filter((i) => !i.external).map((i) => ({ path: resolve(i.path), lazy: i.kind === 'dynamic-import' }))]));
+const reach = (from, withLazy) => {
+  const seen = new Set();
+  const visit = (path) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const edge of edges.get(path) ?? []) if (withLazy || !edge.lazy) visit(edge.path);
+  };
+  visit(from);
+  return seen;
+};
+const startImports = edges.get(MAIN).filter((e) => !e.lazy).map((e) => e.path);
+const start = reach(MAIN, false);
+const lazy = new Set([...edges.values()].flat().filter((e) => e.lazy).map((e) => e.path));
+const roots = [...lazy].filter((path) => [...start].some((s) => edges.get(s)?.some((e) => e.lazy && e.path === path)));
+// What a short `say` loads, beyond main's start, is told loaded to every lazy module that only the
+// commands that speak may load (encoders, the speaker, the voice question, the preview): true for
+// `say`; for `repl`, `batch` and a preview it means loading say's few own modules too, in far fewer
+// files. A module that a quiet command (serve, config, doctor, a voice list…) may load is left alone.
+const SPEAKING_ROOTS = new Set([...SPEECH_BODIES, resolve('dist/src/cli/commands/voices/run-voices.js')]);
+const sayGraph = [...reach(SPEECH_BODIES[0], false)].filter((path) => !start.has(path));
+const inSayGraph = new Set(sayGraph);
+const quietRoots = roots.filter((root) => !SPEAKING_ROOTS.has(root));
+const overlapsSay = (path) => [...reach(path, false)].some((p) => inSayGraph.has(p));
+const underSpeech = new Set([...lazy].filter((path) =>
+  (SPEECH_BODIES.includes(path) || !roots.includes(path)) && !quietRoots.some((root) => reach(root, true).has(path)) && overlapsSay(path)));
+const preloaded = (path) => [...startImports, ...(underSpeech.has(path) ? sayGraph.filter((p) => p !== path) : [])];
 
 await build({
   ...options,
   plugins: [{
-    name: 'loaded-after-start',
+    name: 'loaded-before',
     setup(b) {
       b.onLoad({ filter: /\.js$/ }, async ({ path }) => {
         if (!lazy.has(path)) return undefined;
         const source = await readFile(path, 'utf8');
-        return { contents: `${startImports.map((p) => `import ${JSON.stringify(p)};`).join('')}\n${source}`, loader: 'js', resolveDir: dirname(path) };
+        return { contents: `${preloaded(path).map((p) => `import ${JSON.stringify(p)};`).join('')}\n${source}`, loader: 'js', resolveDir: dirname(path) };
       });
     },
   }],
 });
+
+// The Flite worker runs as its own process, so it is one file of its own: sharing chunks with main
+// would only split main's start again. flite-engine finds it beside itself (./flite-worker.js).
+await build({ ...options, entryPoints: { 'flite-worker': 'dist/src/server/engines/flite/flite-worker.js' }, splitting: false });

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ROOT, tempDir } from './helpers.js';
+import { ROOT, moduleTrace, runCli, serverArgs, startServer, tempDir, type TestContextLike } from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; man?: unknown; bin: Record<string, string> };
 
@@ -56,5 +56,30 @@ describe('the npm package', () => {
     for (const name of ['WavesClient', 'synthesizeToSink', 'WavFileSink', 'openFileSink', 'buildCues', 'fetchVoices', 'SmallestTtsError']) assert.ok(face.includes(name), name);
     assert.deepEqual(testing.sort(), ['ToneEngine', 'startOfflineServer', 'startWavesServer']);
     assert.deepEqual(face.filter((name) => testing.includes(name)), []);
+  });
+});
+
+describe('the bundle at start-up (each file is a module load: half a millisecond or more)', () => {
+  /** The files of dist/cli/ a run of the CLI loads. */
+  async function bundleFilesLoaded(t: TestContextLike, args: string[], extraEnv: Record<string, string> = {}): Promise<string[]> {
+    const trace = moduleTrace(tempDir(t));
+    const r = await runCli(args, { env: { ...trace.env, ...extraEnv } });
+    assert.equal(r.code, 0, r.stderr);
+    return [...new Set(trace.loaded().split('\n').filter((url) => url.includes('/dist/cli/')))];
+  }
+
+  test('regression: --help loaded ten chunk files; main and one chunk now', async (t) => {
+    const files = await bundleFilesLoaded(t, ['--help']);
+    assert.ok(files.some((f) => f.endsWith('/dist/cli/main.js')), 'the trace works');
+    assert.ok(files.length <= 2, files.join('\n'));
+  });
+
+  test('regression: a short say to WAV loaded 25 files; at most 16 now, and `config` stays small', async (t) => {
+    const server = await startServer(t);
+    const out = join(tempDir(t), 'short.wav');
+    const say = await bundleFilesLoaded(t, ['say', 'Hello there.', '-o', out, ...serverArgs(server)]);
+    assert.ok(say.length <= 16, `${say.length} files:\n${say.join('\n')}`);
+    const config = await bundleFilesLoaded(t, ['config', 'path']);
+    assert.ok(config.length <= 3, `${config.length} files:\n${config.join('\n')}`);
   });
 });
