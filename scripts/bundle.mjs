@@ -5,8 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 const MAIN = resolve('dist/src/cli/main.js');
-/** The commands that synthesize through the client: what they share is loaded as one piece. */
-const SPEECH_BODIES = ['say/run-say.js', 'repl/run-repl.js', 'batch/run-batch.js'].map((p) => resolve('dist/src/cli/commands', p));
 
 const options = {
   entryPoints: { main: MAIN },
@@ -44,18 +42,18 @@ const reach = (from, withLazy) => {
 const startImports = edges.get(MAIN).filter((e) => !e.lazy).map((e) => e.path);
 const start = reach(MAIN, false);
 const lazy = new Set([...edges.values()].flat().filter((e) => e.lazy).map((e) => e.path));
-const roots = [...lazy].filter((path) => [...start].some((s) => edges.get(s)?.some((e) => e.lazy && e.path === path)));
-// What a short `say` loads, beyond main's start, is told loaded to every lazy module that only the
-// commands that speak may load (encoders, the speaker, the voice question, the preview): true for
-// `say`; for `repl`, `batch` and a preview it means loading say's few own modules too, in far fewer
-// files. A module that a quiet command (serve, config, doctor, a voice list…) may load is left alone.
-const SPEAKING_ROOTS = new Set([...SPEECH_BODIES, resolve('dist/src/cli/commands/voices/run-voices.js')]);
-const sayGraph = [...reach(SPEECH_BODIES[0], false)].filter((path) => !start.has(path));
+// What a short `say` loads, beyond main's start, is told loaded to the bodies of the commands that
+// open a socket (say, repl, batch, doctor, serve) and to every lazy module that only they may load
+// (encoders, the speaker, the Flite engine, the voice question, the preview): true for `say`; for
+// the others it means loading some of say's own modules too, in far fewer files. What a light
+// command (config, languages, completion, the voice list) or an error report may load is left alone.
+const LIGHT = ['report-error.js', 'terminal/ui.js', 'commands/config/run-config.js', 'commands/languages/run-languages.js', 'commands/completion/completion-script.js', 'commands/voices/voice-names.js', 'commands/voices/run-voices.js', 'connection/proxy-agent.js'];
+const sayGraph = [...reach(resolve('dist/src/cli/commands/say/run-say.js'), false)].filter((path) => !start.has(path));
 const inSayGraph = new Set(sayGraph);
-const quietRoots = roots.filter((root) => !SPEAKING_ROOTS.has(root));
+const light = [...lazy].filter((path) => LIGHT.some((tail) => path.endsWith(`/src/cli/${tail}`)));
+for (const tail of LIGHT) if (![...lazy].some((path) => path.endsWith(`/src/cli/${tail}`))) throw new Error(`bundle.mjs: ${tail} is no longer imported lazily: update LIGHT`);
 const overlapsSay = (path) => [...reach(path, false)].some((p) => inSayGraph.has(p));
-const underSpeech = new Set([...lazy].filter((path) =>
-  (SPEECH_BODIES.includes(path) || !roots.includes(path)) && !quietRoots.some((root) => reach(root, true).has(path)) && overlapsSay(path)));
+const underSpeech = new Set([...lazy].filter((path) => !light.some((entry) => reach(entry, false).has(path)) && overlapsSay(path)));
 const preloaded = (path) => [...startImports, ...(underSpeech.has(path) ? sayGraph.filter((p) => p !== path) : [])];
 
 await build({

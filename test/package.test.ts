@@ -74,12 +74,20 @@ describe('the bundle at start-up (each file is a module load: half a millisecond
     assert.ok(files.length <= 2, files.join('\n'));
   });
 
-  test('regression: a short say to WAV loaded 25 files; at most 16 now, and `config` stays small', async (t) => {
+  test('regression: a short say to WAV loaded 25 files; at most 10 now, and light commands load none of its socket code', async (t) => {
     const server = await startServer(t);
     const out = join(tempDir(t), 'short.wav');
     const say = await bundleFilesLoaded(t, ['say', 'Hello there.', '-o', out, ...serverArgs(server)]);
-    assert.ok(say.length <= 16, `${say.length} files:\n${say.join('\n')}`);
-    const config = await bundleFilesLoaded(t, ['config', 'path']);
-    assert.ok(config.length <= 3, `${config.length} files:\n${config.join('\n')}`);
+    assert.ok(say.length <= 10, `${say.length} files:\n${say.join('\n')}`);
+    // Nor do the light commands, or an error report, load the socket's code (what makes say fast).
+    const socketCode = (files: string[]) => files.filter((url) => readFileSync(new URL(url), 'utf8').includes('node_modules/ws/lib/websocket.js'));
+    assert.equal(socketCode(say).length, 1, 'the check sees the socket code');
+    for (const args of [['voices', ...serverArgs(server)], ['languages'], ['config', 'path']]) {
+      assert.deepEqual(socketCode(await bundleFilesLoaded(t, args)), [], args.join(' '));
+    }
+    const trace = moduleTrace(tempDir(t));
+    const failed = await runCli(['config', 'get', 'no-such-key'], { env: trace.env });
+    assert.equal(failed.code, 2, failed.stderr);
+    assert.deepEqual(socketCode([...new Set(trace.loaded().split('\n').filter((url) => url.includes('/dist/cli/')))]), [], 'an error report');
   });
 });

@@ -30,10 +30,13 @@ export async function speak(plan: SpeechPlan, run: SpeechRun, text: TextInput, c
     await stopWithWhatArrived(plan, run, audio, stats);
     throw run.termination.error();
   }
+  // Nothing more goes to the service: the socket's closing handshake runs while the audio ends.
+  const closing = client.close();
   await audio.end();
   karaoke?.stop();
   run.sink = undefined;
   await finishSpoken(plan, run, audio, stats, started);
+  await closing;
 }
 
 /**
