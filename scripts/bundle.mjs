@@ -53,7 +53,8 @@ const inSayGraph = new Set(sayGraph);
 const light = [...lazy].filter((path) => LIGHT.some((tail) => path.endsWith(`/src/cli/${tail}`)));
 for (const tail of LIGHT) if (![...lazy].some((path) => path.endsWith(`/src/cli/${tail}`))) throw new Error(`bundle.mjs: ${tail} is no longer imported lazily: update LIGHT`);
 const overlapsSay = (path) => [...reach(path, false)].some((p) => inSayGraph.has(p));
-const underSpeech = new Set([...lazy].filter((path) => !light.some((entry) => reach(entry, false).has(path)) && overlapsSay(path)));
+const loadedByLight = new Set(light.flatMap((entry) => [...reach(entry, false)]));
+const underSpeech = new Set([...lazy].filter((path) => !loadedByLight.has(path) && overlapsSay(path)));
 const preloaded = (path) => [...startImports, ...(underSpeech.has(path) ? sayGraph.filter((p) => p !== path) : [])];
 
 await build({

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
 import { OUTPUT_FORMATS } from '../../../audio/formats.js';
-import { withConfig } from '../../config/with-config.js';
+import { applyConfig } from '../../config/apply-config.js';
 import { integer } from '../../flag-parsers.js';
 import { addConnectionOptions, addSettingsOptions } from '../../options.js';
 
@@ -42,7 +42,8 @@ export function addBatchCommand(program: Command, withOptions: WithOptions): voi
     addConnectionOptions(c);
   });
   batch.action(async (manifest: string, _flags, command: Command) => {
-    const { origins, body } = await withConfig(command, () => import('./run-batch.js'));
-    process.exitCode = await body.runBatchCommand(manifest, command.opts(), origins);
+    const origins = applyConfig(command);
+    const { runBatchCommand } = await import('./run-batch.js');
+    process.exitCode = await runBatchCommand(manifest, command.opts(), origins);
   });
 }

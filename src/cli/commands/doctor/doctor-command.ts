@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
 import { DEFAULT_SETTINGS } from '../../../core/settings.js';
-import { withConfig } from '../../config/with-config.js';
+import { applyConfig } from '../../config/apply-config.js';
 import { integer, modelOption } from '../../flag-parsers.js';
 import { addConnectionOptions } from '../../options.js';
 
@@ -33,7 +33,8 @@ export function addDoctorCommand(program: Command, withOptions: WithOptions): vo
     addConnectionOptions(c);
   });
   doctor.action(async (_flags, command: Command) => {
-    const { body } = await withConfig(command, () => import('./run-doctor.js'));
-    process.exitCode = await body.runDoctor(command.opts());
+    applyConfig(command);
+    const { runDoctor } = await import('./run-doctor.js');
+    process.exitCode = await runDoctor(command.opts());
   });
 }

@@ -1,7 +1,7 @@
 // `repl`: its flags, help and examples; the body is imported only when it runs.
 import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
-import { withConfig } from '../../config/with-config.js';
+import { applyConfig } from '../../config/apply-config.js';
 import { integer } from '../../flag-parsers.js';
 import { addConnectionOptions, addSettingsOptions } from '../../options.js';
 
@@ -29,7 +29,8 @@ export function addReplCommand(program: Command, withOptions: WithOptions): void
     addConnectionOptions(c);
   });
   repl.action(async (_flags, command: Command) => {
-    const { origins, body } = await withConfig(command, () => import('./run-repl.js'));
-    process.exitCode = await body.runRepl(command.opts(), origins);
+    const origins = applyConfig(command);
+    const { runRepl } = await import('./run-repl.js');
+    process.exitCode = await runRepl(command.opts(), origins);
   });
 }

@@ -1,7 +1,7 @@
 // `say`: its flags, help and examples; the body is imported only when it runs.
 import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
-import { withConfig } from '../../config/with-config.js';
+import { applyConfig } from '../../config/apply-config.js';
 import { integer } from '../../flag-parsers.js';
 import { addConnectionOptions, addSettingsOptions } from '../../options.js';
 
@@ -46,7 +46,8 @@ export function addSayCommand(program: Command, withOptions: WithOptions): void 
     addConnectionOptions(c);
   });
   say.action(async (words: string[], _flags, command: Command) => {
-    const { origins, body } = await withConfig(command, () => import('./run-say.js'));
-    await body.runSay(words, command.opts(), origins);
+    const origins = applyConfig(command);
+    const { runSay } = await import('./run-say.js');
+    await runSay(words, command.opts(), origins);
   });
 }

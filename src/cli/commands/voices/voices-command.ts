@@ -1,7 +1,7 @@
 // `voices`: its flags, help and examples; the body is imported only when it runs.
 import { Option, type Command } from 'commander';
 import type { WithOptions } from '../../with-options.js';
-import { withConfig } from '../../config/with-config.js';
+import { applyConfig } from '../../config/apply-config.js';
 import { integer, modelOption } from '../../flag-parsers.js';
 import { addConnectionOptions } from '../../options.js';
 
@@ -32,7 +32,8 @@ export function addVoicesCommand(program: Command, withOptions: WithOptions): vo
     addConnectionOptions(c);
   });
   voices.action(async (_flags, command: Command) => {
-    const { body } = await withConfig(command, () => import('./run-voices.js'));
-    await body.runVoices(command.opts());
+    applyConfig(command);
+    const { runVoices } = await import('./run-voices.js');
+    await runVoices(command.opts());
   });
 }
