@@ -124,3 +124,32 @@ describe('say into a full or read-only folder: refused before the request, nothi
     assert.deepEqual(readdirSync(full), ['filler']);
   });
 });
+
+test('regression: a second signal while the output folder was being probed left a .smallest-tts-probe file', async (t) => {
+  // A process probes a folder and is made to exit at once, as a second signal does (temporary files
+  // removed synchronously), while the probe's file exists.
+  const dir = tempDir(t);
+  const probe = new URL('../src/core/files/probe-folder.js', import.meta.url).href;
+  const temps = new URL('../src/core/files/temp-files.js', import.meta.url).href;
+  const script = `
+    import { existsSync, watch } from 'node:fs';
+    import { join } from 'node:path';
+    import { probeFolder } from ${JSON.stringify(probe)};
+    import { removeTempsSync } from ${JSON.stringify(temps)};
+    const dir = ${JSON.stringify(dir)};
+    watch(dir, (_event, name) => {
+      if (!name?.startsWith('.smallest-tts-probe.')) return;
+      process.stdout.write(existsSync(join(dir, name)) ? 'present' : 'gone');
+      removeTempsSync();
+      process.exit(0);
+    });
+    setTimeout(() => void probeFolder(dir), 50);
+  `;
+  let sawIt = false;
+  for (let attempt = 0; attempt < 10 && !sawIt; attempt++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    sawIt = out === 'present';
+    assert.deepEqual(readdirSync(dir), [], `attempt ${attempt}: ${out}`);
+  }
+  assert.ok(sawIt, 'the exit came while the probe file existed');
+});

@@ -3,10 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { trackTemp } from './temp-files.js';
 
 /** Resolves when `folder` took a one-byte file; rejects with the errno error (ENOSPC, EROFS, EACCES, …) when not. */
 export async function probeFolder(folder: string): Promise<void> {
   const path = join(folder, `.smallest-tts-probe.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  const forget = trackTemp(path); // a process that must exit at once (a second signal) removes it too
   let handle;
   try {
     handle = await open(path, 'wx', 0o600);
@@ -17,5 +19,6 @@ export async function probeFolder(folder: string): Promise<void> {
   } finally {
     await handle?.close().catch(() => {});
     await unlink(path).catch(() => {});
+    forget();
   }
 }

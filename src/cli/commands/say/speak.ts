@@ -50,8 +50,9 @@ async function openAudio({ output, settings }: SpeechPlan, run: SpeechRun, clien
   const interrupted = new Promise<'interrupted'>((resolve) => run.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }));
   const ready = await Promise.race([setup, interrupted]);
   if (ready === 'interrupted') {
-    // A signal while connecting (or waiting for a FIFO's reader): stop now; a file opened meanwhile is removed.
-    await opening.then((s) => s.abort(), () => {});
+    // A signal while connecting (or waiting for a FIFO's reader): stop now; a file opened meanwhile is
+    // removed, and so is the room probe's one-byte file (it takes a few milliseconds to finish).
+    await Promise.all([opening.then((s) => s.abort(), () => {}), room.catch(() => {})]);
     throw run.termination.error();
   }
   const [opened, connected, roomy] = ready;
